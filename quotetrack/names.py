@@ -70,17 +70,59 @@ def resolve_in_document(names: list[str], kinds: dict[str, str] | None = None) -
     return out
 
 
+@dataclass
+class Overrides:
+    """Decisions that beat the rules: from an aliases file or a reviewer."""
+
+    merges: list[tuple[str, str]] = field(default_factory=list)
+    forbids: list[tuple[str, str]] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    splits: list[str] = field(default_factory=list)
+
+
 class Normaliser:
+    def __init__(self, overrides: Overrides | None = None):
+        self.overrides = overrides or Overrides()
+
     def cluster(self, occurrences: Iterable[NameOccurrence]) -> list[SpeakerCluster]:
+        ov = self.overrides
+        split = {fold(n) for n in ov.splits}
         groups: dict[tuple[str, str], list[NameOccurrence]] = defaultdict(list)
         for occ in occurrences:
-            groups[(occ.kind, fold(occ.name))].append(occ)
+            key = fold(occ.name)
+            groups[(occ.kind, "=" + occ.name if key in split else key)].append(occ)
+        keys = sorted(groups)
+        parent = {k: k for k in keys}
+
+        def find(k):
+            while parent[k] != k:
+                k = parent[k]
+            return k
+
+        by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for k in keys:
+            for o in groups[k]:
+                by_name[fold(o.name)].append(k)
+        forbidden = {frozenset((fold(a), fold(b))) for a, b in ov.forbids}
+        for a, b in ov.merges:
+            if frozenset((fold(a), fold(b))) in forbidden:
+                continue
+            for ka in by_name.get(fold(a), []):
+                for kb in by_name.get(fold(b), []):
+                    ra, rb = find(ka), find(kb)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+        merged: dict[tuple[str, str], list[NameOccurrence]] = defaultdict(list)
+        for k in keys:
+            merged[find(k)].extend(groups[k])
+        renames = {fold(k): v for k, v in ov.renames.items()}
         out = []
-        for (kind, key), occs in sorted(groups.items()):
+        for (kind, key), occs in sorted(merged.items()):
             freq: dict[str, int] = defaultdict(int)
             for o in occs:
                 freq[o.name] += o.count
             name = max(freq, key=lambda n: (freq[n], len(n), n))
+            name = next((renames[fold(n)] for n in sorted(freq) if fold(n) in renames), name)
             out.append(
                 SpeakerCluster(
                     id=speaker_id_for(key, kind),

@@ -88,6 +88,14 @@ CREATE TABLE IF NOT EXISTS review_log (
     at       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS review_log_by_quote ON review_log(quote_id);
+CREATE TABLE IF NOT EXISTS speaker_overrides (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    action TEXT NOT NULL CHECK (action IN ('merge', 'forbid', 'split', 'rename')),
+    a      TEXT NOT NULL,
+    b      TEXT,
+    by     TEXT,
+    at     TEXT NOT NULL
+);
 """
 
 
@@ -324,6 +332,25 @@ def speaker_occurrences(conn: sqlite3.Connection) -> list[tuple[str, str, str, i
             " GROUP BY name, q.speaker_kind, q.doc_id ORDER BY name, q.doc_id"
         )
     ]
+
+
+def add_speaker_override(conn: sqlite3.Connection, action: str, a: str, b: str | None = None, by: str | None = None) -> int:
+    """Record a reviewer's speaker decision; it applies at every later normalisation.
+
+    ``merge`` a and b (names) into one speaker; ``forbid`` merging them;
+    ``split`` name a off into a speaker of its own; ``rename`` the speaker
+    holding name a to display name b.
+    """
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO speaker_overrides(action, a, b, by, at) VALUES (?, ?, ?, ?, ?)", (action, a, b, by, utc_now())
+        )
+    return int(cur.lastrowid)
+
+
+def speaker_overrides(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    """(action, a, b) in the order they were made."""
+    return [tuple(r) for r in conn.execute("SELECT action, a, b FROM speaker_overrides ORDER BY id")]
 
 
 def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str, str, Iterable[str]]]) -> None:

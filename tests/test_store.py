@@ -79,3 +79,23 @@ def test_refuses_a_newer_schema(tmp_path):
 def test_missing_store_without_create(tmp_path):
     with pytest.raises(store.StoreError, match="no such store"):
         store.connect(tmp_path / "absent.db", create=False)
+
+
+def test_reviewer_speaker_overrides_survive_reextraction(tmp_path):
+    from quotetrack.speakers import refresh_speakers
+
+    conn = store.connect(tmp_path / "q.db")
+    doc = _doc(text="Ann Lee said “one two three four” and A. Lee said “five six seven eight”.")
+    quotes = [_quote(doc, "one two three four", "Ann Lee"), _quote(doc, "five six seven eight", "A. Lee")]
+    store.save_document(conn, doc, quotes, "x1")
+    refresh_speakers(conn)
+    assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 2
+    store.add_speaker_override(conn, "merge", "Ann Lee", "A. Lee", by="rev")
+    store.add_speaker_override(conn, "rename", "Ann Lee", "Ann B. Lee", by="rev")
+    store.save_document(conn, doc, quotes, "x2")  # re-extraction
+    refresh_speakers(conn)
+    assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 1
+    assert [r[0] for r in conn.execute("SELECT name FROM speakers")] == ["Ann B. Lee"]
+    store.add_speaker_override(conn, "split", "A. Lee", by="rev")
+    refresh_speakers(conn)
+    assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 2
