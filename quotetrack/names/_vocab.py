@@ -124,6 +124,7 @@ EAST_ASIAN_SURNAMES = frozenset(
     xi li wang zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie
     tang feng deng cao peng zeng xiao tian dong pan yuan cai jiang du ye cheng wei su lu ding ren shen
     yao fu zhong jin wen mao bo qin kong hua qian lai
+    tsai chiang hsieh chou chu kuo hsu lu ko hou teng
     """.split()
 )
 
@@ -170,6 +171,17 @@ GIVEN_NAME_EQUIVALENTS = [
     "hassan hasan",
     "khalid khaled",
     "walid waleed oualid",
+    # English hypocorisms that stand for one name only (not Ted, Alex, Sasha...)
+    "william bill billy will",
+    "robert bob bobby rob",
+    "michael mike",
+    "james jim jimmy",
+    "joseph joe",
+    "anthony antony tony",
+    "richard dick rick",
+    "thomas tom",
+    "charles chuck",
+    "elizabeth liz",
 ]
 
 # Given names that suggest Arabic naming (and so the looser Arabic consonant
@@ -181,6 +193,7 @@ ARABIC_GIVEN_NAMES = frozenset(
     abdullah abdallah ibrahim ismail yusuf youssef mustafa moustafa nasser hosni anwar hamad tamim salman
     faisal fahd walid waleed saif said saeed rafik rafic saad hamid hamed abdel abdul abd abu fatah fattah
     qasem qassem hamas hezbollah ismail haniyeh yahya sinwar nabih amr ayatollah ruhollah
+    hosni hussein uday qusay mubarak gamal jamal ali sadegh sadeq hamza osama usama
     """.split()
 )
 

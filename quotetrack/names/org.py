@@ -129,6 +129,8 @@ def _parse_org_cached(raw: str, extra_items: tuple[tuple[str, str], ...]) -> Org
     text = re.sub(r"\s*\([^)]*\)", "", text).strip()
     display = re.sub(r"^(?:the|The)\s+", "", text)
     ws = [w.removesuffix("'s") for w in _org_words(display)]
+    if len(ws) > 1 and ws[-1] in ("group", "militia"):
+        ws = ws[:-1]  # "the Islamic State group", "the Wagner group"
     if not ws:
         return None
     whole = " ".join(ws)

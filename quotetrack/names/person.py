@@ -26,15 +26,25 @@ from ._vocab import (
     SUFFIXES,
     SURNAME_PARTICLES,
 )
-from .translit import GIVEN_CLASSES, coarse, german_style, given_class, initial_class, skeleton
+from .translit import (
+    GIVEN_CLASSES,
+    bucket_key,
+    coarse,
+    coarse_equal,
+    german_style,
+    given_class,
+    initial_class,
+    skeleton,
+)
 
 _ARTICLE_PREFIX = re.compile(r"^(%s)[-'](?=\w)" % "|".join(sorted(ARABIC_ARTICLES, key=len, reverse=True)), re.I)
 _ABD_PREFIX = re.compile(r"^(abd|abdu|abdel|abdul|abdal|abdol|abdoul|abdelaziz)$")
 _ABD_GLUED = re.compile(r"^abd(?:el|ul|al|ol|oul|u)?(?=[a-z]{3,})")
+_EUROPEAN_PARTICLES = frozenset("le la de du von van der den di da del della dos das".split())
 _ARABIC_SURNAME_MARK = re.compile(r"dh|(?<![ui])gh|q(?!u)")
 _CJK_SYLLABLE = re.compile(
     r"(?:ch|sh|zh|ts|kk|tt|pp|ss|jj|hw|gw|kw|ky|[bcdfghjklmnpqrstwxyz])?"
-    r"(?:yeo|yae|wae|eo|ae|oe|ui|eu|wa|wo|we|wi|ya|ye|yo|yu|ia|ie|iu|io|ua|uo|ai|ei|ao|ou|[aeiou])"
+    r"(?:yeo|yae|wae|eo|ae|oe|ui|eu|wa|wo|we|wi|ya|ye|yo|yu|ia|ie|iu|io|ua|uo|ai|ei|ao|ou|ee|oo|[aeiou])"
     r"(?:ng|n|m|l|k|p|t)?"
 )
 
@@ -50,6 +60,7 @@ class PersonName:
     display: str
     family: str
     family_key: str
+    family_coarse: str = ""
     given: str = ""
     given_level: int = 0
     initial: str = ""
@@ -66,22 +77,28 @@ class PersonName:
         """More complete names first: full given name, then middle names, then a suffix."""
         return (self.given_level, len(self.middles), 1 if self.suffix else 0)
 
+    def _keys(self, key) -> tuple[str, str]:
+        """(given, family) under ``key`` (the Arabic looser key) or the strict skeletons."""
+        if self.given_level == 1:
+            given = self.initial + "."
+        elif self.arabic and self.given not in GIVEN_CLASSES:
+            given = key(self.given)
+        else:
+            given = self.given_key
+        return given, (key(self.family) if self.arabic else self.family)
+
     @property
     def exact_key(self) -> str:
         """Everything that tells this name apart, normalised: the unit of clustering."""
-        family = self.family_key if self.arabic else self.family
-        given = self.given_key
-        if self.arabic and self.given not in GIVEN_CLASSES:
-            given = coarse(self.given)
-        if self.given_level == 1:
-            given = self.initial + "."
+        given, family = self._keys(coarse)
         return f"{given}|{'.'.join(self.middles)}|{family}|{self.suffix}"
 
     @property
     def id_key(self) -> str:
-        """Given + family + suffix: stable when a middle name or another spelling turns up."""
-        given, _, family, suffix = self.exact_key.split("|")
-        return f"{given}|{family}|{suffix}"
+        """Given + family + suffix: stable when a middle name or another spelling turns up
+        (for Arabic names with vowels merged, so Hafez/Hafiz give one id)."""
+        given, family = self._keys(bucket_key)
+        return f"{given}|{family}|{self.suffix}"
 
 
 # -- descriptors ---------------------------------------------------------------------------
@@ -201,12 +218,12 @@ def _glue_arabic_given(tokens: list[str]) -> list[str]:
     pieces = [p for t in tokens for p in (t.split("-") if _ABD_PREFIX.match(letters_only(t.split("-")[0])) else [t])]
     while i < len(pieces):
         low = letters_only(pieces[i])
-        if (_ABD_PREFIX.match(low) or low == "abu") and i + 1 < len(pieces):
+        if (_ABD_PREFIX.match(low) or low in ("abu", "abou")) and i + 1 < len(pieces):
             nxt = pieces[i + 1]
             art, rest = _split_article(nxt)
             if not art and letters_only(nxt) in ARABIC_ARTICLES and i + 2 < len(pieces):
                 rest, i = pieces[i + 2], i + 1
-            out.append(("abu" if low == "abu" else "abd") + rest)
+            out.append(("abd" if _ABD_PREFIX.match(low) else "abu") + rest)
             i += 2
             continue
         glued = _ABD_GLUED.match(low)
@@ -221,6 +238,8 @@ def _glue_arabic_given(tokens: list[str]) -> list[str]:
 def _family_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split into (given+middle tokens, family tokens): the last word plus the
     particles before it (``von der Leyen``, ``bin Salman``, ``al-Assad``)."""
+    if len(tokens) == 2 and _token_lower(tokens[0]) in _EUROPEAN_PARTICLES:
+        return [], tokens  # "Le Pen", "Von der Leyen" alone
     j = len(tokens) - 1
     while j > 0 and _is_particle_word(_token_lower(tokens[j - 1])) and not (j - 1 == 0 and tokens[0][:1].isupper()):
         j -= 1
@@ -244,13 +263,22 @@ def _family_skeleton(family: list[str], german: bool, arabic: bool) -> str:
     return "".join(parts)
 
 
+_ARABIC_NAME_KEYS = frozenset(bucket_key(skeleton(n, arabic=True)) for n in ARABIC_GIVEN_NAMES)
+
+
 def _looks_arabic(given_tokens: list[str], family: list[str]) -> bool:
+    """Evident Arabic (or Persian) naming: the article or bin/ibn, q/gh/dh spellings,
+    or a common Arabic name in any of its spellings (Hosni/Husni)."""
     for tok in family:
         if _split_article(tok)[0] or _token_lower(tok) in ARABIC_ARTICLES or _token_lower(tok) in ARABIC_SON_OF:
             return True
-        if _ARABIC_SURNAME_MARK.search(letters_only(tok)):
+    for tok in [*given_tokens, *family]:
+        low = letters_only(tok)
+        if _ARABIC_SURNAME_MARK.search(low) or low.startswith(("abd", "abu")):
             return True
-    return any(letters_only(t) in ARABIC_GIVEN_NAMES or letters_only(t).startswith(("abd", "abu")) for t in given_tokens)
+        if bucket_key(skeleton(low, arabic=True)) in _ARABIC_NAME_KEYS:
+            return True
+    return False
 
 
 @lru_cache(maxsize=100_000)
@@ -261,6 +289,7 @@ def parse_person(raw: str) -> PersonName | None:
     'Sergey Lavrov'
     """
     text = clean_surface(re.sub(r"\([^)]*\)|\"[^\"]*\"", " ", raw))
+    text = re.sub(r",\s*((?:jr|sr|jnr|snr|ii|iii|iv)\.?)$", r" \1", text, flags=re.I)  # "King, Jr."
     text = _choose_comma_part(text)
     tokens = words(text)
     suffix = ""
@@ -277,7 +306,7 @@ def parse_person(raw: str) -> PersonName | None:
         family_tok, given_toks = ea
         fam = skeleton(family_tok)
         given = skeleton("".join(given_toks))
-        return PersonName(display, fam, coarse(fam), given, 2, initial_class(given_toks[0]), (), suffix)
+        return PersonName(display, fam, bucket_key(fam), coarse(fam), given, 2, initial_class(given_toks[0]), (), suffix)
     head, family = _family_tokens(tokens)
     head = _glue_arabic_given(head)
     arabic = _looks_arabic(head, family)
@@ -285,7 +314,7 @@ def parse_person(raw: str) -> PersonName | None:
     if not fam:
         return None
     given, level, initial, middles = _given_parts(head, german, arabic)
-    return PersonName(display, fam, coarse(fam), given, level, initial, middles, suffix, arabic)
+    return PersonName(display, fam, bucket_key(fam), coarse(fam), given, level, initial, middles, suffix, arabic)
 
 
 def _suffix_display(suffix: str) -> str:
@@ -325,7 +354,7 @@ def arabic_mode(a: PersonName, b: PersonName) -> bool:
 def family_agrees(a: PersonName, b: PersonName) -> bool:
     if a.family == b.family:
         return True
-    return arabic_mode(a, b) and a.family_key == b.family_key
+    return arabic_mode(a, b) and coarse_equal(a.family_coarse, b.family_coarse)
 
 
 def given_agrees(a: PersonName, b: PersonName) -> bool:
@@ -336,7 +365,7 @@ def given_agrees(a: PersonName, b: PersonName) -> bool:
         return a.initial == b.initial
     if a.given_key == b.given_key:
         return True
-    return arabic_mode(a, b) and coarse(a.given) == coarse(b.given)
+    return arabic_mode(a, b) and coarse_equal(coarse(a.given), coarse(b.given))
 
 
 def _part_agrees(x: str, y: str) -> bool:
@@ -356,7 +385,9 @@ def middles_agree(a: PersonName, b: PersonName) -> bool:
 
 def persons_compatible(a: PersonName, b: PersonName) -> bool:
     """Could these two names denote the same person? (Surname agrees after
-    normalisation; given names compatible; middle names and suffixes don't clash.)"""
-    if a.suffix and b.suffix and a.suffix != b.suffix:
-        return False
+    normalisation; given names compatible; middle names don't clash; the same
+    generational suffix or none on both -- a missing "Jr." is not a match for
+    one, because father and son otherwise chain together.)"""
+    if a.suffix != b.suffix:
+        return False  # "Donald Trump" is not "Donald Trump Jr."; "Jr." vs "Sr." never
     return family_agrees(a, b) and given_agrees(a, b) and middles_agree(a, b)

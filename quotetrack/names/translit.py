@@ -32,6 +32,7 @@ VOWELS = frozenset("aeiou")
 _SHCH, _CH, _SH, _ZH = "4", "C", "S", "Z"
 
 _FRENCH_MARK = re.compile(r"ou|tch|gu[ei]|ine$")
+_FRENCH_STRONG = re.compile(r"tch|gu[ei]|ine$")  # "ou" alone is also Belarusian (Tsikhanouskaja)
 _GERMAN_MARK = re.compile(r"sch|tsch|ow$|ew$|owa$|ewa$|[^aeiou]j[aeiou]|yj$|ij$")
 
 
@@ -49,6 +50,16 @@ def german_style(words: list[str]) -> bool:
     return any(_GERMAN_MARK.search(w) for w in words)
 
 
+_SLAVIC_ENDING = re.compile(r"(?:ov|ev|ova|eva|ow|ew|owa|ewa|in|ine|ina|enko|uk|yuk|chuk|sky|ski|skiy|skyy|skij|skyj|skaya|skaja|ich|ych|vich|itch|vitch|witsch)$")
+
+
+def slavic_style(word: str) -> bool:
+    """A surname with a Slavic ending (-ov, -enko, -sky, -ich ...), where ``ch``, ``sh``,
+    ``zh`` (and French ``ch``/``j``, German ``sch``/``tsch``) are spellings of the
+    hissing sounds that English, French and German romanise differently."""
+    return bool(_SLAVIC_ENDING.search(word))
+
+
 def _digraphs(w: str, *, french: bool, german: bool, arabic: bool) -> str:
     """Multi-letter spellings of one sound -> one symbol (longest first)."""
     for src, dst in (("schtsch", _SHCH), ("chtch", _SHCH), ("shch", _SHCH), ("tsch", _CH), ("tch", _CH)):
@@ -60,13 +71,15 @@ def _digraphs(w: str, *, french: bool, german: bool, arabic: bool) -> str:
         w = w.replace("ch", "h")  # Chruschtschow, Michail
     else:
         w = w.replace("ch", _CH)
+    if french and _FRENCH_STRONG.search(w):
+        w = re.sub(r"j(?=[aeiou])", _ZH, w)  # Prigojine: French j is zh
     w = w.replace("sh", _SH).replace("kh", "h").replace("gh", "g").replace("dh", "d")
     w = w.replace("th", "t").replace("ph", "f").replace("ck", "k").replace("q", "k").replace("x", "ks")
     w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
     return w.replace("w", "v").replace("j", "y").replace("tz", "ts")
 
 
-def _vowels(w: str, *, french: bool, german: bool) -> str:
+def _vowels(w: str, *, french: bool, german: bool, arabic: bool = False) -> str:
     """Vowel spellings: ou/u, iu/yu/ju, ia/ya, -ey/-ei, -iy/-y/-i, gu/g before e/i."""
     w = re.sub(r"gu(?=[ei])", "g", w)  # Guerasimov, Serguei
     w = w.replace("ou", "u").replace("oo", "u")
@@ -85,8 +98,8 @@ def _vowels(w: str, *, french: bool, german: bool) -> str:
     # y between consonants is i (Tymoshenko/Timoshenko, Kadyrov/Kadirov)
     w = re.sub(r"(?<=[^aeiouy])y(?=[^aeiouy]|$)", "i", w)
     w = re.sub(r"(?<=[aeiou])y(?=[^aeiouy])", "i", w)  # Shoygu/Shoigu, Husayn/Husain
-    if len(w) >= 5:
-        w = re.sub(r"^ye", "e", w)  # Yevgeny/Evgeny, Yelena/Elena (not Jed/Ed)
+    if len(w) >= 5 and not arabic:
+        w = re.sub(r"^ye", "e", w)  # Yevgeny/Evgeny, Yelena/Elena (not Jed/Ed, not Yehia)
     # Russian ё after a hissing sound: Gorbachev/Gorbachyov/Gorbatschow
     w = re.sub(rf"(?<=[{_CH}{_SH}{_ZH}{_SHCH}])y?o(?=va?$)", "e", w)
     return w
@@ -110,24 +123,32 @@ def skeleton(word: str, *, german: bool = False, arabic: bool = False) -> str:
     if not w:
         return ""
     french = french_style(w)
+    slavic = slavic_style(w)
     w = _digraphs(w, french=french, german=german, arabic=arabic)
     w = _collapse_doubles(w)
-    w = _vowels(w, french=french, german=german)
+    w = _vowels(w, french=french, german=german, arabic=arabic)
     w = re.sub(r"(?<=[aeiou])f$", "v", w)  # -off/-of (Rachmaninoff), -ef/-ew
+    if slavic:
+        # Porochenko/Poroshenko, Prigoschin/Prigozhin, Kravtchenko/Kravchenko
+        w = w.replace(_CH, _SH).replace(_ZH, _SH)
     return _collapse_doubles(w)
 
 
-_COARSE = {"a": "A", "e": "A", "o": "U", "u": "U", "i": "I", "k": "K", "g": "K", "h": "K"}
+_COARSE = {"a": "A", "e": "E", "o": "U", "u": "U", "i": "I", "k": "K", "g": "K", "h": "K"}
 
 
 @lru_cache(maxsize=200_000)
 def coarse(skel: str) -> str:
     """Looser key derived from a skeleton: Arabic vowel and velar classes.
 
-    ``Qaddafi``, ``Gaddafi``, ``Kadhafi``, ``Khadafy`` -> one key;
+    ``Qaddafi``, ``Gaddafi``, ``Kadhafi``, ``Khadafy`` -> one key; a final
+    ``-h`` after a vowel (``Haniyeh``/``Haniya``) and ``-allah``/``-ullah`` drop out;
     ``Khamenei``/``Khomeini`` and ``Hamid``/``Hamad`` stay apart because the
-    vowel *classes* differ.
+    vowel *classes* differ. ``e`` keeps a class of its own (see :func:`coarse_equal`).
     """
+    skel = re.sub(r"[aou]lah$", "ala", skel)  # -allah/-ullah/-ollah (Nasrallah, Nasrullah)
+    skel = skel.replace("dy", "y")  # French dj for Arabic/Persian j (Laridjani)
+    skel = re.sub(r"(?<=[aeiouy])h$", "", skel)  # ta marbuta: Haniyeh/Haniya, Hamzah/Hamza
     out = []
     for i, ch in enumerate(skel):
         if ch == "y":
@@ -136,6 +157,21 @@ def coarse(skel: str) -> str:
         else:
             out.append(_COARSE.get(ch, ch))
     return _collapse_doubles("".join(out))
+
+
+def coarse_equal(x: str, y: str) -> bool:
+    """Equality of coarse keys where ``E`` matches ``A`` or ``I``: romanised Arabic
+    writes e for both fatha and kasra (Hafez/Hafiz, Laden/Ladin, Mohammed/Muhammad)."""
+    if len(x) != len(y):
+        return False
+    return all(a == b or (a == "E" and b in "AI") or (b == "E" and a in "AI") for a, b in zip(x, y))
+
+
+def bucket_key(skel: str) -> str:
+    """The coarsest key: coarse with a/e/i merged. Names that can ever be compared
+    (equal skeletons, or ``coarse_equal``) always share it, so only names in one
+    bucket are compared."""
+    return _collapse_doubles(coarse(skel).replace("E", "A").replace("I", "A"))
 
 
 def _given_classes() -> dict[str, str]:
