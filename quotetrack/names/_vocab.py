@@ -243,6 +243,9 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "ISIS": ("Islamic State", "ISIL", "Islamic State of Iraq and Syria", "Islamic State of Iraq and the Levant", "Daesh", "IS"),
     "G7": ("Group of Seven",),
     "G20": ("Group of Twenty",),
+    # metonyms: only the forms that name the country, so "Russian Defense Ministry" stays apart
+    "PENTAGON": ("US Department of Defense", "US Defense Department", "United States Department of Defense",
+                 "US Defense Ministry"),
 }
 
 # Spelling variants inside organisation names (British/American, hyphenation).

@@ -195,7 +195,7 @@ class Normaliser:
             elif isinstance(u.profile, PersonName):
                 buckets[("person", u.profile.family_key)].append(uk)
             else:
-                buckets[("organization", u.profile.core)].append(uk)
+                buckets[("organization", u.profile.bucket)].append(uk)
         groups = list(loners)
         for bk in sorted(buckets):
             keys = buckets[bk]

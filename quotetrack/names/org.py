@@ -19,6 +19,7 @@ from functools import lru_cache
 from ._text import ascii_fold, clean_surface, letters_only
 from ._vocab import ACRONYMS, COUNTRIES, NATIONALITIES, ORG_NOUNS, ORG_SPELLING, ROLE_WORDS, STOPWORDS
 from .person import is_descriptor, parse_person, strip_descriptors
+from .translit import bucket_key, coarse, coarse_equal, skeleton
 
 # Capitals used as metonyms for governments ("Moscow says ...").
 CAPITALS = {
@@ -37,6 +38,12 @@ class OrgName:
     display: str
     core: str
     qualifier: str = ""
+    arabic_key: str = ""  # coarse key of a one-word Arabic name (Hezbollah/Hizbullah), else ""
+
+    @property
+    def bucket(self) -> str:
+        """Only organisations in one bucket are compared."""
+        return "ar:" + bucket_key(self.arabic_key) if self.arabic_key else self.core
 
     @property
     def specificity(self) -> tuple[int, int, int]:
@@ -52,7 +59,27 @@ class OrgName:
 
 
 def orgs_compatible(a: OrgName, b: OrgName) -> bool:
-    return a.core == b.core and (not a.qualifier or not b.qualifier or a.qualifier == b.qualifier)
+    """Same core (or the same one-word Arabic name in another romanisation), and
+    qualifiers that do not clash."""
+    if a.qualifier and b.qualifier and a.qualifier != b.qualifier:
+        return False
+    if a.core == b.core:
+        return True
+    return bool(a.arabic_key and b.arabic_key) and coarse_equal(a.arabic_key, b.arabic_key)
+
+
+_ARABIC_ORG_MARK = re.compile(r"[aou]llah$|q(?!u)|gh|dh|^(?:hizb|hezb)")
+
+
+def _arabic_key(ws: list[str]) -> str:
+    """``Hezbollah``/``Hizbullah``, ``al-Qaeda``/``al-Qaida``: one Arabic word, looser key."""
+    words_ = [w for w in ws if w not in ("al", "el")]
+    if len(words_) != 1:
+        return ""
+    word = re.sub(r"^(?:al|el)-", "", words_[0])
+    if not _ARABIC_ORG_MARK.search(word) and word == words_[0]:
+        return ""
+    return coarse(skeleton(word, arabic=True))
 
 
 def _org_words(text: str) -> list[str]:
@@ -144,7 +171,7 @@ def _parse_org_cached(raw: str, extra_items: tuple[tuple[str, str], ...]) -> Org
         return OrgName(display, "country:" + qualifier)
     acr = _acronym_of(rest, extra)
     core = acr or _reorder(" ".join(rest))
-    return OrgName(display, core, qualifier)
+    return OrgName(display, core, qualifier, "" if acr else _arabic_key(rest))
 
 
 def parse_org(raw: str, acronyms: dict[str, str] | None = None) -> OrgName | None:

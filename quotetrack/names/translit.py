@@ -62,6 +62,7 @@ def slavic_style(word: str) -> bool:
 
 def _digraphs(w: str, *, french: bool, german: bool, arabic: bool) -> str:
     """Multi-letter spellings of one sound -> one symbol (longest first)."""
+    w = w.replace("dj", "j")  # French dj for Arabic/Persian/Serbian j (Laridjani, Djokovic)
     for src, dst in (("schtsch", _SHCH), ("chtch", _SHCH), ("shch", _SHCH), ("tsch", _CH), ("tch", _CH)):
         w = w.replace(src, dst)
     w = w.replace("sch", _SH).replace("zh", _ZH)
@@ -88,6 +89,7 @@ def _vowels(w: str, *, french: bool, german: bool, arabic: bool = False) -> str:
         w = re.sub(r"ine$", "in", w)  # Poutine, Tchernomyrdine
     if german:
         w = re.sub(r"^s(?=[aeiouy])", "z", w)  # Selenskyj, Sacharow
+        w = re.sub(r"(?<=[lmnr])s(?=[aeiouy])", "z", w)  # Ramsan
     # endings: -ey/-ei/-ej; -iy/-ij/-ii/-yy/-y/-i; -ay/-aj; -oy/-oj
     w = re.sub(r"e[iy]$", "ei", w)
     w = re.sub(r"(?<=[^aeiou])(?:iy|ii|yy|yi|y|i)$", "i", w)
@@ -128,6 +130,7 @@ def skeleton(word: str, *, german: bool = False, arabic: bool = False) -> str:
     w = _collapse_doubles(w)
     w = _vowels(w, french=french, german=german, arabic=arabic)
     w = re.sub(r"(?<=[aeiou])f$", "v", w)  # -off/-of (Rachmaninoff), -ef/-ew
+    w = re.sub(r"enka$", "enko", w)  # Belarusian -enka (Lukashenka/Lukashenko)
     if slavic:
         # Porochenko/Poroshenko, Prigoschin/Prigozhin, Kravtchenko/Kravchenko
         w = w.replace(_CH, _SH).replace(_ZH, _SH)
@@ -147,7 +150,7 @@ def coarse(skel: str) -> str:
     vowel *classes* differ. ``e`` keeps a class of its own (see :func:`coarse_equal`).
     """
     skel = re.sub(r"[aou]lah$", "ala", skel)  # -allah/-ullah/-ollah (Nasrallah, Nasrullah)
-    skel = skel.replace("dy", "y")  # French dj for Arabic/Persian j (Laridjani)
+    skel = re.sub(r"(?<=[aeiou])h(?=[aeiouy])", "", skel)  # Persian/Arabic hamza as h: Khamenehi
     skel = re.sub(r"(?<=[aeiouy])h$", "", skel)  # ta marbuta: Haniyeh/Haniya, Hamzah/Hamza
     out = []
     for i, ch in enumerate(skel):
