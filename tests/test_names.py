@@ -328,17 +328,6 @@ def test_ids_stay_distinct_when_keys_collide():
     assert len({c.id for c in clusters}) == 2
 
 
-def test_clustering_is_bucketed_and_fast():
-    import time
-
-    rnd = random.Random(1)
-    occs = [NameOccurrence(f"Person{i % 3000} Family{i % 2000}", "person", f"d{i // 10}") for i in range(20000)]
-    rnd.shuffle(occs)
-    t0 = time.perf_counter()
-    Normaliser().cluster(occs)
-    assert time.perf_counter() - t0 < 30
-
-
 # -- organisations -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
