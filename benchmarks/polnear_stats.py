@@ -135,9 +135,11 @@ def cue_key(cue_span) -> str:
 def cue_class(cue_span) -> str:
     """speech / evidence / belief / intention / other, by the cue's lemmas.
 
-    The root lemma decides when it is in a list; otherwise any lemma of the
-    cue ("made clear" -> other, "is adamant" -> belief via "adamant"? no:
-    only listed lemmas count).
+    The root lemma decides when it is in one of the lists; otherwise the
+    first of the cue's other lemmas that is ("is adamant" -> belief via
+    "adamant"); a cue with no listed lemma is "other" ("made clear").
+    A hand-made lexicon: approximate, and meant to be read with the top
+    cues per class that the script prints.
     """
     lemmas = [lemma(cue_span.root)] + [lemma(t) for t in cue_span]
     if cue_span.text.strip() == ":":
@@ -149,20 +151,25 @@ def cue_class(cue_span) -> str:
     return "other"
 
 
-def corpus_counts(docs, keys: set[str]) -> collections.Counter:
+def corpus_counts(docs, keys: set[str], pos_of: dict[str, collections.Counter]) -> collections.Counter:
     """How often each cue phrase occurs anywhere in the corpus.
 
-    One-word phrases: every token with that lemma. Longer ones: runs of
-    words (auxiliaries, adverbs, determiners skipped, as in cue phrases).
+    One-word phrases: every token with that lemma and a part of speech the
+    gold cue has at least 10% of the time ("state" the verb, not the noun).
+    Longer ones: runs of words (auxiliaries, adverbs, determiners skipped,
+    as in cue phrases).
     """
     counts: collections.Counter = collections.Counter()
     by_len: dict[int, set[str]] = collections.defaultdict(set)
     for k in keys:
         by_len[len(k.split())].add(k)
+    allowed = {
+        k: {p for p, n in c.items() if n >= 0.1 * sum(c.values())} for k, c in pos_of.items()
+    }
     for doc in docs:
         for t in doc:
             lem = lemma(t)
-            if lem in by_len[1]:
+            if lem in by_len[1] and t.pos_ in allowed.get(lem, {t.pos_}):
                 counts[lem] += 1
         for sent in doc.sents:
             words = [lemma(t) for t in sent if keep_in_phrase(t)]
@@ -319,6 +326,37 @@ def content_paragraphs(text: str, a) -> str:
     return "1 paragraph" if n == 1 else ("2 paragraphs" if n == 2 else "3+ paragraphs")
 
 
+def quoted_runs(gold_doc, min_words: int = 4):
+    """Maximal quoted stretches of >= ``min_words`` words, and whether gold covers them.
+
+    What a "take everything in quotation marks" extractor would propose:
+    the runs no gold Content overlaps by half are its false positives.
+    """
+    from quotetrack.gold import quoted_mask
+
+    text = gold_doc.text
+    mask = quoted_mask(text)
+    tokens = Tokens(text)
+    covered = set()
+    for a in gold_doc.attributions:
+        covered |= tokens.of(a.content)
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        if not mask[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and mask[j]:
+            j += 1
+        run = tokens.of([(i, j)])
+        if len(run) >= min_words:
+            share = len(run & covered) / len(run)
+            out.append("covered by gold content" if share >= 0.5 else "not annotated (< half covered)")
+        i = j
+    return out
+
+
 def content_sentences(doc, a) -> str:
     cs, ce = a.content[0][0], a.content[-1][1]
     n = sum(1 for s in doc.sents if s.start_char < ce and cs < s.end_char)
@@ -335,12 +373,15 @@ def analyse(gold, docs) -> dict:
     res: dict = {"articles": len(gold), "kinds": kinds(gold)}
     res["multiple annotators (first used)"] = sum(len(g.annotators) > 1 for g in gold)
     cue_keys = collections.Counter()
+    cue_pos: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     cue_by_class = collections.defaultdict(collections.Counter)
     cls_by_kind = collections.defaultdict(collections.Counter)
     pos, spos, stype, stype_kind, direct_ctx, align, nsent, cuepos, frag, npara = ([] for _ in range(10))
     discontinuous = collections.Counter()
+    runs = []
     for g, d in zip(gold, docs):
         tokens = Tokens(g.text)
+        runs.extend(quoted_runs(g))
         for a in g.attributions:
             discontinuous[a.kind, len(a.content) > 1] += 1
             st = source_type(d, g, a)
@@ -355,6 +396,8 @@ def analyse(gold, docs) -> dict:
             key = cue_key(cue)
             cls = cue_class(cue)
             cue_keys[key] += 1
+            if len(key.split()) == 1:
+                cue_pos[key][cue.root.pos_] += 1
             cue_by_class[cls][key] += 1
             cls_by_kind[a.kind][cls] += 1
             cuepos.append(cue.root.pos_)
@@ -375,6 +418,7 @@ def analyse(gold, docs) -> dict:
     res["direct quotes: where is the cue"] = count(direct_ctx)
     res["indirect content vs the cue's dependents"] = count(align)
     res["content length in sentences"] = count(nsent)
+    res["quoted stretches of 4+ words"] = count(runs)
     res["content length in paragraphs"] = count(npara)
     res["content fragments vs the cue's paragraph"] = count(frag)
     classes = collections.Counter({c: sum(v.values()) for c, v in cue_by_class.items()})
@@ -383,6 +427,7 @@ def analyse(gold, docs) -> dict:
     res["cue class by kind"] = {k: dict(cls_by_kind[k].most_common()) for k in KINDS}
     res["top cues per class"] = {c: cue_by_class[c].most_common(25) for c in ("belief", "intention", "evidence", "other")}
     res["_cue_keys"] = cue_keys
+    res["_cue_pos"] = cue_pos
     return res
 
 
@@ -434,7 +479,7 @@ def main(argv=None) -> int:
     res = analyse(gold, docs)
     show(res)
     cue_keys = res.pop("_cue_keys")
-    corpus = corpus_counts(docs, set(cue_keys))
+    corpus = corpus_counts(docs, set(cue_keys), res.pop("_cue_pos"))
     print(f"\n## top {args.top} cue phrases (lemmas): gold count / corpus count = precision")
     for key, n in cue_keys.most_common(args.top):
         c = max(corpus.get(key, 0), n)
