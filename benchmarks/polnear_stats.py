@@ -376,7 +376,7 @@ def analyse(gold, docs) -> dict:
     cue_pos: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     cue_by_class = collections.defaultdict(collections.Counter)
     cls_by_kind = collections.defaultdict(collections.Counter)
-    pos, spos, stype, stype_kind, direct_ctx, align, nsent, cuepos, frag, npara = ([] for _ in range(10))
+    pos, spos, stype, stype_kind, direct_ctx, align, nsent, cuepos, frag, npara, kpos = ([] for _ in range(11))
     discontinuous = collections.Counter()
     runs = []
     for g, d in zip(gold, docs):
@@ -403,6 +403,7 @@ def analyse(gold, docs) -> dict:
             cuepos.append(cue.root.pos_)
             pos.append(("according to" if key.startswith("according") else "other cue") + ": " + position(a, g.text))
             spos.append(source_position(a))
+            kpos.append(f"{a.kind}: {position(a, g.text)}")
             if a.kind == "direct":
                 direct_ctx.append(direct_cue_context(d, a))
             if a.kind == "indirect" and len(a.content) == 1:
@@ -411,6 +412,7 @@ def analyse(gold, docs) -> dict:
         k: f"{discontinuous[k, True]} of {discontinuous[k, True] + discontinuous[k, False]}" for k in KINDS
     }
     res["cue position"] = count(pos)
+    res["cue position by kind"] = count(kpos)
     res["source position"] = count(spos)
     res["cue part of speech (root)"] = count(cuepos)
     res["source type"] = count(stype)
