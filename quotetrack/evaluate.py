@@ -315,9 +315,7 @@ def speaker_correct(doc_text: str, tokens: Tokens, gold: GoldAttribution, pred: 
     gold_keys = name_keys(fragments_text(doc_text, gold.source, " "))
     pred_key = name_key(pred.speaker)
     if gold_keys and pred_key:
-        if not any(names_match(g, pred_key) for g in gold_keys):
-            return False
-        return True
+        return any(names_match(g, pred_key) for g in gold_keys)
     for span in (pred.mention, pred.resolved):
         if span is not None and not gold_words.isdisjoint(tokens.of([(span.start, span.end)])):
             return True
