@@ -431,6 +431,7 @@ class Example:
     error: str
     doc: str
     start: int
+    why: str | None = None
     gold_kind: str | None = None
     gold_content: str | None = None
     gold_source: str | None = None
@@ -518,7 +519,7 @@ def score(gold_docs: list[GoldDocument], predictions: dict[str, list[Quote]]) ->
             right = _score_doc(modes[mode], doc, tokens, units, pairs)
             if mode == "overlap":
                 _calibrate(calibration, bins, units, right)
-                _collect_errors(doc, units, pairs, right, fps, fns, spk)
+                _collect_errors(doc, units, pairs, right, gold_tok, pred_tok, fps, fns, spk)
     ece = _ece(bins)
     return Report(len(gold_docs), modes, calibration, bins, ece, fps, fns, spk, warnings)
 
@@ -588,30 +589,54 @@ def _ece(bins: list[CalibrationBucket]) -> float:
     return sum(b.count * abs(b.accuracy - b.mean_confidence) for b in bins) / total
 
 
+FP_PIECE = "piece of a found quote"
+FP_BOUNDARY = "overlaps a missed quote"
+FP_NOTHING = "overlaps no gold quote"
+FN_BOUNDARY = "overlapped by a prediction below the threshold"
+FN_NOTHING = "no prediction overlaps it"
+
+
 def _collect_errors(
     doc: GoldDocument,
     units: list[PredictedUnit],
     pairs: list[tuple[int, int, float]],
     right: set[int],
+    gold_tok: list[frozenset[int]],
+    pred_tok: list[frozenset[int]],
     fps: list[Example],
     fns: list[Example],
     spk: list[Example],
 ) -> None:
+    """Unmatched and wrong-speaker units, each with a diagnosis (``why``).
+
+    A false positive that overlaps a *matched* gold quote is usually the
+    second half of a split quote not tied to the first by its cue, or a
+    duplicate; one that overlaps an unmatched gold quote has wrong
+    boundaries; the rest are quotes the annotators did not mark.
+    """
     matched_g = {gi for gi, _, _ in pairs}
     matched_p = {pi for _, pi, _ in pairs}
     for gi, g in enumerate(doc.attributions):
         if gi not in matched_g:
-            fns.append(_example("false negative", doc, g, None))
+            touched = any(not gold_tok[gi].isdisjoint(p) for p in pred_tok)
+            fns.append(_example("false negative", doc, g, None, FN_BOUNDARY if touched else FN_NOTHING))
     for pi, u in enumerate(units):
         if pi not in matched_p:
-            fps.append(_example("false positive", doc, None, u))
+            overlapped = [gi for gi, g in enumerate(gold_tok) if not g.isdisjoint(pred_tok[pi])]
+            if any(gi in matched_g for gi in overlapped):
+                why = FP_PIECE
+            else:
+                why = FP_BOUNDARY if overlapped else FP_NOTHING
+            fps.append(_example("false positive", doc, None, u, why))
     for gi, pi, _ in pairs:
         if pi not in right:
             spk.append(_example("wrong speaker", doc, doc.attributions[gi], units[pi]))
 
 
-def _example(error: str, doc: GoldDocument, g: GoldAttribution | None, u: PredictedUnit | None) -> Example:
-    ex = Example(error=error, doc=doc.name, start=(g.content[0][0] if g else u.start))
+def _example(
+    error: str, doc: GoldDocument, g: GoldAttribution | None, u: PredictedUnit | None, why: str | None = None
+) -> Example:
+    ex = Example(error=error, doc=doc.name, start=(g.content[0][0] if g else u.start), why=why)
     if g is not None:
         ex.gold_kind = g.kind
         ex.gold_content = fragments_text(doc.text, g.content)
@@ -639,6 +664,17 @@ def spread(items: list, n: int) -> list:
     return [items[int(i * step)] for i in range(n)]
 
 
+def error_breakdown(report: Report) -> dict[str, dict[str, int]]:
+    """How many false positives / negatives fall under each diagnosis."""
+    out = {}
+    for label, items in (("false_positives", report.false_positives), ("false_negatives", report.false_negatives)):
+        counts: dict[str, int] = {}
+        for ex in items:
+            counts[ex.why or "?"] = counts.get(ex.why or "?", 0) + 1
+        out[label] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
 def report_to_dict(report: Report, errors: int = 0) -> dict:
     """Everything in the report as plain JSON-able data (for ``--json``)."""
     out: dict[str, Any] = {"documents": report.n_docs}
@@ -663,6 +699,7 @@ def report_to_dict(report: Report, errors: int = 0) -> dict:
         "false_negatives": len(report.false_negatives),
         "speaker_errors": len(report.speaker_errors),
     }
+    out["error_breakdown"] = error_breakdown(report)
     if errors:
         out["errors"] = {
             "false_positives": [e.as_dict() for e in spread(report.false_positives, errors)],
@@ -702,6 +739,7 @@ def format_report(report: Report, errors: int = 0):
     parts.append(_speaker_table(report.overlap))
     parts.append(_confusion_table(report.overlap))
     parts.append(_calibration_table(report))
+    parts.append(_breakdown_table(report))
     if errors:
         for label, items in (
             ("false negatives (gold missed)", report.false_negatives),
@@ -751,6 +789,19 @@ def _calibration_table(report: Report):
     return t
 
 
+def _breakdown_table(report: Report):
+    from rich.table import Table
+
+    t = Table(title="unmatched quotes by diagnosis (overlap)", title_justify="left")
+    t.add_column("error")
+    t.add_column("diagnosis")
+    t.add_column("count", justify="right")
+    for label, counts in error_breakdown(report).items():
+        for why, n in counts.items():
+            t.add_row(label.replace("_", " "), why, str(n))
+    return t
+
+
 def _clip(s: str | None, n: int = 160) -> str:
     if s is None:
         return "—"
@@ -759,7 +810,7 @@ def _clip(s: str | None, n: int = 160) -> str:
 
 
 def _describe(ex: Example) -> str:
-    lines = [f"• {ex.doc} @{ex.start}"]
+    lines = [f"• {ex.doc} @{ex.start}" + (f"  ({ex.why})" if ex.why else "")]
     if ex.gold_content is not None:
         lines.append(f"    gold [{ex.gold_kind}] {_clip(ex.gold_content)}  — source: {_clip(ex.gold_source, 60)}")
     if ex.pred_content is not None:

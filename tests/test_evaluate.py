@@ -304,6 +304,28 @@ def test_scores_on_one_document(flat):
 
     assert [len(report.false_positives), len(report.false_negatives), len(report.speaker_errors)] == [2, 0, 1]
     assert report.speaker_errors[0].gold_source == "officials"
+    # "We will win" is a piece of the found E1; "Jane Smith said on Monday" overlaps no gold
+    assert sorted((e.pred_content, e.why) for e in report.false_positives) == [
+        ("Jane Smith said on Monday", "overlaps no gold quote"),
+        ("We will win", "piece of a found quote"),
+    ]
+
+
+def test_false_negatives_are_diagnosed(flat):
+    a = flat["a"]
+    text = a.text
+    preds = [quote(text, "taxes would fall next year.\n\nAccording to officials", "indirect", 0.5)]
+    report = score([a], {"a": preds})
+    whys = {e.gold_content: e.why for e in report.false_negatives}
+    # 5 of the prediction's 8 words are E2: Jaccard 5/8, matched; no other gold is
+    assert len(whys) == 5
+    assert whys["the bridge is unsafe"] == "no prediction overlaps it"
+    preds = [quote(text, "bridge", "indirect", 0.5)]  # 1/4 of E3
+    report = score([a], {"a": preds})
+    assert {e.gold_content: e.why for e in report.false_negatives}["the bridge is unsafe"] == (
+        "overlapped by a prediction below the threshold"
+    )
+    assert [e.why for e in report.false_positives] == ["overlaps a missed quote"]
 
 
 def test_calibration_buckets_and_ece(flat):
@@ -369,6 +391,7 @@ def test_report_dict_and_rendering(flat):
     assert data["overlap"]["kinds"]["overall"]["detection"]["f1"] == pytest.approx(6 / 7)
     assert data["calibration"]["buckets"][0]["count"] == 2
     assert data["error_counts"] == {"false_positives": 2, "false_negatives": 0, "speaker_errors": 1}
+    assert data["error_breakdown"]["false_positives"] == {"overlaps no gold quote": 1, "piece of a found quote": 1}
     assert len(data["errors"]["false_positives"]) == 1
     from rich.console import Console
 
