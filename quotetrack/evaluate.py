@@ -60,21 +60,28 @@ from quotetrack.domain import Quote, TextSpan
 from quotetrack.gold import KINDS, Fragments, GoldAttribution, GoldDocument, fragments_text, read_gold
 
 __all__ = [
+    "CalibrationBucket",
     "Detection",
     "Example",
     "KindScore",
     "ModeScore",
     "PredictedUnit",
     "Report",
+    "Tokens",
+    "error_breakdown",
     "format_report",
     "group_predictions",
+    "jaccard",
     "match_units",
     "name_key",
+    "name_keys",
+    "names_match",
     "predict",
     "read_gold",
     "report_to_dict",
     "run",
     "score",
+    "source_type",
     "speaker_correct",
 ]
 
