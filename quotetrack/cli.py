@@ -210,6 +210,25 @@ def speakers(
     out.print(table)
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, show_default=False, help="Folder of NAME.txt + brat NAME.ann / NAME_XXXX.ann (flat, or PolNeAR text/ + attributions/).")],
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N articles (by name).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
+    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel.")] = None,
+    errors: Annotated[int, typer.Option("--errors", min=0, help="Print N example false negatives, false positives and speaker errors.")] = 0,
+) -> None:
+    """Score quotetrack against hand-annotated articles (brat standoff, PolNeAR format)."""
+    from .evaluate import run
+
+    nlp = _load_pipeline(model, wheelhouse)
+    try:
+        run(gold, nlp, limit=limit, json_out=json_out, console=out, errors=errors)
+    except (FileNotFoundError, ValueError) as exc:
+        _fatal(str(exc))
+
+
 @app.command("install-models")
 def install_models_cmd(
     wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel (default: ../shared/wheels when it exists).")] = None,
