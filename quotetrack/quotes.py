@@ -5,92 +5,256 @@ reporting words) and the token the parse names as the source. Turning
 that token into a speaker (names, appositions, coreference, news
 conventions) is :mod:`quotetrack.attribution`'s job.
 
-Direct quotes come from quotation marks (:mod:`quotetrack.marks`), indirect
-ones from the parse: a speech verb with a clausal complement ("Lavrov said
-that ..."), a parenthetical cue ("..., Lavrov said, ...") or "according to
-X". A quoted fragment inside reported speech makes the quote *mixed*.
+* Direct quotes come from quotation marks (:mod:`quotetrack.marks`). Their cue is
+  the reporting frame whose content they are (``Lavrov said: “…”``), else a cue
+  verb just after (``“…,” Lavrov said``, ``“…,” said Lavrov``) or just before
+  them. The second half of a split quote (``“A,” he said. “B.”``) and a quote
+  paragraph with no cue of its own (continuation) share the cue of the quote
+  they continue: one attribution in several pieces, as annotators draw it.
+* Indirect quotes come from reporting frames in the parse
+  (:mod:`quotetrack.frames`): clauses, objects and infinitives of cue verbs,
+  parenthetical cues, ``according to``.
+* A frame whose content holds quoted words and more is *mixed* (``accused
+  Moscow of increasing its “malevolent activities”``); the kind is read from
+  which characters sit inside quotation marks.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from . import cues
-from .marks import MarkedSpan, find_marked, strip_marks
+from . import boilerplate, cues
+from .frames import Frame, find_frames, inverted_object, lemma, subject_of
+from .frames import cue_span as _cue_span
+from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
 
 # How far from a quotation mark a cue may sit, in tokens.
-CUE_WINDOW_AFTER = 12
+CUE_WINDOW_AFTER = 30
 CUE_WINDOW_BEFORE = 20
 # A quote without any cue and with fewer words than this is a scare quote, a title or a
 # headline ("‘Consistent’ Policy"), not reported speech.
 MIN_UNCUED_WORDS = 5
+# A frame may host a direct quote (give it its cue) from this prior on: quotation marks
+# are evidence of speech on their own, so the bar is lower than for indirect frames.
+HOST_MIN_PRIOR = 0.12
+# A frame with quoted words in its content is kept as a mixed quote from this prior on.
+MIXED_MIN_PRIOR = 0.2
 
 
 @dataclass(slots=True)
 class Candidate:
+    """A proposed quote: content ``[start, end)``, cue, source token and how it was found.
+
+    ``construction`` names the pattern (``direct-after``, ``split``,
+    ``continuation``, ``ccomp``, ``object``, …) and ``prior`` the learned
+    precision of its cue frame; both feed the confidence. Candidates with
+    the same ``cue`` span are pieces of one attribution.
+    """
+
     kind: str
     start: int
     end: int
     cue: Span | None = None
     source: Token | None = None
-    via: str = "none"  # subject | inversion | according | participle | parenthetical | none
+    via: str = "none"  # subject | inversion | according | participle | relative | agent | implicit | none
     marked: MarkedSpan | None = None
     flags: list[str] = field(default_factory=list)
+    construction: str = "none"
+    cue_key: str = ""
+    prior: float = 0.0
+    follows: "Candidate | None" = None  # the quote a split half or continuation continues
 
 
 def find_candidates(doc: Doc) -> list[Candidate]:
-    """Every quote in ``doc``, in document order, none overlapping another."""
+    """Every quote in ``doc``, in document order."""
     text = doc.text
     marked = find_marked(text)
-    reported = _reported_clauses(doc, marked)
-    out: list[Candidate] = []
-    used_clauses: set[int] = set()
-    for m in marked:
-        host = _host_clause(reported, m)
-        if host is not None:
-            index, clause = host
-            if _words_outside(text, clause, m) <= 1:
-                used_clauses.add(index)
-                cue, source, via = clause.cue, clause.source, clause.via
-                if source is None:
-                    cue, source, via = _cue_near(doc, m, marked)
-                out.append(_direct(text, m, cue or clause.cue, source, via))
-            elif index not in used_clauses:
-                used_clauses.add(index)
-                clause.kind = "mixed"
+    mask = quoted_mask(text, marked)
+    skip = boilerplate.boilerplate_spans(text)
+    frames = [f for f in find_frames(doc, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR)) if not _in_any(f.cue.start_char, skip)]
+    direct, hosted, mixed_hosts = _direct_quotes(doc, marked, frames, skip)
+    # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
+    used_cues = {c.cue.start for c in direct if c.cue is not None}
+    hosted |= {i for i, f in enumerate(frames) if f.cue.start in used_cues}
+    out = list(direct)
+    direct_spans = [(c.marked.open_start, c.marked.close_end) for c in direct if c.marked is not None]
+    hosting = {id(frames[i]) for i in mixed_hosts}
+    for f in _resolve_frames(frames, hosted, mixed_hosts):
+        kind = _kind(text, f.pieces, mask)
+        if f.prior < cues.MIN_PRIOR and id(f) not in hosting:
             continue
-        if _inside_other_quote(m, marked):
+        pieces = [p for p in f.pieces if not _cuts_a_quote(p, direct_spans)]
+        if not pieces:
             continue
-        cue, source, via = _cue_near(doc, m, marked)
-        if cue is None and _word_count(text, m.start, m.end) < MIN_UNCUED_WORDS:
-            continue
-        out.append(_direct(text, m, cue, source, via))
-    direct_spans = [(c.marked.open_start, c.marked.close_end) for c in out if c.marked]
-    for i, clause in enumerate(reported):
-        if i in used_clauses and clause.kind != "mixed":
-            continue
-        if any(_overlaps((clause.start, clause.end), span) for span in direct_spans):
-            continue
-        out.append(clause)
+        for a, b in pieces:
+            out.append(
+                Candidate(
+                    kind=kind, start=a, end=b, cue=f.cue, source=f.source, via=f.via,
+                    flags=list(f.flags), construction=f.construction, cue_key=f.key, prior=f.prior,
+                )
+            )
     out.sort(key=lambda c: (c.start, c.end))
-    return _drop_overlaps(out)
+    _tie_split_and_continued(text, out)
+    return [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
 
 
-def _direct(text: str, m: MarkedSpan, cue, source, via) -> Candidate:
+def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _kind(text: str, pieces: list[tuple[int, int]], mask: bytearray) -> str:
+    kinds = {kind_of(text, a, b, mask) for a, b in pieces}
+    if kinds == {"direct"}:
+        return "direct"
+    if kinds == {"indirect"}:
+        return "indirect"
+    return "mixed"
+
+
+def _cuts_a_quote(piece: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    """True when ``piece`` overlaps a direct quote without containing it (a boundary clash)."""
+    a, b = piece
+    for qa, qb in quotes:
+        if a < qb and qa < b and not (a <= qa and qb <= b + 1):
+            return True
+        if a <= qa and qb <= b + 1 and (b - a) <= (qb - qa) + 2:
+            return True  # the same stretch as a direct quote: reported once, as direct
+    return False
+
+
+# --- direct quotes -------------------------------------------------------------
+
+
+def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip):
+    """Direct candidates, the frames that gave them their cue, and frames that hold quoted fragments."""
+    text = doc.text
+    out: list[Candidate] = []
+    hosted: set[int] = set()
+    mixed_hosts: set[int] = set()
+    for m in marked:
+        if _inside_other_quote(m, marked) or _in_any(m.start, skip):
+            continue
+        hosts = _host_frames(frames, m)
+        direct_host = next((h for h in hosts if _words_outside(text, h[2], m) <= 1), None)
+        if direct_host is not None:
+            fi, f, piece = direct_host
+            hosted.add(fi)
+            source, via = f.source, f.via
+            if source is None and via == "none":
+                _, source, via, _ = _cue_near(doc, m, marked)
+            out.append(_direct(text, m, f.cue, source, via, "direct-" + f.construction, f.key, f.prior))
+            continue
+        # Quoted words inside a longer content: a mixed quote. The smallest reliable frame holds
+        # them; a weak frame (a verb rarely used for speech) only when no reliable one does.
+        strong = [h for h in hosts if h[1].prior >= cues.MIN_PRIOR]
+        weak = [h for h in hosts if h[1].prior >= MIXED_MIN_PRIOR]
+        mixed_host = strong[0] if strong else (weak[0] if weak else None)
+        if mixed_host is not None:
+            fi, f, piece = mixed_host
+            mixed_hosts.add(fi)
+            f.pieces = sorted({p if p[0] != piece[0] else piece for p in f.pieces})
+            continue
+        cue, source, via, construction = _cue_near(doc, m, marked)
+        if cue is not None:
+            key = lemma(cue.root) if cue.root.pos_ == "VERB" else cue.text
+            out.append(_direct(text, m, cue, source, via, construction, key, cues.frame_prior(key, "ccomp")))
+        else:
+            out.append(_direct(text, m, None, None, "none", "uncued", "", 0.0))
+    return out, hosted, mixed_hosts
+
+
+def _direct(text: str, m: MarkedSpan, cue, source, via, construction: str, key: str, prior: float) -> Candidate:
     start, end = m.start, m.end
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
         end -= 1
     while start < end and text[start].isspace():
         start += 1
     flags = [] if m.closed else ["unclosed"]
-    return Candidate("direct", start, end, cue, source, via, m, flags)
+    if not m.opened:
+        flags.append("unopened")
+    if m.single:
+        flags.append("single-marks")
+    return Candidate("direct", start, end, cue, source, via, m, flags, construction, key, prior)
 
 
-def _words_outside(text: str, clause: Candidate, m: MarkedSpan) -> int:
-    """Words of a reported clause outside a quoted stretch ("that" aside)."""
-    rest = text[clause.start : max(clause.start, m.open_start)] + " " + text[min(clause.end, m.close_end) : clause.end]
+def _tie_split_and_continued(text: str, quotes: list[Candidate]) -> None:
+    """Give a cue-less direct quote the cue of the quote it continues.
+
+    ``“A,” he said. “B.”``: B is the second piece of A's attribution (the cue
+    sits between them). A quote paragraph with no cue of its own that
+    follows a quote (the previous paragraph's, or one earlier in its own
+    paragraph) continues it. Both keep the cue span, so they are one
+    attribution in pieces; attribution gives them the same speaker.
+    """
+    last_direct: Candidate | None = None  # the last direct quote with a cue
+    by_para: dict[int, list[Candidate]] = {}  # cued candidates per paragraph, in order
+    for q in quotes:
+        para = _para(text, q.start)
+        if q.cue is None:
+            d = last_direct
+            if (
+                d is not None
+                and d.end <= q.start
+                and _para(text, d.start) == para
+                and d.end <= d.cue.start_char
+                and d.cue.end_char <= q.start
+            ):
+                _share(q, d, "split")
+            else:
+                here = [c for c in by_para.get(para, []) if c.end <= q.start]
+                if here and _gap_is_short(text, here[-1], q):
+                    _share(q, here[-1], "continuation")
+                elif (
+                    not here
+                    and _opens_paragraph(text, q)
+                    and _word_count(text, q.start, q.end) >= MIN_UNCUED_WORDS
+                    and "single-marks" not in q.flags
+                ):
+                    prev = by_para.get(para - 1, [])
+                    pick = next((c for c in reversed(prev) if c.kind == "direct"), None) or next(
+                        (c for c in reversed(prev) if c.source is not None), None
+                    )
+                    if pick is not None:
+                        _share(q, pick, "continuation")
+        if q.cue is not None:
+            by_para.setdefault(para, []).append(q)
+            if q.kind == "direct":
+                last_direct = q
+
+
+def _share(q: Candidate, prev: Candidate, construction: str) -> None:
+    q.cue, q.source, q.via = prev.cue, prev.source, prev.via
+    q.construction, q.cue_key, q.prior, q.follows = construction, prev.cue_key, prev.prior, prev
+
+
+def _gap_is_short(text: str, prev: Candidate, q: Candidate) -> bool:
+    """Two quotes in one paragraph with (almost) nothing between them: 'He said: "A." "B."'."""
+    a = prev.marked.close_end if prev.marked else prev.end
+    b = q.marked.open_start if q.marked else q.start
+    return len(text[a:b].split()) <= 2
+
+
+def _para(text: str, pos: int) -> int:
+    """Index of the paragraph holding ``pos``, blank lines not counted."""
+    return len(_PARA_LINE.findall(text, 0, pos))
+
+
+_PARA_LINE = re.compile(r"\S[^\n]*\n")
+
+
+def _opens_paragraph(text: str, q: Candidate) -> bool:
+    line_start = text.rfind("\n", 0, q.start) + 1
+    before = text[line_start : q.marked.open_start if q.marked else q.start]
+    return len(before.strip(" \t-–—•*")) == 0
+
+
+def _words_outside(text: str, piece: tuple[int, int], m: MarkedSpan) -> int:
+    """Words of a frame's content outside a quoted stretch ("that" aside)."""
+    a, b = piece
+    rest = text[a : max(a, m.open_start)] + " " + text[min(b, m.close_end) : b]
     return sum(1 for w in rest.split() if any(ch.isalnum() for ch in w) and w.lower() != "that")
 
 
@@ -98,68 +262,36 @@ def _word_count(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _inside_other_quote(m: MarkedSpan, marked: list[MarkedSpan]) -> bool:
     return any(o is not m and o.start <= m.open_start and m.close_end <= o.end for o in marked)
 
 
-def _drop_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Keep the earliest of overlapping candidates, direct ones first."""
-    kept: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: (c.kind != "direct", c.start, c.end)):
-        if not any(_overlaps((c.start, c.end), (k.start, k.end)) for k in kept):
-            kept.append(c)
-    kept.sort(key=lambda c: (c.start, c.end))
-    return kept
+def _host_frames(frames: list[Frame], m: MarkedSpan) -> list[tuple[int, Frame, tuple[int, int]]]:
+    """Frames whose content piece contains the quoted stretch, smallest piece first."""
+    found = []
+    for i, f in enumerate(frames):
+        if f.prior < HOST_MIN_PRIOR or (m.open_start <= f.cue.start_char < m.close_end):
+            continue
+        for a, b in f.pieces:
+            if a <= m.start < b and b < m.end:
+                b = m.end  # the content runs on into the quote: it ends where the quote does
+            if a <= m.start and m.end <= b + 1:
+                found.append((i, f, (a, b)))
+    found.sort(key=lambda h: (h[2][1] - h[2][0], -h[1].prior))
+    return found
 
 
-# --- cue words ----------------------------------------------------------------
+# --- cue words near a quotation ----------------------------------------------
 
 
 def is_cue_verb(tok: Token) -> bool:
-    if tok.pos_ not in ("VERB",) or tok.lemma_.lower() not in cues.SPEECH_VERBS:
+    """A verb that reports speech next to a quotation ("said", "wrote", "tweeted", "added")."""
+    if tok.pos_ != "VERB":
         return False
-    if tok.lemma_.lower() in cues.NEEDS_CLAUSE:
+    lem = lemma(tok)
+    if lem in cues.NEEDS_CLAUSE:
         return any(c.dep_ in ("ccomp", "oprd", "xcomp") for c in tok.children)
-    return True
-
-
-def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Token | None, str]:
-    """The token naming who speaks through ``verb``, and how it was found.
-
-    ``inside``: the quote's own character range; a subject found there is
-    part of the quote, not its speaker.
-    """
-
-    def outside(tok: Token) -> bool:
-        return inside is None or not (inside[0] <= tok.idx < inside[1])
-
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "EX" and outside(child):
-            return child, ("inversion" if child.i > verb.i else "subject")
-    # "..., saying ..." / "..., adding ...": the participle's subject is its head's.
-    head = verb
-    for _ in range(3):
-        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "dep") and head.head is not head:
-            head = head.head
-            for child in head.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and outside(child):
-                    return child, "participle"
-        else:
-            break
-    # Inversions the parser reads as objects: '"...", denounced Russia.'
-    for child in verb.children:
-        if (
-            child.i > verb.i
-            and child.dep_ in ("dobj", "attr", "npadvmod")
-            and child.pos_ in ("PROPN", "NOUN")
-            and outside(child)
-        ):
-            return child, "inversion"
-    return None, "none"
+    return lem in cues.SPEECH_VERBS or cues.frame_prior(lem, "ccomp") >= 0.5
 
 
 def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
@@ -176,16 +308,6 @@ def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     return pick
 
 
-def _cue_span(verb: Token) -> Span:
-    doc = verb.doc
-    start, end = verb.i, verb.i + 1
-    # Keep auxiliaries and particles that belong to the cue: "has said", "pointed out".
-    for child in verb.children:
-        if child.dep_ == "prt" and child.i == end:
-            end += 1
-    return doc[start:end]
-
-
 def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
     """The cue of a direct quote: a speech verb just after or just before it."""
     text = doc.text
@@ -199,6 +321,8 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
 
     inside = (m.open_start, m.close_end)
     after = [t for t in doc if m.close_end <= t.idx < para_end][:CUE_WINDOW_AFTER]
+    if not _ends_a_quotation(text, m, para_start):
+        after = []  # 'the so-called "open door" was discussed': the quote is a phrase, not a quotation
     for tok in after:
         if not free(tok):
             break
@@ -206,148 +330,118 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
             break
         if is_cue_verb(tok):
             source, via = subject_of(tok, inside)
-            if source is None:
+            if source is None and via == "none":
+                source = inverted_object(tok, inside)
+                via = "inversion" if source is not None else "none"
+            if source is None and via == "none":
                 source = _phrase_between(doc, m.close_end, tok.idx)
                 via = "subject" if source is not None else "none"
-            return _cue_span(tok), source, via
+            return _cue_span(tok), source, via, "direct-after"
     before = [t for t in doc if para_start <= t.idx and t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
     for tok in reversed(before):
         if not free(tok):
             break
         if is_cue_verb(tok) and _introduces(text, tok, m):
             source, via = subject_of(tok, inside)
-            return _cue_span(tok), source, via
+            return _cue_span(tok), source, via, "direct-before"
         if tok.is_sent_start and tok.i != before[0].i:
             break
-    return None, None, "none"
+    colon = _colon_cue(doc, m, before)
+    if colon is not None:
+        return colon
+    return None, None, "none", "uncued"
+
+
+def _colon_cue(doc: Doc, m: MarkedSpan, before: list[Token]):
+    """'The board was conclusive in its findings: "…"' / 'Kelli Ward: "Impeach …"'.
+
+    A colon right before the quote: the clause before it is the frame; its
+    main verb is the cue and its subject the source. A headline-style
+    'Name: "…"' has the colon as its cue and the name as its source.
+    """
+    if not before or before[-1].text != ":":
+        return None
+    colon = before[-1]
+    clause = [t for t in before[:-1] if t.sent == colon.sent] or before[:-1]
+    if not clause:
+        return None
+    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj", "advcl", "parataxis")]
+    inside = (m.open_start, m.close_end)
+    if verbs:
+        verb = verbs[0] if verbs[0].dep_ == "ROOT" else verbs[-1]
+        source, via = subject_of(verb, inside)
+        if source is None:
+            return None
+        return _cue_span(verb), source, via, "colon"
+    if len(clause) <= 6 and any(t.pos_ == "PROPN" for t in clause) and clause[0].idx == doc.text.rfind("\n", 0, clause[0].idx) + 1:
+        people = [t for t in clause if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")] or [t for t in clause if t.pos_ == "PROPN"]
+        head = people[-1]
+        return doc[colon.i : colon.i + 1], head, "subject", "colon"
+    return None
+
+
+def _ends_a_quotation(text: str, m: MarkedSpan, para_start: int) -> bool:
+    """A quotation a cue may follow: it ends with punctuation ('…,” he said') or opens its sentence."""
+    inner = text[m.start : m.end].rstrip()
+    if inner.endswith((",", ".", "!", "?", "…", "—", "–", "-", ":", ";")):
+        return True
+    after = text[m.close_end : m.close_end + 2].lstrip()
+    if after[:1] in (",", ".", "!", "?", "—", "–", "-", ";", ":"):
+        return True
+    before = text[para_start : m.open_start].rstrip()
+    return before == "" or before.endswith((".", "!", "?", ":", "”", '"', "'"))
 
 
 def _continues_quote(text: str, m: MarkedSpan, tok: Token) -> bool:
     """True when only a few words separate the quote from ``tok``: '"...". he said' parsed apart."""
-    gap = text[m.close_end:tok.idx]
+    gap = text[m.close_end : tok.idx]
     return len(gap.split()) <= 1
 
 
 def _introduces(text: str, verb: Token, m: MarkedSpan) -> bool:
     """A cue before a quote must lead into it: 'said:', 'told reporters,', 'said "'."""
-    between = text[verb.idx + len(verb):m.open_start]
+    between = text[verb.idx + len(verb) : m.open_start]
     if "." in between or ";" in between:
         return False
-    return len(between.split()) <= 6
+    if len(between.split()) > 6:
+        return False
+    # A short fragment in running text ('warned of a “ferocious” battle') is a scare quote
+    # inside the frame, not a quotation the cue introduces.
+    lead = between.rstrip()
+    introduced = lead == "" or lead.endswith((":", ",", "that", "—", "–"))
+    return introduced or _word_count(text, m.start, m.end) >= 4
 
 
-# --- reported clauses (indirect and mixed) ----------------------------------
+# --- indirect and mixed ------------------------------------------------------
 
 
-def _reported_clauses(doc: Doc, marked: list[MarkedSpan]) -> list[Candidate]:
-    out = []
-    for tok in doc:
-        if tok.lower_ == "according":
-            cand = _according(tok)
-        elif is_cue_verb(tok):
-            cand = _clause_of(tok)
-        else:
-            cand = None
-        if cand is not None:
-            cand = _cut_at_quote(cand, marked)
-        if cand is not None and cand.end - cand.start > 1:
-            out.append(cand)
-    return out
+def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int]) -> list[Frame]:
+    """Frames to report as indirect/mixed: not already a direct quote's cue, overlaps settled.
 
-
-def _cut_at_quote(cand: Candidate, marked: list[MarkedSpan]) -> Candidate:
-    """A clause that starts inside a quote ends with it when its cue comes after the quote.
-
-    The parser sometimes hangs the words between the quote and its cue
-    ('"...," a spokesperson, Oana Lungescu, said') inside the quoted
-    clause; they belong to the frame, not the content.
+    Nested frames are both kept ("Trump said [he wants [to build a wall]]":
+    two attributions); of two frames whose contents cross without nesting,
+    the one with the higher prior wins.
     """
-    cue_at = cand.cue.start_char if cand.cue is not None else None
-    for m in marked:
-        if m.start <= cand.start < m.end and cand.end > m.close_end and cue_at is not None and cue_at >= m.close_end:
-            cand.end = m.end
-            break
-    return cand
+    pool = [f for i, f in enumerate(frames) if i not in hosted and (f.prior >= cues.MIN_PRIOR or i in mixed_hosts)]
+    pool.sort(key=lambda f: (-f.prior, f.start))
+    kept: list[Frame] = []
+    for f in pool:
+        if any(_clash(f, k) for k in kept):
+            continue
+        kept.append(f)
+    kept.sort(key=lambda f: f.start)
+    return kept
 
 
-def _span_of(tokens: list[Token]) -> tuple[int, int]:
-    first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
-    return first.idx, last.idx + len(last)
+def _clash(a: Frame, b: Frame) -> bool:
+    if a.cue.start == b.cue.start:
+        return True
+    overlap = any(x < d and c < y for x, y in a.pieces for c, d in b.pieces)
+    if not overlap:
+        return False
+    nested = _inside(a.cue.start_char, b) or _inside(b.cue.start_char, a)
+    return not nested
 
 
-def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc.text
-    start, end = strip_marks(text, start, end)
-    while end > start and text[end - 1] in ".!?":
-        end -= 1
-    return strip_marks(text, start, end)
-
-
-def _paragraph_of(doc: Doc, tok: Token) -> tuple[int, int]:
-    text = doc.text
-    start = text.rfind("\n", 0, tok.idx) + 1
-    end = text.find("\n", tok.idx)
-    return start, len(text) if end < 0 else end
-
-
-def _content(tokens: list[Token], cue: Token) -> tuple[int, int] | None:
-    """Character span of reported content: in the cue's paragraph, trimmed of marks and end punctuation."""
-    p_start, p_end = _paragraph_of(cue.doc, cue)
-    tokens = [t for t in tokens if p_start <= t.idx < p_end]
-    if not tokens:
-        return None
-    start, end = _trimmed(cue.doc, *_span_of(tokens))
-    return (start, end) if end > start else None
-
-
-def _clause_of(verb: Token) -> Candidate | None:
-    doc = verb.doc
-    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    source, via = subject_of(verb)
-    if comp is not None:
-        # The complement's side of the cue only: a parse that hangs a preposition phrase
-        # from the complement across the cue ('At the session, X warned ...') is cut.
-        before = comp.i < verb.i
-        tokens = [t for t in comp.subtree if (t.i < verb.i) == before]
-        if source is not None:
-            tokens = [t for t in tokens if not (source.left_edge.i <= t.i <= source.right_edge.i)]
-        span = _content(tokens, verb) if tokens else None
-        return Candidate("indirect", *span, _cue_span(verb), source, via) if span else None
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
-        # "By early next month, foreign minister Sergey Lavrov said, Russia will halt ...":
-        # the content is the clause around the cue; keep the side that holds its verb.
-        head = verb.head
-        left, right = verb.left_edge.i, verb.right_edge.i
-        side = [t for t in head.subtree if (t.i > right) == (head.i > right) and not left <= t.i <= right]
-        span = _content(side, verb) if side else None
-        return Candidate("indirect", *span, _cue_span(verb), source, "parenthetical") if span else None
-    return None
-
-
-def _according(tok: Token) -> Candidate | None:
-    """'According to X, <content>': the clause the phrase hangs from, without it."""
-    to = next((c for c in tok.children if c.lower_ == "to"), None)
-    if to is None:
-        return None
-    source = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if source is None:
-        return None
-    head = tok.head
-    if head is tok:
-        return None
-    skip = set(range(tok.left_edge.i, tok.right_edge.i + 1))
-    tokens = [t for t in head.subtree if t.i not in skip]
-    span = _content(tokens, tok) if tokens else None
-    if span is None:
-        return None
-    return Candidate("indirect", *span, tok.doc[tok.i : to.i + 1], source, "according")
-
-
-def _host_clause(reported: list[Candidate], m: MarkedSpan) -> tuple[int, Candidate] | None:
-    """The reported clause that contains the quoted stretch, if any (smallest first)."""
-    best = None
-    for i, c in enumerate(reported):
-        if c.start <= m.start and m.end <= c.end + 1:
-            if best is None or (c.end - c.start) < (best[1].end - best[1].start):
-                best = (i, c)
-    return best
+def _inside(pos: int, f: Frame) -> bool:
+    return any(a <= pos < b for a, b in f.pieces)
