@@ -29,7 +29,9 @@ from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 
 from quotetrack import cues  # noqa: E402
 from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
+from quotetrack.boilerplate import boilerplate_spans  # noqa: E402
 from quotetrack.frames import find_frames  # noqa: E402
+from quotetrack.marks import find_marked, quoted_mask  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "data" / "cue_frames.tsv"
 
@@ -38,8 +40,13 @@ def agreement(gold_doc, doc) -> list[tuple[str, str, bool]]:
     """(key, construction, agreed) for every frame the parse offers in one document."""
     tokens = Tokens(gold_doc.text)
     golds = [(g.cue, tokens.of(g.content)) for g in gold_doc.attributions if g.cue]
+    text = gold_doc.text
+    mask = quoted_mask(text, find_marked(text))
+    skip = boilerplate_spans(text)
     out = []
     for f in find_frames(doc, min_prior=-1.0):
+        if mask[f.cue.start_char] or any(a <= f.cue.start_char < b for a, b in skip):
+            continue  # the extractor never proposes these (quotes.find_candidates)
         ca, cb = f.cue.start_char, f.cue.end_char
         content = tokens.of(f.pieces)
         agreed = any(

@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--reparse", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                    help="override a tuning constant for this run, e.g. cues.MIN_PRIOR=0.3")
+    ap.add_argument("--brief", action="store_true", help="print only the overall overlap numbers")
     ap.add_argument("--records", type=Path, default=None, help="write one JSON line per predicted quote (features, right/wrong)")
     args = ap.parse_args(argv)
 
@@ -129,6 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     from quotetrack.evaluate import format_report, read_gold, report_to_dict, score
     from quotetrack.quotes import find_candidates
 
+    import importlib
+
+    for item in args.set:
+        name, value = item.split("=", 1)
+        module, attr = name.rsplit(".", 1)
+        mod = importlib.import_module(f"quotetrack.{module}")
+        kind = type(getattr(mod, attr))
+        setattr(mod, attr, value.lower() in ("1", "true", "yes") if kind is bool else kind(value))
+        if module == "cues":
+            mod.frame_prior.cache_clear()
     gold = read_gold(args.gold)
     nlp, docs = parsed_docs(gold, args.cache, args.reparse)
     if args.limit:
@@ -144,7 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.records:
         write_records(args.records, gold, predictions, candidates)
     report = score(gold, predictions)
-    Console(width=160).print(format_report(report, errors=args.errors))
+    if args.brief:
+        ms = report.overlap
+        parts = []
+        for k in ("direct", "mixed", "indirect", "overall"):
+            ks = ms.kinds[k]
+            parts.append(f"{k} P {ks.detection.precision:.3f} R {ks.detection.recall:.3f} F1 {ks.detection.f1:.3f}")
+        o = ms.kinds["overall"]
+        print(" | ".join(parts) + f" | spk {o.speaker_accuracy:.3f} e2e {o.end_to_end.f1:.3f} ECE {report.ece:.3f}  {' '.join(args.set)}")
+    else:
+        Console(width=160).print(format_report(report, errors=args.errors))
     print(f"extraction {elapsed:.1f}s for {len(docs)} docs", file=sys.stderr)
     if args.json:
         import orjson

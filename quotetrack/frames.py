@@ -195,22 +195,50 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
         return None, "implicit"
     # "..., saying ..." / "declined to say": the participle's or infinitive's subject is its head's.
     head = verb
-    for _ in range(3):
+    for _ in range(4):
+        if head.dep_ == "prep" and head.head is not head:
+            head = head.head  # "in denouncing the media": through the preposition
+            continue
         if head.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "dep") and head.head is not head:
             if head.dep_ == "acl" and head.tag_ == "VBN":
                 return None, "implicit"  # "members accused of spying": the noun is who is spoken of
             if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                # "a statement saying ...": the noun is the source's words; "officials saying" names them.
-                return head.head, "participle"
+                # "officials saying ...": the noun names the source. "said in a statement
+                # highlighting ...", "his statement saying ...": the statement's author.
+                noun = head.head
+                if lemma(noun) in cues.STATEMENT_NOUNS:
+                    author = author_of(noun, inside)
+                    if author is not None:
+                        return author, "participle"
+                return noun, "participle"
             head = head.head
             for child in head.children:
-                if child.dep_ == "nsubj" and outside(child):
+                if child.dep_ == "nsubj" and outside(child) and child.tag_ != "EX":
+                    if child.tag_ in ("WP", "WDT") or (child.lower_ == "that" and head.dep_ == "relcl"):
+                        return child, "relative"
                     return child, "participle"
                 if child.dep_ == "nsubjpass":
                     return None, "implicit"
         else:
             break
     return None, "none"
+
+
+def author_of(noun: Token, inside: tuple[int, int] | None = None) -> Token | None:
+    """Who wrote or spoke a statement noun: 'his statement', 'said in a statement' → the subject."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    node = noun
+    for _ in range(3):
+        if node.dep_ in ("pobj", "dobj", "prep") and node.head is not node:
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                src, via = subject_of(node, inside)
+                return src if via != "implicit" else None
+        else:
+            break
+    return None
 
 
 def inverted_object(verb: Token, inside: tuple[int, int] | None = None) -> Token | None:

@@ -42,6 +42,8 @@ MIN_UNCUED_WORDS = 5
 HOST_MIN_PRIOR = 0.12
 # A frame with quoted words in its content is kept as a mixed quote from this prior on.
 MIXED_MIN_PRIOR = 0.2
+# Frames whose cue sits inside a quotation are the quoted speaker's words, not an attribution.
+QUOTED_CUES_OFF = True
 
 
 @dataclass(slots=True)
@@ -74,7 +76,10 @@ def find_candidates(doc: Doc) -> list[Candidate]:
     marked = find_marked(text)
     mask = quoted_mask(text, marked)
     skip = boilerplate.boilerplate_spans(text)
-    frames = [f for f in find_frames(doc, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR)) if not _in_any(f.cue.start_char, skip)]
+    frames = [
+        f for f in find_frames(doc, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR))
+        if not _in_any(f.cue.start_char, skip) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
+    ]
     direct, hosted, mixed_hosts = _direct_quotes(doc, marked, frames, skip)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}
@@ -284,12 +289,16 @@ def _host_frames(frames: list[Frame], m: MarkedSpan) -> list[tuple[int, Frame, t
 # --- cue words near a quotation ----------------------------------------------
 
 
-def is_cue_verb(tok: Token) -> bool:
-    """A verb that reports speech next to a quotation ("said", "wrote", "tweeted", "added")."""
+def is_cue_verb(tok: Token, adjacent: bool = False) -> bool:
+    """A verb that reports speech next to a quotation ("said", "wrote", "tweeted", "added").
+
+    ``adjacent``: the verb directly follows the quotation ('“…?” Trump asked'),
+    where even verbs that otherwise need a clause ("ask", "call") are cues.
+    """
     if tok.pos_ != "VERB":
         return False
     lem = lemma(tok)
-    if lem in cues.NEEDS_CLAUSE:
+    if lem in cues.NEEDS_CLAUSE and not adjacent:
         return any(c.dep_ in ("ccomp", "oprd", "xcomp") for c in tok.children)
     return lem in cues.SPEECH_VERBS or cues.frame_prior(lem, "ccomp") >= 0.5
 
@@ -328,7 +337,7 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
             break
         if tok.is_sent_start and tok.idx > m.close_end + 1 and not _continues_quote(text, m, tok):
             break
-        if is_cue_verb(tok):
+        if is_cue_verb(tok, adjacent=len(text[m.close_end : tok.idx].split()) <= 4):
             source, via = subject_of(tok, inside)
             if source is None and via == "none":
                 source = inverted_object(tok, inside)
@@ -349,7 +358,35 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
     colon = _colon_cue(doc, m, before)
     if colon is not None:
         return colon
+    lead = _lead_in_sentence(doc, m, before)
+    if lead is not None:
+        return lead
     return None, None, "none", "uncued"
+
+
+def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
+    """'Dianne Bystrom agreed. "Mainstream Republicans are running out of time …"'.
+
+    A short sentence right before the quote whose verb reports speech and
+    has nothing to report of its own introduces the quote.
+    """
+    if not before:
+        return None
+    text = doc.text
+    if text[before[-1].idx + len(before[-1]) : m.open_start].strip():
+        return None
+    sent = before[-1].sent
+    if sent.end > before[-1].i + 1 or len(sent) > 14:
+        return None
+    root = sent.root
+    if root.pos_ != "VERB" or lemma(root) not in cues.LEAD_IN_VERBS:
+        return None
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in root.children):
+        return None
+    source, via = subject_of(root, (m.open_start, m.close_end))
+    if source is None:
+        return None
+    return _cue_span(root), source, via, "direct-before"
 
 
 def _colon_cue(doc: Doc, m: MarkedSpan, before: list[Token]):
