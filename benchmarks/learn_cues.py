@@ -1,16 +1,25 @@
-"""Learn the cue-frame table (quotetrack/data/cue_frames.tsv) from PolNeAR train.
+"""Learn which reporting frames are attributions, from PolNeAR train.
 
-Every reporting frame the parse offers (:func:`quotetrack.frames.find_frames`
-with no threshold: every verb with a clause, an object, an infinitive or a
-preposition, every parenthetical and tail cue, every ``according to``) is
-checked against the annotations: a frame *agrees* when an annotated
-attribution has a cue overlapping the frame's cue and a content whose words
-overlap the frame's content with Jaccard >= 0.5. Per (cue lemma phrase,
-construction) the script counts proposed and agreed frames; the extractor
-turns them into a smoothed precision (:func:`quotetrack.cues.frame_prior`)
-and proposes frames whose precision reaches ``cues.MIN_PRIOR``.
+Writes two files the extractor reads:
 
-    python benchmarks/learn_cues.py [--gold DIR] [--cache DIR] [--out FILE]
+* ``quotetrack/data/cue_frames.tsv``: per (cue lemma phrase, construction),
+  how many frames the parse proposed and how many the annotators agreed
+  with. Every frame the parse offers (:func:`quotetrack.frames.find_frames`
+  with no threshold; frames whose cue is inside a quotation or in page
+  furniture are left out, as the extractor leaves them out) is checked: a
+  frame *agrees* when an annotated attribution has a cue overlapping the
+  frame's cue and a content whose words overlap the frame's content with
+  Jaccard >= 0.5. :func:`quotetrack.cues.frame_prior` smooths the counts.
+* ``quotetrack/data/frame_model.json``: a logistic regression over
+  :func:`quotetrack.frames.frame_features` (the cue's smoothed prior, the
+  construction, what names the source, verb form, content shape) predicting
+  agreement. Its probability is a frame's ``prior``: the extractor proposes
+  frames from ``cues.MIN_PRIOR`` on and uses it in the confidence. The cue
+  prior feature is cross-fitted (each half of the corpus gets priors
+  counted on the other half), so the model learns how far to trust a
+  prior, not to memorise it.
+
+    python benchmarks/learn_cues.py [--gold DIR] [--cache DIR] [--l2 1.0]
 
 Parses are cached by benchmarks/polnear_tune.py. Train split only.
 """
@@ -19,8 +28,11 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import sys
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,23 +40,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 
 from quotetrack import cues  # noqa: E402
-from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
 from quotetrack.boilerplate import boilerplate_spans  # noqa: E402
-from quotetrack.frames import find_frames  # noqa: E402
+from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
+from quotetrack.frames import find_frames, frame_features  # noqa: E402
 from quotetrack.marks import find_marked, quoted_mask  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "data" / "cue_frames.tsv"
+DATA = Path(__file__).resolve().parents[1] / "quotetrack" / "data"
+FOLDS = 2
 
 
-def agreement(gold_doc, doc) -> list[tuple[str, str, bool]]:
-    """(key, construction, agreed) for every frame the parse offers in one document."""
+def frames_with_agreement(gold_doc, doc, key_prior=None):
+    """(frame, agreed) for every frame the extractor could propose in one document."""
     tokens = Tokens(gold_doc.text)
     golds = [(g.cue, tokens.of(g.content)) for g in gold_doc.attributions if g.cue]
     text = gold_doc.text
     mask = quoted_mask(text, find_marked(text))
     skip = boilerplate_spans(text)
     out = []
-    for f in find_frames(doc, min_prior=-1.0):
+    for f in find_frames(doc, min_prior=-1.0, key_prior=key_prior):
         if mask[f.cue.start_char] or any(a <= f.cue.start_char < b for a, b in skip):
             continue  # the extractor never proposes these (quotes.find_candidates)
         ca, cb = f.cue.start_char, f.cue.end_char
@@ -52,43 +65,123 @@ def agreement(gold_doc, doc) -> list[tuple[str, str, bool]]:
         agreed = any(
             any(a < cb and ca < b for a, b in cue) and jaccard(content, gc) >= 0.5 for cue, gc in golds
         )
-        out.append((f.key, f.construction, agreed))
+        out.append((f, agreed))
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-
-    gold = read_gold(args.gold)
-    _, docs = parsed_docs(gold, args.cache)
+def count(pairs) -> dict[tuple[str, str], list[int]]:
     counts: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-    for g, d in zip(gold, docs):
-        for key, construction, agreed in agreement(g, d):
-            c = counts[(key, construction)]
-            c[0] += 1
-            c[1] += agreed
+    for key, construction, agreed in pairs:
+        c = counts[(key, construction)]
+        c[0] += 1
+        c[1] += agreed
+    return counts
+
+
+def base_rates(counts) -> dict[str, float]:
+    totals: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for (_, construction), (n, k) in counts.items():
+        if k >= 1 or (n >= 3 and _.split()[0] in cues.SPEECH_VERBS):
+            totals[construction][0] += n
+            totals[construction][1] += k
+    return {c: (k / n if n else 0.0) for c, (n, k) in totals.items()}
+
+
+def write_table(path: Path, counts) -> int:
     rows = []
     for (key, construction), (n, k) in counts.items():
         head = key.split()[0]
         if k >= 1 or (n >= 3 and head in cues.SPEECH_VERBS) or construction == "according":
             rows.append((key, construction, n, k))
     rows.sort(key=lambda r: (-r[3], -r[2], r[0], r[1]))
-    with args.out.open("w", encoding="utf-8") as fh:
+    with path.open("w", encoding="utf-8") as fh:
         fh.write("cue\tconstruction\tproposed\tagreed\tprecision\n")
         for key, construction, n, k in rows:
             fh.write(f"{key}\t{construction}\t{n}\t{k}\t{k / n:.3f}\n")
-    by_construction = collections.Counter()
-    for (key, construction), (n, k) in counts.items():
-        by_construction[(construction, "n")] += n
-        by_construction[(construction, "k")] += k
-    for c in sorted({c for c, _ in by_construction}):
-        n, k = by_construction[(c, "n")], by_construction[(c, "k")]
-        print(f"{c:15} proposed {n:7}  agreed {k:6}  ({k / max(n, 1):.3f})")
-    print(f"wrote {len(rows)} rows to {args.out}")
+    return len(rows)
+
+
+def fit_logistic(rows: list[dict[str, float]], y: np.ndarray, l2: float, iters: int = 60):
+    """L2-regularised logistic regression by Newton's method (IRLS); returns (bias, weights)."""
+    names = sorted({k for r in rows for k in r})
+    index = {n: i for i, n in enumerate(names)}
+    X = np.zeros((len(rows), len(names) + 1))
+    X[:, -1] = 1.0
+    for i, r in enumerate(rows):
+        for k, v in r.items():
+            X[i, index[k]] = v
+    w = np.zeros(X.shape[1])
+    reg = np.full(X.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+        grad = X.T @ (p - y) + reg * w
+        H = (X * (p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
+        step = np.linalg.solve(H, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-6:
+            break
+    return float(w[-1]), {n: float(w[i]) for n, i in index.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--min-count", type=int, default=20, help="features seen fewer times are dropped")
+    args = ap.parse_args(argv)
+
+    gold = read_gold(args.gold)
+    _, docs = parsed_docs(gold, args.cache)
+    # 1. every frame with its agreement; counts over the whole split and per fold
+    per_doc = []
+    for g, d in zip(gold, docs):
+        per_doc.append([(f.key, f.construction, agreed) for f, agreed in frames_with_agreement(g, d, key_prior=lambda k, c: 0.0)])
+    counts = count(x for doc in per_doc for x in doc)
+    n_rows = write_table(args.data / "cue_frames.tsv", counts)
+    print(f"wrote {n_rows} rows to {args.data / 'cue_frames.tsv'}")
+    fold_counts = []
+    for k in range(FOLDS):
+        fold_counts.append(count(x for i, doc in enumerate(per_doc) if i % FOLDS != k for x in doc))
+
+    # 2. features with cross-fitted cue priors, then the classifier
+    rows, labels = [], []
+    for i, (g, d) in enumerate(zip(gold, docs)):
+        other = fold_counts[i % FOLDS]
+        rates = base_rates(other)
+
+        def prior(key, construction, other=other, rates=rates):
+            row = other.get((key, construction))
+            if row is not None and row[1] == 0 and key.split()[0] not in cues.SPEECH_VERBS and construction != "according":
+                row = None  # the shipped table keeps no such row either
+            return cues.smoothed_prior(key, construction, tuple(row) if row else None, rates)
+
+        pairs = frames_with_agreement(g, d, key_prior=prior)
+        frames = [f for f, _ in pairs]
+        for f, agreed in pairs:
+            if f.key_prior <= 0:
+                continue  # never proposed: no row, no hand prior
+            rows.append(frame_features(f, frames))
+            labels.append(1.0 if agreed else 0.0)
+    seen = collections.Counter(k for r in rows for k in r)
+    rows = [{k: v for k, v in r.items() if seen[k] >= args.min_count} for r in rows]
+    y = np.array(labels)
+    bias, weights = fit_logistic(rows, y, args.l2)
+    model = {
+        "about": "logistic regression over quotetrack.frames.frame_features, fitted by benchmarks/learn_cues.py on PolNeAR train",
+        "examples": len(rows),
+        "positives": int(y.sum()),
+        "l2": args.l2,
+        "bias": round(bias, 5),
+        "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
+    }
+    (args.data / "frame_model.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"fitted on {len(rows)} frames ({int(y.sum())} agreed), {len(weights)} features → {args.data / 'frame_model.json'}")
+    top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:25]
+    for k, v in top:
+        print(f"  {v:+.3f}  {k}")
     return 0
 
 

@@ -16,6 +16,8 @@ Two sources, one answer (:func:`frame_prior`):
 from __future__ import annotations
 
 import csv
+import json
+import math
 from functools import lru_cache
 from importlib import resources
 
@@ -68,6 +70,19 @@ STATEMENT_NOUNS = frozenset(
     """.split()
 )
 
+# Nouns for people who speak for themselves or others ("critics", "voters", "the candidate").
+HUMAN_NOUNS = frozenset(
+    """
+    critic critics voter voters supporter supporters candidate candidates leader leaders
+    president senator governor member members people person man woman men women resident
+    residents activist activists democrat democrats republican republicans observer observers
+    economist economists strategist strategists pollster pollsters lawyer lawyers attorney
+    author writer reporter reporters journalist journalists historian scientist professor
+    chairman chairwoman director secretary minister ambassador judge prosecutor prosecutors
+    donor donors advocate advocates opponent opponents rival rivals ally allies adviser advisers
+    """.split()
+)
+
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "him", "her", "them", "you"})
 
 # A frame is proposed when its prior reaches this; tuned for F1 on PolNeAR train.
@@ -102,23 +117,50 @@ def _base_rates() -> dict[str, float]:
     return {c: (k / n if n else 0.0) for c, (n, k) in totals.items()}
 
 
-@lru_cache(maxsize=8192)
-def frame_prior(key: str, construction: str) -> float:
-    """How likely a (cue, construction) frame is reported speech, 0..1.
-
-    The learned row, smoothed toward the hand prior (for a listed speech
-    verb) or the construction's base rate; the hand prior alone when the
-    table has no row.
-    """
+def smoothed_prior(key: str, construction: str, row: tuple[int, int] | None, base_rates: dict[str, float]) -> float:
+    """A (proposed, agreed) row smoothed toward the hand prior or the construction's base rate."""
     head = key.split()[0] if key else ""
     hand = None
     if head in SPEECH_VERBS and not (head in NEEDS_CLAUSE and construction in ("object", "xcomp")):
         hand = HAND_PRIOR.get(construction)
     if construction == "according":
         hand = HAND_PRIOR["according"]
-    row = frame_table().get((key, construction))
     if row is None:
         return hand if hand is not None else 0.0
     n, k = row
-    base = hand if hand is not None else min(_base_rates().get(construction, 0.0), 0.2)
+    base = hand if hand is not None else min(base_rates.get(construction, 0.0), 0.2)
     return (k + SMOOTHING * base) / (n + SMOOTHING)
+
+
+@lru_cache(maxsize=8192)
+def frame_prior(key: str, construction: str) -> float:
+    """How often a (cue, construction) frame attributes its content, 0..1, from the table.
+
+    The learned row, smoothed toward the hand prior (for a listed speech
+    verb) or the construction's base rate; the hand prior alone when the
+    table has no row.
+    """
+    return smoothed_prior(key, construction, frame_table().get((key, construction)), _base_rates())
+
+
+@lru_cache(maxsize=1)
+def frame_model() -> dict | None:
+    """The frame classifier (``data/frame_model.json``): bias and weights by feature name."""
+    try:
+        path = resources.files("quotetrack") / "data" / "frame_model.json"
+        with path.open(encoding="utf-8") as fh:
+            model = json.load(fh)
+        return {"bias": float(model["bias"]), "weights": {k: float(v) for k, v in model["weights"].items()}}
+    except (FileNotFoundError, OSError, KeyError, ValueError, TypeError):
+        return None
+
+
+def frame_probability(features: dict[str, float], model: dict | None = None) -> float | None:
+    """P(the frame is an attribution annotators would mark, with this content); None without a model."""
+    model = model if model is not None else frame_model()
+    if model is None:
+        return None
+    weights = model["weights"]
+    z = model["bias"] + sum(weights.get(name, 0.0) * value for name, value in features.items())
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))

@@ -24,6 +24,7 @@ Frames never cross a paragraph: content is cut to the cue's paragraph.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -51,6 +52,7 @@ class Frame:
     source: Token | None = None
     via: str = "none"  # subject | inversion | participle | relative | agent | implicit | according | none
     prior: float = 0.0
+    key_prior: float = 0.0
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -67,20 +69,99 @@ def lemma(tok: Token) -> str:
     return cues.LEMMA_FIXES.get(lem, lem)
 
 
-def find_frames(doc: Doc, min_prior: float | None = None) -> list[Frame]:
-    """Every frame whose learned prior reaches ``min_prior`` (default: cues.MIN_PRIOR)."""
+def find_frames(doc: Doc, min_prior: float | None = None, key_prior=None) -> list[Frame]:
+    """Every frame whose prior reaches ``min_prior`` (default: cues.MIN_PRIOR).
+
+    The prior is the frame classifier's probability (:func:`cues.frame_probability`
+    over :func:`frame_features`) when a model ships, else the table prior of
+    its (cue, construction). ``key_prior``: a function (key, construction) →
+    prior to use instead of the table (for cross-fitted training).
+    """
     threshold = cues.MIN_PRIOR if min_prior is None else min_prior
-    out: list[Frame] = []
+    key_prior = key_prior or cues.frame_prior
+    frames: list[Frame] = []
     for tok in doc:
         try:
-            frames = _frames_at(tok)
+            found = _frames_at(tok)
         except (IndexError, ValueError):  # a parse we cannot read: no frame, never a crash
             continue
-        for f in frames:
-            f.prior = cues.frame_prior(f.key, f.construction)
-            if f.prior >= threshold and f.pieces:
-                out.append(f)
-    return out
+        for f in found:
+            if f.pieces:
+                f.key_prior = key_prior(f.key, f.construction)
+                frames.append(f)
+    model = cues.frame_model()
+    for f in frames:
+        p = cues.frame_probability(frame_features(f, frames), model) if model is not None and f.key_prior > 0 else None
+        f.prior = f.key_prior if p is None else p
+    return [f for f in frames if f.prior >= threshold]
+
+
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_PERSONAL = frozenset({"he", "she", "they", "him", "her", "them"})
+
+
+def subject_class(f: Frame) -> str:
+    """What kind of words name the frame's source: a person, an organisation, a pronoun, …"""
+    s = f.source
+    if s is None:
+        return f.via if f.via in ("implicit",) else "none"
+    if f.via == "relative":
+        return "relative"
+    low = s.lower_
+    if low in _PERSONAL:
+        return "pron-person"
+    if low in _FIRST_PERSON:
+        return "pron-first"
+    if s.pos_ == "PRON" or s.tag_ in ("WDT", "WP", "DT"):
+        return "pron-other"
+    if s.ent_type_ == "PERSON":
+        return "person"
+    if s.ent_type_ in ("ORG", "GPE", "NORP"):
+        return "org"
+    if s.pos_ == "PROPN":
+        return "propn"
+    if lemma(s) in cues.SOURCE_NOUNS or lemma(s) in cues.HUMAN_NOUNS:
+        return "noun-human"
+    if lemma(s) in cues.STATEMENT_NOUNS:
+        return "noun-statement"
+    return "noun"
+
+
+def frame_features(f: Frame, frames: list[Frame] | None = None) -> dict[str, float]:
+    """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape."""
+    root = f.cue.root
+    doc = f.cue.doc
+    text = doc.text
+    content = " ".join(text[a:b] for a, b in f.pieces)
+    words = len(content.split())
+    kp = min(0.99, max(0.01, f.key_prior))
+    subj = subject_class(f)
+    feats = {
+        "key": math.log(kp / (1 - kp)),
+        f"c={f.construction}": 1.0,
+        f"s={subj}": 1.0,
+        f"c={f.construction}&s={subj}": 1.0,
+        f"tag={root.tag_ if root.tag_ in ('VBD', 'VBZ', 'VBP', 'VBG', 'VBN', 'VB') else 'other'}": 1.0,
+        "len": math.log1p(words),
+        "short": 1.0 if words <= 3 else 0.0,
+        "quoted": 1.0 if (any(ch in content for ch in '"“”‘') or "''" in content) else 0.0,
+        "that": 1.0 if content[:5].lower() == "that " else 0.0,
+        "cue_words": float(len(f.cue)),
+    }
+    children = list(root.children)
+    if any(c.dep_ == "neg" for c in children):
+        feats["neg"] = 1.0
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in children):
+        feats["modal"] = 1.0
+    if root.dep_ in ("relcl", "acl"):
+        feats["in-relative"] = 1.0
+    if root.dep_ in ("advcl", "xcomp", "pcomp"):
+        feats["dependent"] = 1.0
+    if frames:
+        pos = f.cue.start_char
+        if any(g is not f and g.key_prior >= 0.5 and any(a <= pos < b for a, b in g.pieces) for g in frames):
+            feats["nested"] = 1.0
+    return feats
 
 
 def _frames_at(tok: Token) -> list[Frame]:
