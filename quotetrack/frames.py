@@ -199,6 +199,8 @@ def tail_frame(verb: Token) -> Frame | None:
     phrase = [t for t in doc[verb.i + 1 : end] if not t.is_punct]
     if not phrase or len(phrase) > 8 or not all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PRON", "ADP", "NUM", "PART", "CCONJ") for t in phrase):
         return None
+    if phrase[0].pos_ in ("ADP", "PART", "CCONJ"):
+        return None  # '..., Adam Green said in a statement.': the subject came first
     if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in phrase):
         return None
     if any(t.pos_ == "PRON" and t.lower_ in ("it", "them", "him", "her", "us", "me") for t in phrase[:1]):
@@ -274,35 +276,51 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
         return None, "implicit"
     if any(c.dep_ == "expl" for c in verb.children):
         return None, "implicit"
-    # "..., saying ..." / "declined to say": the participle's or infinitive's subject is its head's.
+    # "..., saying ...", "declined to say", "by rejecting ...", "was able to convince ...":
+    # a participle's or infinitive's subject is that of the verb it depends on.
     head = verb
-    for _ in range(4):
-        if head.dep_ == "prep" and head.head is not head:
-            head = head.head  # "in denouncing the media": through the preposition
-            continue
-        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "dep") and head.head is not head:
-            if head.dep_ == "acl" and head.tag_ == "VBN":
-                return None, "implicit"  # "members accused of spying": the noun is who is spoken of
-            if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                # "officials saying ...": the noun names the source. "said in a statement
-                # highlighting ...", "his statement saying ...": the statement's author.
-                noun = head.head
-                if lemma(noun) in cues.STATEMENT_NOUNS:
-                    author = author_of(noun, inside)
-                    if author is not None:
-                        return author, "participle"
-                return noun, "participle"
-            head = head.head
-            for child in head.children:
-                if child.dep_ == "nsubj" and outside(child) and child.tag_ != "EX":
-                    if child.tag_ in ("WP", "WDT") or (child.lower_ == "that" and head.dep_ == "relcl"):
-                        return child, "relative"
-                    return child, "participle"
-                if child.dep_ == "nsubjpass":
-                    return None, "implicit"
-        else:
+    for _ in range(6):
+        if head.head is head or head.dep_ not in _CLIMB:
             break
+        if head.dep_ == "acl" and head.tag_ == "VBN":
+            return None, "implicit"  # "members accused of spying": the noun is who is spoken of
+        if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "officials saying ...": the noun names the source. "said in a statement
+            # highlighting ...", "his statement saying ...": the statement's author.
+            noun = head.head
+            if lemma(noun) in cues.STATEMENT_NOUNS:
+                author = author_of(noun, inside)
+                if author is not None:
+                    return author, "participle"
+            return noun, "participle"
+        head = head.head
+        for child in head.children:
+            if child.dep_ == "nsubj" and outside(child) and child.tag_ != "EX":
+                if child.tag_ in ("WP", "WDT") or (child.lower_ == "that" and head.dep_ == "relcl"):
+                    return child, "relative"
+                return child, "participle"
+            if child.dep_ == "nsubjpass":
+                return None, "implicit"
+    left = _left_noun(verb, inside)
+    if left is not None:
+        return left, "subject"
     return None, "none"
+
+
+# Dependencies a subject search climbs through, from a participle or infinitive to its governor.
+_CLIMB = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl", "dep", "prep", "acomp", "advmod"})
+
+
+def _left_noun(verb: Token, inside: tuple[int, int] | None) -> Token | None:
+    """A misparsed subject: 'Trump, in Kentucky, said …' with 'Trump' hung off the verb otherwise."""
+    if verb.dep_ not in ("ROOT", "ccomp", "conj", "parataxis"):
+        return None
+    for child in sorted(verb.lefts, key=lambda t: -t.i):
+        if child.dep_ in ("npadvmod", "dep", "appos", "nmod", "intj", "attr") and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            if inside is None or not (inside[0] <= child.idx < inside[1]):
+                if child.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+                    return child
+    return None
 
 
 def author_of(noun: Token, inside: tuple[int, int] | None = None) -> Token | None:
