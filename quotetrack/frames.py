@@ -284,6 +284,11 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
             break
         if head.dep_ == "acl" and head.tag_ == "VBN":
             return None, "implicit"  # "members accused of spying": the noun is who is spoken of
+        if head.dep_ == "xcomp":
+            # "prompting Russia to withdraw", "urged Congress to act": the object does it.
+            obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative") and c.i < head.i), None)
+            if obj is not None and (inside is None or not (inside[0] <= obj.idx < inside[1])):
+                return obj, "participle"
         if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
             # "officials saying ...": the noun names the source. "said in a statement
             # highlighting ...", "his statement saying ...": the statement's author.

@@ -44,6 +44,10 @@ HOST_MIN_PRIOR = 0.12
 MIXED_MIN_PRIOR = 0.2
 # Frames whose cue sits inside a quotation are the quoted speaker's words, not an attribution.
 QUOTED_CUES_OFF = True
+# Quotes whose cue, standing between them and a later cue-less quote, makes that quote their second half.
+SPLIT_KINDS = ("direct", "mixed")
+# Most words between two quotes of one paragraph for the second to continue the first.
+CONTINUATION_GAP = 20
 
 
 @dataclass(slots=True)
@@ -102,7 +106,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
                 )
             )
     out.sort(key=lambda c: (c.start, c.end))
-    _tie_split_and_continued(text, out)
+    _tie_split_and_continued(doc, out)
     return [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
 
 
@@ -139,14 +143,18 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
     out: list[Candidate] = []
     hosted: set[int] = set()
     mixed_hosts: set[int] = set()
+    last_quoted: dict[int, MarkedSpan] = {}  # cue token → the last quotation it introduced
     for m in marked:
         if _inside_other_quote(m, marked) or _in_any(m.start, skip):
             continue
         hosts = _host_frames(frames, m)
         direct_host = next((h for h in hosts if _words_outside(text, h[2], m) <= 1), None)
+        if direct_host is not None and not _may_reuse(doc, last_quoted, direct_host[1].cue, m):
+            direct_host, hosts = None, []
         if direct_host is not None:
             fi, f, piece = direct_host
             hosted.add(fi)
+            last_quoted[f.cue.start] = m
             source, via = f.source, f.via
             if source is None and via == "none":
                 _, source, via, _ = _cue_near(doc, m, marked)
@@ -163,12 +171,28 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
             f.pieces = sorted({p if p[0] != piece[0] else piece for p in f.pieces})
             continue
         cue, source, via, construction = _cue_near(doc, m, marked)
+        if cue is not None and not _may_reuse(doc, last_quoted, cue, m):
+            cue, source, via, construction = None, None, "none", "uncued"
         if cue is not None:
+            last_quoted[cue.start] = m
             key = lemma(cue.root) if cue.root.pos_ == "VERB" else cue.text
             out.append(_direct(text, m, cue, source, via, construction, key, cues.frame_prior(key, "ccomp")))
         else:
             out.append(_direct(text, m, None, None, "none", "uncued", "", 0.0))
     return out, hosted, mixed_hosts
+
+
+def _may_reuse(doc: Doc, last_quoted: dict[int, MarkedSpan], cue: Span, m: MarkedSpan) -> bool:
+    """May a cue that introduced an earlier quotation introduce ``m`` too?
+
+    Yes across itself ('"A," he said, "B."') or with no new clause between
+    the two ('He said "A" and "B"'); not in '"A", whose mission, as defined
+    by the alliance, is "B"'.
+    """
+    prev = last_quoted.get(cue.start)
+    if prev is None or prev.close_end <= cue.start_char < m.open_start:
+        return True
+    return not _new_clause_between(doc, prev.close_end, m.open_start)
 
 
 def _direct(text: str, m: MarkedSpan, cue, source, via, construction: str, key: str, prior: float) -> Candidate:
@@ -185,7 +209,7 @@ def _direct(text: str, m: MarkedSpan, cue, source, via, construction: str, key: 
     return Candidate("direct", start, end, cue, source, via, m, flags, construction, key, prior)
 
 
-def _tie_split_and_continued(text: str, quotes: list[Candidate]) -> None:
+def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
     """Give a cue-less direct quote the cue of the quote it continues.
 
     ``“A,” he said. “B.”``: B is the second piece of A's attribution (the cue
@@ -194,6 +218,7 @@ def _tie_split_and_continued(text: str, quotes: list[Candidate]) -> None:
     paragraph) continues it. Both keep the cue span, so they are one
     attribution in pieces; attribution gives them the same speaker.
     """
+    text = doc.text
     last_direct: Candidate | None = None  # the last direct quote with a cue
     by_para: dict[int, list[Candidate]] = {}  # cued candidates per paragraph, in order
     for q in quotes:
@@ -210,7 +235,7 @@ def _tie_split_and_continued(text: str, quotes: list[Candidate]) -> None:
                 _share(q, d, "split")
             else:
                 here = [c for c in by_para.get(para, []) if c.end <= q.start]
-                if here and _gap_is_short(text, here[-1], q):
+                if here and _gap_is_short(doc, here[-1], q):
                     _share(q, here[-1], "continuation")
                 elif (
                     not here
@@ -226,7 +251,7 @@ def _tie_split_and_continued(text: str, quotes: list[Candidate]) -> None:
                         _share(q, pick, "continuation")
         if q.cue is not None:
             by_para.setdefault(para, []).append(q)
-            if q.kind == "direct":
+            if q.kind in SPLIT_KINDS:
                 last_direct = q
 
 
@@ -235,11 +260,24 @@ def _share(q: Candidate, prev: Candidate, construction: str) -> None:
     q.construction, q.cue_key, q.prior, q.follows = construction, prev.cue_key, prev.prior, prev
 
 
-def _gap_is_short(text: str, prev: Candidate, q: Candidate) -> bool:
-    """Two quotes in one paragraph with (almost) nothing between them: 'He said: "A." "B."'."""
+def _gap_is_short(doc: Doc, prev: Candidate, q: Candidate) -> bool:
+    """Two quotes of one paragraph with no new speaker between them: 'He said: "A." "B."',
+    '"A" but "B"'; not '"A", whose mission, as defined by the alliance, is "B"'."""
+    text = doc.text
     a = prev.marked.close_end if prev.marked else prev.end
     b = q.marked.open_start if q.marked else q.start
-    return len(text[a:b].split()) <= 2
+    if len(text[a:b].split()) > CONTINUATION_GAP:
+        return False
+    return not _new_clause_between(doc, a, b)
+
+
+def _new_clause_between(doc: Doc, a: int, b: int) -> bool:
+    """A verb with its own subject or agent in ``text[a:b]``: someone else may be speaking."""
+    span = doc.char_span(a, b, alignment_mode="expand")
+    for tok in span if span is not None else ():
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "agent", "expl") for c in tok.children):
+            return True
+    return False
 
 
 def _para(text: str, pos: int) -> int:
