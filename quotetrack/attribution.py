@@ -125,14 +125,17 @@ def _attribute_one(doc: Doc, cand: Candidate, coref: bool, titles: "TitleIndex")
     if src.pos_ == "PRON" or src.lower_ in cues.PRONOUNS:
         _resolve_pronoun(doc, src, q, coref)
         return q
-    _resolve_phrase(doc, src, q, coref, titles)
+    _resolve_phrase(doc, src, q, coref, titles, cand.cue)
     if cand.via == "according" and q.method == "syntax":
         q.method = "according"
     return q
 
 
-def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleIndex") -> None:
+def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:
     mention, kind, method = name_in_phrase(src)
+    if mention is not None and cue is not None and mention.start < cue.start < mention.end:
+        # NER ran the name into a headline's cue: "Dennis Prager Tells …"
+        mention = doc[mention.start : cue.start]
     if mention is not None:
         q.mention = _tspan(mention)
         q.speaker = clean_name(mention)
@@ -249,10 +252,6 @@ def _appositive_person(head: Token) -> Span | None:
             ent = _entity_of(child)
             if ent is not None and ent.label_ in PERSON_LABELS:
                 return _strip_titles(ent)
-            for sub in child.subtree:
-                ent = _entity_of(sub)
-                if ent is not None and ent.label_ in PERSON_LABELS and sub.head.i == child.i and sub.dep_ in ("compound", "flat"):
-                    return _strip_titles(ent)
     # Names in the phrase that are not under a preposition ("a spokesman for Hillary Clinton"
     # is not Hillary Clinton) and not possessors/modifiers of another noun.
     for tok in head.subtree:
@@ -284,20 +283,27 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     ent = _entity_of(head)
     if ent is not None and ent.label_ in PERSON_LABELS:
         return _strip_titles(ent), "person", "syntax"
+    if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
+        # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
+        return _strip_titles(_propn_run(head)), "person", "syntax"
     person = _appositive_person(head)
     if person is not None:
         return person, "person", "apposition"
     if ent is not None and ent.label_ in ORG_LABELS + ("FAC",):
         return _strip_determiner(_strip_possessive(ent)), "organization", "syntax"
     if head.pos_ == "PROPN":
-        left = head.i
-        while left > 0 and head.doc[left - 1].pos_ == "PROPN" and head.doc[left - 1].dep_ in ("compound", "flat"):
-            left -= 1
-        span = _strip_titles(head.doc[left : head.i + 1])
+        span = _strip_titles(_propn_run(head))
         if all(t.lower_.strip(".") in TITLE_WORDS for t in span):  # "the Minister": a description
             return None, "other", "none"
         return span, _kind_of(span), "syntax"
     return None, "other", "none"
+
+
+def _propn_run(head: Token) -> Span:
+    left = head.i
+    while left > 0 and head.doc[left - 1].pos_ == "PROPN" and head.doc[left - 1].dep_ in ("compound", "flat"):
+        left -= 1
+    return head.doc[left : head.i + 1]
 
 
 def _institution(phrase: Span) -> str | None:

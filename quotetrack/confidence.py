@@ -48,7 +48,9 @@ def band(prior: float) -> str:
 def features(cand: "Candidate", quote: "Quote") -> tuple[str, str, str, str]:
     """(kind, construction family, speaker method, prior band): the cells of the table."""
     method = quote.method
-    if "implicit-source" in quote.flags:
+    if "no-coref" in quote.flags and method in ("nearest-name", "none"):
+        method += "-nocoref"
+    elif "implicit-source" in quote.flags:
         method = "implicit"
     elif "unnamed-source" in quote.flags:
         method = "unnamed"

@@ -67,6 +67,7 @@ STATEMENT_NOUNS = frozenset(
     """
     statement note letter interview post tweet message email e-mail memo release speech remarks
     remark op-ed editorial column essay blog video ad advertisement announcement testimony
+    warning response reply explanation answer question comment
     """.split()
 )
 

@@ -282,8 +282,10 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
     for _ in range(6):
         if head.head is head or head.dep_ not in _CLIMB:
             break
-        if head.dep_ == "acl" and head.tag_ == "VBN":
-            return None, "implicit"  # "members accused of spying": the noun is who is spoken of
+        if head.dep_ in ("acl", "advcl") and head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+            # "members accused of spying", "Asked about it, Trump said …": the noun is who is
+            # spoken of or to; who spoke is not said.
+            return None, "implicit"
         if head.dep_ == "xcomp":
             # "prompting Russia to withdraw", "urged Congress to act": the object does it.
             obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative") and c.i < head.i), None)

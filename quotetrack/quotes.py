@@ -223,6 +223,7 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
     by_para: dict[int, list[Candidate]] = {}  # cued candidates per paragraph, in order
     for q in quotes:
         para = _para(text, q.start)
+        short = q.cue is None and _word_count(text, q.start, q.end) < MIN_UNCUED_WORDS
         if q.cue is None:
             d = last_direct
             if (
@@ -249,7 +250,7 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
                     )
                     if pick is not None:
                         _share(q, pick, "continuation")
-        if q.cue is not None:
+        if q.cue is not None and not short:  # a title or scare quote ('"Inside Edition"') leads nothing
             by_para.setdefault(para, []).append(q)
             if q.kind in SPLIT_KINDS:
                 last_direct = q
@@ -419,8 +420,9 @@ def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
     root = sent.root
     if root.pos_ != "VERB" or lemma(root) not in cues.LEAD_IN_VERBS:
         return None
-    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in root.children):
-        return None
+    for c in root.children:
+        if c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and lemma(c) not in cues.STATEMENT_NOUNS):
+            return None  # the sentence reports something of its own ('tweeted a warning.' does not)
     source, via = subject_of(root, (m.open_start, m.close_end))
     if source is None:
         return None
@@ -479,7 +481,11 @@ def _introduces(text: str, verb: Token, m: MarkedSpan) -> bool:
     if "." in between or ";" in between:
         return False
     if len(between.split()) > 6:
-        return False
+        # 'told Breitbart News Daily host Matt Boyle, "…"': a long recipient, but no clause
+        lead = between.rstrip()
+        span = verb.doc.char_span(verb.idx + len(verb), m.open_start, alignment_mode="expand")
+        no_verb = span is not None and not any(t.pos_ in ("VERB", "AUX") for t in span if t.i != verb.i)
+        return lead.endswith((",", ":")) and no_verb and len(between.split()) <= 14
     # A short fragment in running text ('warned of a “ferocious” battle') is a scare quote
     # inside the frame, not a quotation the cue introduces.
     lead = between.rstrip()

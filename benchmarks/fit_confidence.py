@@ -1,0 +1,132 @@
+"""Fit quotetrack's confidence table (quotetrack/data/confidence.tsv) on PolNeAR train.
+
+Runs the extractor over the cached parses (benchmarks/polnear_tune.py) and
+labels every predicted quote with the outcome ``quotetrack evaluate`` gives
+its unit in overlap mode: right end to end (matched and right speaker) or
+not. The table holds, for every cell of :func:`quotetrack.confidence.features`
+at every level of detail (kind; kind + construction; … + speaker method;
+… + prior band), how many quotes fell in it and how many were right;
+:func:`quotetrack.confidence.fitted` shrinks each level toward its parent.
+
+A second pass with the coreference chains removed fills the cells of
+pronouns resolved without coreference (method ``nearest-name`` flagged
+``no-coref``), so extraction without a coreferee model is calibrated too.
+
+Before writing, the script estimates how well the table generalises:
+fitted on one half of the articles, scored on the other (both ways), it
+prints the expected calibration error and accuracy per confidence bucket.
+
+    python benchmarks/fit_confidence.py [--gold DIR] [--cache DIR] [--out FILE]
+
+Train split only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs, unit_outcomes  # noqa: E402
+
+from quotetrack import confidence  # noqa: E402
+from quotetrack.attribution import attribute  # noqa: E402
+from quotetrack.evaluate import read_gold  # noqa: E402
+from quotetrack.quotes import find_candidates  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "data" / "confidence.tsv"
+EDGES = (0.0, 0.5, 0.7, 0.85, 1.0)
+
+
+def observations(gold, docs, coref: bool) -> list[tuple[int, tuple[str, ...], bool]]:
+    """(document index, features, right) for every predicted quote."""
+    out = []
+    for i, (g, d) in enumerate(zip(gold, docs)):
+        saved = d._.coref_chains if d.has_extension("coref_chains") else None
+        if not coref and saved is not None:
+            d._.coref_chains = None
+        try:
+            cands = find_candidates(d)
+            quotes = attribute(d, cands)
+        finally:
+            if not coref and saved is not None:
+                d._.coref_chains = saved
+        outcomes = unit_outcomes(g, quotes)
+        for c, q in zip(cands, quotes):
+            if not coref and "no-coref" not in q.flags:
+                continue
+            out.append((i, confidence.features(c, q), outcomes[id(q)][1]))
+    return out
+
+
+def cells(obs) -> dict[tuple[str, ...], list[int]]:
+    table: dict[tuple[str, ...], list[int]] = collections.defaultdict(lambda: [0, 0])
+    for _, feats, right in obs:
+        for depth in range(len(feats) + 1):
+            c = table[feats[:depth]]
+            c[0] += 1
+            c[1] += right
+    return table
+
+
+def predict(table, feats) -> float:
+    n, k = table.get((), (0, 0))
+    value = k / n if n else 0.5
+    for depth in range(1, len(feats) + 1):
+        n, k = table.get(feats[:depth], (0, 0))
+        value = (k + confidence.SHRINK * value) / (n + confidence.SHRINK)
+    return max(confidence.FLOOR, min(confidence.CEILING, value))
+
+
+def report(pairs: list[tuple[float, bool]], title: str) -> None:
+    bins = collections.defaultdict(lambda: [0, 0, 0.0])
+    for p, right in pairs:
+        b = min(int(p * 10), 9)
+        bins[b][0] += 1
+        bins[b][1] += right
+        bins[b][2] += p
+    ece = sum(abs(k - s) for n, k, s in bins.values()) / max(1, len(pairs))
+    print(f"{title}: {len(pairs)} quotes, ECE {ece:.3f}")
+    for lo, hi in zip(EDGES, EDGES[1:]):
+        sel = [(p, r) for p, r in pairs if lo <= p < hi or (hi == 1.0 and p == 1.0)]
+        if sel:
+            acc = sum(r for _, r in sel) / len(sel)
+            mean = sum(p for p, _ in sel) / len(sel)
+            print(f"  {lo:.2f}–{hi:.2f}  {len(sel):6}  right {acc:.3f}  mean confidence {mean:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+
+    gold = read_gold(args.gold)
+    _, docs = parsed_docs(gold, args.cache)
+    obs = observations(gold, docs, coref=True) + observations(gold, docs, coref=False)
+    # how well does a table fitted on one half do on the other?
+    held_out = []
+    for fold in (0, 1):
+        table = cells(o for o in obs if o[0] % 2 != fold)
+        held_out += [(predict(table, f), r) for i, f, r in obs if i % 2 == fold]
+    report(held_out, "fitted on one half, scored on the other")
+    table = cells(obs)
+    report([(predict(table, f), r) for _, f, r in obs], "fitted and scored on all (in-sample)")
+    names = ("kind", "construction", "method", "band")
+    with args.out.open("w", encoding="utf-8") as fh:
+        fh.write("\t".join(names) + "\tn\tright\taccuracy\n")
+        for key in sorted(table, key=lambda k: (len(k), k)):
+            n, k = table[key]
+            cols = list(key) + ["*"] * (len(names) - len(key))
+            fh.write("\t".join(cols) + f"\t{n}\t{k}\t{k / n:.3f}\n")
+    print(f"wrote {len(table)} cells to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
