@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from . import cues
+from . import coref, cues
 from .domain import Quote, TextSpan
 from .names import resolve_in_document
 from .quotes import Candidate
@@ -49,7 +49,7 @@ CONFIDENCE = {
 
 
 def has_coref(doc: Doc) -> bool:
-    return Doc.has_extension("coref_chains") and doc._.coref_chains is not None
+    return coref.available(doc)
 
 
 def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
@@ -234,27 +234,9 @@ def _expand_name(tok: Token) -> Span:
 
 
 def coref_antecedent(doc: Doc, tok: Token) -> Span | None:
-    """The nearest proper-name mention in ``tok``'s coreference chain.
-
-    Nearest before ``tok`` first (what a reader would pick), else after.
-    Returns ``None`` when the chain holds no name.
-    """
-    chains = doc._.coref_chains if has_coref(doc) else None
-    if not chains:
-        return None
-    for chain in chains:
-        indexes = [m.token_indexes for m in chain]
-        if not any(tok.i in ix for ix in indexes):
-            continue
-        named = [
-            doc[i] for ix in indexes for i in ix
-            if i != tok.i and (doc[i].pos_ == "PROPN" or doc[i].ent_type_ in PERSON_LABELS + ORG_LABELS)
-        ]
-        before = [t for t in named if t.i < tok.i]
-        pick = max(before, key=lambda t: t.i) if before else (min(named, key=lambda t: t.i) if named else None)
-        if pick is not None:
-            return _expand_name(pick)
-    return None
+    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.coref`)."""
+    pick = coref.antecedent_token(doc, tok)
+    return _expand_name(pick) if pick is not None else None
 
 
 def _nearest_name_before(doc: Doc, tok: Token) -> Span | None:

@@ -1,7 +1,8 @@
 """The ``quotetrack`` command line: a thin layer over the modules that do the work.
 
 Exit codes: 0 success; 1 some inputs failed (the rest were processed);
-2 usage error; 3 the store or the models cannot be used.
+2 usage error; 3 the store or the models cannot be used; 130 interrupted
+(Ctrl-C): what was finished is stored, and a rerun carries on.
 """
 
 from __future__ import annotations
@@ -77,13 +78,16 @@ def _open_store(db: Path, create: bool = True):
         _fatal(str(exc))
 
 
-def _load_pipeline(model: str | None, wheelhouse: Path | None):
+def _load_pipeline(model: str | None, wheelhouse: Path | None, coref: str = "window"):
     from .pipeline import ModelError, load
 
     try:
-        return load(model, wheelhouse=wheelhouse)
+        return load(model, wheelhouse=wheelhouse, coref=coref)
     except ModelError as exc:
         _fatal(str(exc))
+
+
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was finished is stored; rerun to carry on
 
 
 @app.command()
@@ -95,29 +99,82 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
     wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)] = None,
+    coref: Annotated[str, typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
 ) -> None:
-    """Find and attribute the quotes in articles, store them, and write the export."""
+    """Find and attribute the quotes in articles, store them, and write the export.
+
+    Resumable: documents already stored from the same text are skipped, so
+    rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
+    """
     from .batch import run_extraction
     from .export import write_export
+    from .inputs import count_documents
+    from .pipeline import COREF_MODES, ModelError
+    from .progress import RunProgress
+    from .work import PipelineSpec
+    from .workers import WorkerStartError, default_jobs
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("use local or dask", param_hint="--engine")
+    if coref not in COREF_MODES:
+        raise typer.BadParameter(f"use {', '.join(COREF_MODES)}", param_hint="--coref")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     conn = _open_store(db)
-    nlp = _load_pipeline(model, wheelhouse)
-    summary = run_extraction(
-        paths, conn, nlp, force=force,
-        on_failure=lambda f: err.print(f"[red]failed:[/] {f}", markup=True, highlight=False, soft_wrap=True),
-    )
+    total = count_documents(paths)
+    if jobs is None:
+        # Each worker loads the models (a few seconds): not worth it for a handful of documents.
+        jobs = max(1, min(default_jobs(), total // AUTO_DOCS_PER_JOB))
+    nlp = None
+    if engine == "local" and jobs == 1:
+        nlp = _load_pipeline(model, wheelhouse, coref)
+    elif wheelhouse is not None:
+        _install_coref_model(wheelhouse)
+    progress = RunProgress(err, total)
+    with progress:
+        try:
+            summary = run_extraction(
+                paths, conn, nlp, force=force, jobs=jobs, engine=engine, scheduler=scheduler,
+                spec=PipelineSpec(model, coref),
+                on_failure=lambda f: progress.failure(str(f)),
+                on_document=lambda _id, s: progress.update(s.done, s.words),
+            )
+        except (ModelError, WorkerStartError) as exc:
+            _fatal(str(exc))
     count = write_export(conn, output, fmt)
     _print_summary(conn, summary, output, count)
+    if summary.interrupted:
+        err.print("[yellow]interrupted:[/] what was finished is stored; run the same command again to carry on.",
+                  markup=True, highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+
+
+AUTO_DOCS_PER_JOB = 8
+
+
+def _install_coref_model(wheelhouse: Path) -> None:
+    from .install import InstallError, install_coref_model
+    from .pipeline import ModelError, choose_spacy_model, coref_model_available
+
+    try:
+        if coref_model_available(choose_spacy_model(None))[0] is None:
+            install_coref_model(wheelhouse=wheelhouse, online=False)
+    except (InstallError, ModelError) as exc:
+        err.print(f"[yellow]warning:[/] {exc}", markup=True, highlight=False)
 
 
 def _print_summary(conn, summary, output: Path, exported: int) -> None:
     from .store import counts
 
     c = counts(conn)
-    table = Table(title="quotetrack extract", show_header=False, title_justify="left")
+    title = "quotetrack extract" + (" (interrupted)" if summary.interrupted else "")
+    table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("documents", f"{summary.seen:,} ({summary.extracted:,} extracted, {summary.unchanged:,} unchanged)")
@@ -127,9 +184,14 @@ def _print_summary(conn, summary, output: Path, exported: int) -> None:
     table.add_row("speakers", f"{c['speakers']:,}")
     table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
     if summary.words and summary.seconds:
-        table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s")
+        where = f"{summary.engine}, {summary.jobs} job{'s' if summary.jobs != 1 else ''}"
+        table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s ({where})")
     table.add_row("export", f"{output} ({exported:,} quotes)")
     out.print(table)
+    if summary.failures:
+        err.print(f"[red]{len(summary.failures)} failed[/] (not stored; a rerun tries them again):", markup=True, highlight=False)
+        for failure in summary.failures:
+            err.print(f"  {failure}", highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command("export")

@@ -105,3 +105,24 @@ def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
                 yield InputError(where, "missing 'text'" if text is None else "'text' is not a string")
                 continue
             yield Document(id=str(doc_id), text=normalise_text(text), source=where)
+
+
+def count_documents(paths: list[str | Path]) -> int:
+    """How many documents ``paths`` hold (for a progress bar), without keeping anything in memory.
+
+    Folders count their ``.txt`` files; JSONL files their non-blank lines
+    (malformed ones included, so this is an upper bound).
+    """
+    total = 0
+    for path in map(Path, paths):
+        if path.is_dir():
+            total += sum(1 for f in path.rglob("*.txt") if f.is_file())
+        elif path.suffix.lower() == ".jsonl":
+            try:
+                with path.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total

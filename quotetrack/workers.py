@@ -1,0 +1,243 @@
+"""``--jobs N``: extraction in worker processes, each loading the pipeline once.
+
+The main process reads the inputs, hands documents to the workers a few
+batches at a time (so memory stays flat whatever the corpus size), and
+receives one :class:`~quotetrack.work.Result` per document, in whatever
+order they finish. Every worker runs the same
+:func:`~quotetrack.work.extract_documents` as a one-process run, so the
+output is the same.
+
+Workers are started with ``spawn`` and build their pipeline from a
+:class:`~quotetrack.work.PipelineSpec`; no ``nlp`` is ever pickled.
+
+A worker that dies (a crash, the OOM killer, ``kill -9``) loses nothing:
+the documents it held and had not returned are retried, each alone in a
+worker of its own; one that kills its worker again is reported as failed
+with the reason, and a later run tries it again (it is not in the store).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .domain import Document
+from .work import PipelineSpec, Result, extract_documents
+
+TASK_SIZE = 8  # documents per task sent to a worker
+PREFETCH = 2  # tasks a worker may hold at once
+POLL_SECONDS = 0.5
+RETRIES = 1  # times a document whose worker died is tried again (alone)
+
+
+class WorkerStartError(RuntimeError):
+    """A worker could not load the pipeline: the run cannot go on."""
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results) -> None:
+    """A worker: load the pipeline once, then extract task after task until told to stop."""
+    # Ctrl-C goes to the whole process group: the main process decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from .batch import extractor_id
+        from .pipeline import model_info
+
+        nlp = spec.load()
+        extractor = extractor_id(model_info(nlp))
+    except BaseException as exc:  # noqa: BLE001 (reported to the main process, which stops the run)
+        results.put(("fatal", wid, f"{type(exc).__name__}: {exc}"))
+        return
+    results.put(("ready", wid, extractor))
+    while True:
+        task = tasks.get()
+        if task is None:
+            break
+        task_id, docs = task
+        for result in extract(nlp, docs, extractor=extractor):
+            results.put(("result", wid, result))
+        results.put(("done", wid, task_id))
+
+
+@dataclass
+class _Worker:
+    wid: int
+    process: mp.process.BaseProcess
+    tasks: object
+    ready: bool = False
+    held: dict[str, Document] = field(default_factory=dict)  # sent, not yet returned
+    tasks_open: int = 0
+    alone: bool = False  # running a retried document on its own
+
+
+def run_in_processes(
+    spec: PipelineSpec,
+    docs: Iterable[Document],
+    jobs: int,
+    *,
+    extract: Callable = extract_documents,
+    task_size: int = TASK_SIZE,
+    prefetch: int = PREFETCH,
+    retries: int = RETRIES,
+) -> Iterator[Result]:
+    """Results of ``docs`` extracted by ``jobs`` worker processes, as they come.
+
+    Workers start when the first document arrives (a run with nothing to do
+    starts none). Closing the generator (or Ctrl-C) stops the workers at
+    once; documents they held are simply not stored, so a rerun does them.
+    ``extract`` must be importable by name (it is sent to the workers).
+    """
+    ctx = mp.get_context("spawn")
+    results = ctx.Queue()
+    workers: dict[int, _Worker] = {}
+    next_wid = 0
+    source = iter(docs)
+    source_done = False
+    backlog: deque[Document] = deque()  # read from the source, not sent yet
+    retry: deque[Document] = deque()  # held by a worker that died: to be tried again, alone
+    attempts: dict[str, int] = {}
+    task_counter = 0
+    deaths_left = max(4, jobs * 4)
+
+    def start_worker() -> None:
+        nonlocal next_wid
+        tasks = ctx.Queue()
+        process = ctx.Process(
+            target=_worker_main, args=(next_wid, spec, extract, tasks, results), name=f"quotetrack-{next_wid}", daemon=True
+        )
+        process.start()
+        workers[next_wid] = _Worker(next_wid, process, tasks)
+        next_wid += 1
+
+    def send(worker: _Worker, batch: list[Document], alone: bool = False) -> None:
+        nonlocal task_counter
+        task_counter += 1
+        worker.tasks.put((task_counter, batch))
+        worker.tasks_open += 1
+        worker.alone = alone
+        for d in batch:
+            worker.held[d.id] = d
+
+    def take(n: int) -> list[Document]:
+        nonlocal source_done
+        batch: list[Document] = []
+        while backlog and len(batch) < n:
+            batch.append(backlog.popleft())
+        while not source_done and len(batch) < n:
+            try:
+                batch.append(next(source))
+            except StopIteration:
+                source_done = True
+        return batch
+
+    def work_left() -> bool:
+        if backlog or retry or any(w.held for w in workers.values()):
+            return True
+        if not source_done:
+            backlog.extend(take(1))
+        return bool(backlog)
+
+    def handle(message) -> Result | None:
+        kind, wid, payload = message
+        worker = workers.get(wid)
+        if kind == "fatal":
+            raise WorkerStartError(f"a worker could not load the pipeline: {payload}")
+        if worker is None:  # from a worker already given up for dead
+            return None
+        if kind == "ready":
+            worker.ready = True
+        elif kind == "result":
+            worker.held.pop(payload.doc.id, None)
+            return payload
+        elif kind == "done":
+            worker.tasks_open -= 1
+            if worker.tasks_open == 0:
+                worker.alone = False
+        return None
+
+    def bury(worker: _Worker) -> Iterator[Result]:
+        """A worker died: retry what it held (alone), or report what already killed one."""
+        nonlocal deaths_left
+        # Results it sent before dying may still be in the pipe: take them first.
+        while True:
+            try:
+                result = handle(results.get(timeout=POLL_SECONDS))
+            except queue.Empty:
+                break
+            if result is not None:
+                yield result
+        del workers[worker.wid]
+        code = worker.process.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        for doc in worker.held.values():
+            attempts[doc.id] = attempts.get(doc.id, 0) + 1
+            if attempts[doc.id] > retries:
+                yield Result(doc, error=f"the worker process died while extracting it ({how}), also when retried alone")
+            else:
+                retry.append(doc)
+        deaths_left -= 1
+        if deaths_left < 0:
+            raise WorkerStartError(f"worker processes keep dying ({how}); stopping")
+
+    try:
+        while work_left():
+            while len(workers) < jobs:
+                start_worker()
+            for worker in list(workers.values()):
+                if not worker.ready or worker.alone:
+                    continue
+                if retry:
+                    if not worker.held:
+                        send(worker, [retry.popleft()], alone=True)
+                    continue
+                while worker.tasks_open < prefetch:
+                    batch = take(task_size)
+                    if not batch:
+                        break
+                    send(worker, batch)
+            try:
+                message = results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                message = None
+            if message is not None:
+                result = handle(message)
+                if result is not None:
+                    yield result
+            for worker in list(workers.values()):
+                if worker.process.exitcode is not None:
+                    yield from bury(worker)
+    finally:
+        _stop(workers.values())
+        results.cancel_join_thread()
+        results.close()
+
+
+def _stop(workers: Iterable[_Worker]) -> None:
+    workers = list(workers)
+    for worker in workers:
+        if worker.process.exitcode is None and not worker.held:
+            try:
+                worker.tasks.put_nowait(None)
+            except Exception:  # noqa: BLE001
+                pass
+    for worker in workers:
+        worker.process.join(timeout=0 if worker.held else 5)
+        if worker.process.exitcode is None:
+            worker.process.terminate()
+            worker.process.join(timeout=5)
+        if worker.process.exitcode is None:
+            worker.process.kill()
+            worker.process.join()
+        worker.tasks.cancel_join_thread()
+        worker.tasks.close()
