@@ -19,7 +19,7 @@ from .domain import Quote, TextSpan
 
 # Pieces longer than this are not worth parsing whole: flat memory matters more than
 # coreference across a hundred thousand characters.
-CHUNK_CHARS = 100_000
+CHUNK_CHARS = 50_000
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s+")
 

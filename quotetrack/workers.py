@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import queue
+import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 
 from .domain import Document
 from .work import PipelineSpec, Result, extract_documents
@@ -47,7 +48,12 @@ def default_jobs() -> int:
 
 
 def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results) -> None:
-    """A worker: load the pipeline once, then extract task after task until told to stop."""
+    """A worker: load the pipeline once, then extract task after task until told to stop.
+
+    ``tasks`` and ``results`` are this worker's own pipe ends: nothing is
+    shared with other workers, so a worker killed mid-write can corrupt
+    nothing but its own pipe.
+    """
     # Ctrl-C goes to the whole process group: the main process decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -57,24 +63,33 @@ def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results
         nlp = spec.load()
         extractor = extractor_id(model_info(nlp))
     except BaseException as exc:  # noqa: BLE001 (reported to the main process, which stops the run)
-        results.put(("fatal", wid, f"{type(exc).__name__}: {exc}"))
+        results.send(("fatal", f"{type(exc).__name__}: {exc}"))
         return
-    results.put(("ready", wid, extractor))
+    results.send(("ready", extractor))
+    parent = mp.parent_process()
     while True:
-        task = tasks.get()
+        if not tasks.poll(POLL_SECONDS * 4):
+            if parent is not None and not parent.is_alive():  # the main process was killed: stop too
+                return
+            continue
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
         if task is None:
-            break
+            return
         task_id, docs = task
         for result in extract(nlp, docs, extractor=extractor):
-            results.put(("result", wid, result))
-        results.put(("done", wid, task_id))
+            results.send(("result", result))
+        results.send(("done", task_id))
 
 
 @dataclass
 class _Worker:
     wid: int
     process: mp.process.BaseProcess
-    tasks: object
+    tasks: Connection  # main → worker
+    results: Connection  # worker → main
     ready: bool = False
     held: dict[str, Document] = field(default_factory=dict)  # sent, not yet returned
     tasks_open: int = 0
@@ -99,7 +114,6 @@ def run_in_processes(
     ``extract`` must be importable by name (it is sent to the workers).
     """
     ctx = mp.get_context("spawn")
-    results = ctx.Queue()
     workers: dict[int, _Worker] = {}
     next_wid = 0
     source = iter(docs)
@@ -112,22 +126,31 @@ def run_in_processes(
 
     def start_worker() -> None:
         nonlocal next_wid
-        tasks = ctx.Queue()
+        task_reader, task_writer = ctx.Pipe(duplex=False)
+        result_reader, result_writer = ctx.Pipe(duplex=False)
         process = ctx.Process(
-            target=_worker_main, args=(next_wid, spec, extract, tasks, results), name=f"quotetrack-{next_wid}", daemon=True
+            target=_worker_main,
+            args=(next_wid, spec, extract, task_reader, result_writer),
+            name=f"quotetrack-{next_wid}",
+            daemon=True,
         )
         process.start()
-        workers[next_wid] = _Worker(next_wid, process, tasks)
+        task_reader.close()
+        result_writer.close()  # so that the worker's death is an EOF here
+        workers[next_wid] = _Worker(next_wid, process, task_writer, result_reader)
         next_wid += 1
 
     def send(worker: _Worker, batch: list[Document], alone: bool = False) -> None:
         nonlocal task_counter
         task_counter += 1
-        worker.tasks.put((task_counter, batch))
-        worker.tasks_open += 1
-        worker.alone = alone
         for d in batch:
             worker.held[d.id] = d
+        worker.tasks_open += 1
+        worker.alone = alone
+        try:
+            worker.tasks.send((task_counter, batch))
+        except OSError:  # it died: noticed below, and what it holds is retried
+            pass
 
     def take(n: int) -> list[Document]:
         nonlocal source_done
@@ -148,36 +171,27 @@ def run_in_processes(
             backlog.extend(take(1))
         return bool(backlog)
 
-    def handle(message) -> Result | None:
-        kind, wid, payload = message
-        worker = workers.get(wid)
-        if kind == "fatal":
-            raise WorkerStartError(f"a worker could not load the pipeline: {payload}")
-        if worker is None:  # from a worker already given up for dead
-            return None
-        if kind == "ready":
-            worker.ready = True
-        elif kind == "result":
-            worker.held.pop(payload.doc.id, None)
-            return payload
-        elif kind == "done":
-            worker.tasks_open -= 1
-            if worker.tasks_open == 0:
-                worker.alone = False
-        return None
+    def receive(worker: _Worker) -> Iterator[Result]:
+        """What a worker has sent; raises EOFError when it is gone."""
+        while worker.results.poll():
+            kind, payload = worker.results.recv()
+            if kind == "fatal":
+                raise WorkerStartError(f"a worker could not load the pipeline: {payload}")
+            if kind == "ready":
+                worker.ready = True
+            elif kind == "result":
+                worker.held.pop(payload.doc.id, None)
+                yield payload
+            elif kind == "done":
+                worker.tasks_open -= 1
+                if worker.tasks_open == 0:
+                    worker.alone = False
 
     def bury(worker: _Worker) -> Iterator[Result]:
         """A worker died: retry what it held (alone), or report what already killed one."""
         nonlocal deaths_left
-        # Results it sent before dying may still be in the pipe: take them first.
-        while True:
-            try:
-                result = handle(results.get(timeout=POLL_SECONDS))
-            except queue.Empty:
-                break
-            if result is not None:
-                yield result
         del workers[worker.wid]
+        worker.process.join(timeout=5)
         code = worker.process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         for doc in worker.held.values():
@@ -186,6 +200,8 @@ def run_in_processes(
                 yield Result(doc, error=f"the worker process died while extracting it ({how}), also when retried alone")
             else:
                 retry.append(doc)
+        worker.tasks.close()
+        worker.results.close()
         deaths_left -= 1
         if deaths_left < 0:
             raise WorkerStartError(f"worker processes keep dying ({how}); stopping")
@@ -206,21 +222,18 @@ def run_in_processes(
                     if not batch:
                         break
                     send(worker, batch)
-            try:
-                message = results.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                message = None
-            if message is not None:
-                result = handle(message)
-                if result is not None:
-                    yield result
+            readable = wait([w.results for w in workers.values()], timeout=POLL_SECONDS)
+            for worker in [w for w in list(workers.values()) if w.results in readable]:
+                try:
+                    # Everything it sent before dying is read before its death is noticed.
+                    yield from receive(worker)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    yield from bury(worker)
             for worker in list(workers.values()):
-                if worker.process.exitcode is not None:
+                if worker.process.exitcode is not None and not worker.results.poll():
                     yield from bury(worker)
     finally:
         _stop(workers.values())
-        results.cancel_join_thread()
-        results.close()
 
 
 def _stop(workers: Iterable[_Worker]) -> None:
@@ -228,8 +241,8 @@ def _stop(workers: Iterable[_Worker]) -> None:
     for worker in workers:
         if worker.process.exitcode is None and not worker.held:
             try:
-                worker.tasks.put_nowait(None)
-            except Exception:  # noqa: BLE001
+                worker.tasks.send(None)
+            except OSError:
                 pass
     for worker in workers:
         worker.process.join(timeout=0 if worker.held else 5)
@@ -239,5 +252,5 @@ def _stop(workers: Iterable[_Worker]) -> None:
         if worker.process.exitcode is None:
             worker.process.kill()
             worker.process.join()
-        worker.tasks.cancel_join_thread()
         worker.tasks.close()
+        worker.results.close()
