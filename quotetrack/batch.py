@@ -9,6 +9,7 @@ goes on.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,11 +20,12 @@ from spacy.language import Language
 
 from . import store
 from .domain import Document
-from .inputs import InputError, read_documents
+from .inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
 from .pipeline import model_info
 from .speakers import refresh_speakers
 
 BATCH_SIZE = 16
+log = logging.getLogger("quotetrack")
 
 
 @dataclass(slots=True)
@@ -74,6 +76,8 @@ def run_extraction(
     force: bool = False,
     on_document: ProgressHook | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    on_note: NoteHook | None = None,
 ) -> RunSummary:
     summary = RunSummary()
     started = time.perf_counter()
@@ -87,7 +91,7 @@ def run_extraction(
             on_failure(failure)
 
     def todo() -> Iterator[Document]:
-        for item in read_documents(list(paths)):
+        for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
             if isinstance(item, InputError):
                 fail(item.source, item.reason)
                 continue
@@ -134,6 +138,7 @@ def _parse_batch(nlp: Language, batch: list[Document], fail):
             try:
                 yield d, nlp(d.text)
             except Exception as exc:  # reported, never fatal to the run
+                log.debug("extraction of %s failed", d.source, exc_info=True)
                 fail(d.source, f"extraction failed: {type(exc).__name__}: {exc}")
         return
     for spacy_doc, d in parsed:
