@@ -1,23 +1,31 @@
 """The ``quotetrack`` command line: a thin layer over the modules that do the work.
 
 Exit codes: 0 success; 1 some inputs failed (the rest were processed);
-2 usage error; 3 the store or the models cannot be used.
+2 usage error; 3 the store, the export file or the models cannot be used;
+4 an unexpected internal error (a bug: ``--debug`` shows the traceback);
+130 interrupted (Ctrl-C). No traceback is ever shown without ``--debug``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
+from .terminal import printable
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL, EXIT_BUG = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 DEFAULT_DB = Path("quotetrack.db")
 DEFAULT_OUTPUT = Path("exports/quotes.json")
 
@@ -27,6 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
 out = Console()
 err = Console(stderr=True)
@@ -35,22 +44,59 @@ DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store.", show_d
 FormatOption = Annotated[str, typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")]
 
 
+class _State:
+    """Set by the global options; read by :func:`main` when something goes wrong."""
+
+    debug: bool = bool(os.environ.get("QUOTETRACK_DEBUG"))
+
+
 class _RichWarnings(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        err.print(f"[yellow]warning:[/] {record.getMessage()}", markup=True, highlight=False, soft_wrap=True)
+        label = "warning" if record.levelno >= logging.WARNING else "debug"
+        _report(label, record.getMessage(), "yellow" if label == "warning" else "dim")
+        if record.exc_info and _State.debug:
+            err.print(logging.Formatter().formatException(record.exc_info), markup=False, highlight=False)
 
 
 def _setup_logging(debug: bool = False) -> None:
     log = logging.getLogger("quotetrack")
-    if not log.handlers:
+    if not any(isinstance(h, _RichWarnings) for h in log.handlers):
         log.addHandler(_RichWarnings())
     log.setLevel(logging.DEBUG if debug else logging.WARNING)
     log.propagate = False
 
 
-def _fatal(message: str) -> None:
-    err.print(f"[red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_FATAL)
+def _report(label: str, message: str, style: str = "red") -> None:
+    """One line on stderr: ``label: message``, the message escaped for the terminal."""
+    err.print(Text.assemble((f"{label}:", style), " ", printable(message)), soft_wrap=True, highlight=False)
+
+
+def _fatal(message: str, code: int = EXIT_FATAL) -> None:
+    _report("error", message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _store_errors(db: Path, after: str = ""):
+    """A store that fails mid-command (locked, full, damaged): one line and exit 3."""
+    from .store import StoreError, explain
+
+    try:
+        yield
+    except StoreError as exc:
+        _fatal(str(exc) + after)
+    except sqlite3.Error as exc:
+        _fatal(f"{db}: {explain(exc)}{after}")
+
+
+def _write_export(conn, db: Path, output: Path, fmt: str, statuses=None) -> int:
+    from .export import write_export
+
+    try:
+        with _store_errors(db):
+            return write_export(conn, output, fmt, statuses)
+    except OSError as exc:
+        _fatal(f"cannot write the export {output}: {exc.strerror or exc}; the previous export there is unchanged")
 
 
 def _version(value: bool) -> None:
@@ -64,15 +110,19 @@ def main_options(
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="QUOTETRACK_DEBUG", help="Show tracebacks of failures (for bug reports).")
+    ] = False,
 ) -> None:
-    _setup_logging()
+    _State.debug = debug
+    _setup_logging(debug)
 
 
-def _open_store(db: Path, create: bool = True):
+def _open_store(db: Path, create: bool = True, check: bool = False):
     from .store import StoreError, connect
 
     try:
-        return connect(db, create=create)
+        return connect(db, create=create, check=check)
     except StoreError as exc:
         _fatal(str(exc))
 
@@ -95,25 +145,42 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
     wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
+    encoding: Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")] = "utf-8",
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export."""
     from .batch import run_extraction
-    from .export import write_export
+    from .inputs import check_encoding
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    conn = _open_store(db)
+    try:
+        encoding = check_encoding(encoding)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--encoding") from None
+    conn = _open_store(db, check=True)
     nlp = _load_pipeline(model, wheelhouse)
-    summary = run_extraction(
-        paths, conn, nlp, force=force,
-        on_failure=lambda f: err.print(f"[red]failed:[/] {f}", markup=True, highlight=False, soft_wrap=True),
-    )
-    count = write_export(conn, output, fmt)
-    _print_summary(conn, summary, output, count)
+    notes = []
+
+    def on_note(note) -> None:
+        notes.append(note)
+        _report("note", str(note), "yellow")
+
+    try:
+        with _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
+            summary = run_extraction(
+                paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
+                on_failure=lambda f: _report("failed", str(f)),
+            )
+    except KeyboardInterrupt:
+        _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    count = _write_export(conn, db, output, fmt)
+    with _store_errors(db):
+        _print_summary(conn, summary, output, count, len(notes))
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
-def _print_summary(conn, summary, output: Path, exported: int) -> None:
+def _print_summary(conn, summary, output: Path, exported: int, notes: int = 0) -> None:
     from .store import counts
 
     c = counts(conn)
@@ -126,9 +193,11 @@ def _print_summary(conn, summary, output: Path, exported: int) -> None:
         table.add_row(f"  {kind}", f"{c.get('quotes.' + kind, 0):,}")
     table.add_row("speakers", f"{c['speakers']:,}")
     table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
+    if notes:
+        table.add_row("notes", f"[yellow]{notes}[/]")
     if summary.words and summary.seconds:
         table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s")
-    table.add_row("export", f"{output} ({exported:,} quotes)")
+    table.add_row("export", Text(f"{printable(str(output))} ({exported:,} quotes)"))
     out.print(table)
 
 
@@ -140,7 +209,7 @@ def export_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
 ) -> None:
     """Write the quote database from the store, without extracting anything."""
-    from .export import parse_statuses, write_export
+    from .export import parse_statuses
 
     try:
         statuses = parse_statuses(status)
@@ -149,8 +218,8 @@ def export_cmd(
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
     conn = _open_store(db, create=False)
-    count = write_export(conn, output, fmt, statuses)
-    out.print(f"wrote {count:,} quotes to {output}", highlight=False)
+    count = _write_export(conn, db, output, fmt, statuses)
+    out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
 
 
 @app.command("install-models")
@@ -168,7 +237,7 @@ def install_models_cmd(
     try:
         out.print(install_coref_model(wheelhouse, online=not offline), highlight=False)
     except InstallError as exc:
-        err.print(f"[yellow]warning:[/] {exc}\nquotetrack will run without coreference.", markup=True, highlight=False)
+        _report("warning", f"{exc}; quotetrack will run without coreference.", "yellow")
 
 
 @app.command()
@@ -193,8 +262,22 @@ def doctor(
     out.print(table)
 
 
-def main() -> None:
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """The console script: runs the app and turns every failure into one line and an exit code.
+
+    Expected failures exit through :func:`_fatal` (3), with a usage message
+    (2) or on Ctrl-C (130). Anything else is a bug: one line naming it and a
+    hint to rerun with ``--debug``, which shows the traceback instead (exit 4).
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    _State.debug = _State.debug or "--debug" in args
+    try:
+        app(args=args, prog_name="quotetrack")
+    except Exception as exc:  # noqa: BLE001  (the last line of defence)
+        if _State.debug:
+            raise
+        _report("error", f"unexpected {type(exc).__name__}: {exc} (a bug; rerun with --debug for the traceback)")
+        sys.exit(EXIT_BUG)
 
 
 if __name__ == "__main__":
