@@ -560,3 +560,11 @@ def test_export_through_a_symlink_replaces_the_target_and_keeps_the_link(env, ca
     os.symlink("real.json", env / "link.json")
     assert run(capsys, "export", "-o", "link.json")[0] == 0
     assert os.path.islink(env / "link.json") and exported(env / "real.json")["quotes"]
+
+
+def test_export_to_a_device_writes_it_instead_of_replacing_it(env, capsys):
+    import stat
+
+    _store_with_quotes(env, capsys, 1)
+    assert run(capsys, "export", "-o", "/dev/null")[0] == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
