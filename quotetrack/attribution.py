@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from . import cues
 from .domain import Quote, TextSpan
 from .names import resolve_in_document
-from .quotes import Candidate
+from .quotes import Candidate, doc_text
 
 PERSON_LABELS = ("PERSON",)
 ORG_LABELS = ("ORG", "GPE", "NORP")
@@ -58,7 +58,7 @@ def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
     quotes: list[Quote] = []
     for cand in candidates:
         quotes.append(_attribute_one(doc, cand, coref))
-    _continue_speakers(doc.text, candidates, quotes)
+    _continue_speakers(doc_text(doc), candidates, quotes)
     _complete_names(doc, quotes)
     for q in quotes:
         base = CONFIDENCE.get((q.kind if q.kind != "mixed" else "indirect", q.method), 0.5)
@@ -79,7 +79,7 @@ def _tspan(span: Span | None) -> TextSpan | None:
 def _attribute_one(doc: Doc, cand: Candidate, coref: bool) -> Quote:
     q = Quote(
         kind=cand.kind,
-        content=TextSpan(cand.start, cand.end, doc.text[cand.start : cand.end]),
+        content=TextSpan(cand.start, cand.end, doc_text(doc)[cand.start : cand.end]),
         cue=_tspan(cand.cue),
         flags=tuple(cand.flags),
     )
