@@ -26,3 +26,23 @@ def test_token_range_is_the_tokens_starting_in_a_character_range(nlp, data):
     b = data.draw(st.integers(a, len(doc.text) + 3))
     i, j = _token_range(doc, a, b)
     assert [t.i for t in doc[i:j]] == [t.i for t in doc if a <= t.idx < b]
+
+
+def test_entity_lookups_agree_with_spacy_on_the_seeds(nlp, seeds_dir):
+    from quotetrack.attribution import FALLBACK_WINDOW_CHARS, PERSON_LABELS, _ents_in, _entity_of, _nearest_name_before, _strip_titles
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))[:2])
+    doc = nlp(text)
+    assert len(doc.ents) > 30
+    for tok in doc:
+        expected = next((e for e in doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
+        assert _entity_of(tok) == expected
+        if tok.lower_ in ("he", "she", "him", "her"):
+            best = None
+            for e in doc.ents:
+                if e.label_ in PERSON_LABELS and e.end <= tok.i and tok.idx - e.start_char <= FALLBACK_WINDOW_CHARS:
+                    best = e
+            assert _nearest_name_before(doc, tok) == (_strip_titles(best) if best is not None else None)
+    for sent in doc.sents:
+        for span in (sent, doc[sent.start : sent.start + 3], doc[sent.end - 2 : sent.end]):
+            assert list(_ents_in(span)) == list(span.ents)
