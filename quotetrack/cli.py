@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 import sys
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -157,27 +157,27 @@ def extract(
         encoding = check_encoding(encoding)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--encoding") from None
-    conn = _open_store(db, check=True)
-    nlp = _load_pipeline(model, wheelhouse)
-    notes = []
+    with closing(_open_store(db, check=True)) as conn:
+        nlp = _load_pipeline(model, wheelhouse)
+        notes = []
 
-    def on_note(note) -> None:
-        notes.append(note)
-        _report("note", str(note), "yellow")
+        def on_note(note) -> None:
+            notes.append(note)
+            _report("note", str(note), "yellow")
 
-    try:
-        with _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
-            summary = run_extraction(
-                paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
-                on_failure=lambda f: _report("failed", str(f)),
-            )
-    except KeyboardInterrupt:
-        _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    count = _write_export(conn, db, output, fmt)
-    with _store_errors(db):
-        _print_summary(conn, summary, output, count, len(notes))
-    raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+        try:
+            with _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
+                summary = run_extraction(
+                    paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
+                    on_failure=lambda f: _report("failed", str(f)),
+                )
+        except KeyboardInterrupt:
+            _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        count = _write_export(conn, db, output, fmt)
+        with _store_errors(db):
+            _print_summary(conn, summary, output, count, len(notes))
+        raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
 def _print_summary(conn, summary, output: Path, exported: int, notes: int = 0) -> None:
@@ -217,8 +217,8 @@ def export_cmd(
         raise typer.BadParameter(str(exc), param_hint="--status") from None
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    conn = _open_store(db, create=False)
-    count = _write_export(conn, db, output, fmt, statuses)
+    with closing(_open_store(db, create=False)) as conn:
+        count = _write_export(conn, db, output, fmt, statuses)
     out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
 
 

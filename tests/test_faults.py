@@ -568,3 +568,36 @@ def test_export_to_a_device_writes_it_instead_of_replacing_it(env, capsys):
     _store_with_quotes(env, capsys, 1)
     assert run(capsys, "export", "-o", "/dev/null")[0] == 0
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_disk_full_while_storing_keeps_the_documents_stored_before(env, capsys, monkeypatch):
+    import quotetrack.batch
+
+    real = store.save_document
+
+    def fill_up(conn, doc, *args, **kwargs):
+        if doc.id == "b":
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(conn, doc, *args, **kwargs)
+
+    monkeypatch.setattr(quotetrack.batch.store, "save_document", fill_up)
+    for name in ("a", "b", "c"):
+        (env / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
+    code, _, err = run(capsys, "extract", "a.txt", "b.txt", "c.txt")
+    assert code == 3
+    assert_one_clean_line(err, "quotetrack.db", "the disk is full", "documents stored before this are kept")
+    monkeypatch.undo()
+    conn = store.connect(env / "quotetrack.db")
+    assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["a"]
+
+
+def test_store_on_a_read_only_disk_is_a_clear_error(env, capsys, read_only_folder):
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    db = read_only_folder / "q.db"
+    assert run(capsys, "extract", "a.txt", "--db", str(db))[0] == 0
+    before = sha(db)
+    assert _mount("-o", "remount,ro,bind", str(read_only_folder))
+    code, _, err = run(capsys, "extract", "a.txt", "--db", str(db), "--force")
+    assert code == 3
+    assert_one_clean_line(err, "q.db", "cannot open the store file")
+    assert sha(db) == before
