@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 
@@ -207,6 +208,45 @@ def test_unreadable_files_and_folders_are_reported_and_the_rest_read(tmp_path, m
         ("locked", "cannot list folder: permission denied"),
         ("secret.txt", "permission denied"),
     ]
+
+
+def test_unreadable_for_a_real_unprivileged_user(tmp_path):
+    """As root, read the corpus again as 'nobody' (setpriv), so permissions really apply."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and setpriv to drop privileges (the chmod case runs for non-root users)")
+    work = Path(tempfile.mkdtemp(prefix="qt-perm-", dir="/tmp"))
+    try:
+        os.chmod(work, 0o755)
+        (work / "locked").mkdir()
+        (work / "locked" / "hidden.txt").write_text(ARTICLE, encoding="utf-8")
+        (work / "secret.txt").write_text(ARTICLE, encoding="utf-8")
+        (work / "zz.txt").write_text(ARTICLE, encoding="utf-8")
+        os.chmod(work / "locked", 0)
+        os.chmod(work / "secret.txt", 0)
+        script = (
+            "import sys; from quotetrack.inputs import read_documents\n"
+            "for i in read_documents([sys.argv[1]]): print(type(i).__name__, os.path.basename(i.source), getattr(i, 'reason', ''))"
+        ).replace("import sys;", "import os, sys;")
+        result = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", script, str(work)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(inputs.__file__).parent.parent)},
+        )
+        if result.returncode != 0 and "Operation not permitted" in result.stderr:
+            pytest.skip("setpriv cannot drop privileges here")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == [
+            "InputError locked cannot list folder: permission denied",
+            "InputError secret.txt permission denied",
+            "Document zz.txt ",
+        ]
+    finally:
+        os.chmod(work / "locked", 0o755)
+        shutil.rmtree(work)
 
 
 def test_non_utf8_file_names_become_safe_ids_and_sources(tmp_path):
