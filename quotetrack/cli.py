@@ -149,8 +149,38 @@ def export_cmd(
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
     conn = _open_store(db, create=False)
+    from .review import refresh_speakers_if_stale
+
+    refresh_speakers_if_stale(conn)  # speakers a reviewer changed get their final ids first
     count = write_export(conn, output, fmt, statuses)
     out.print(f"wrote {count:,} quotes to {output}", highlight=False)
+
+
+@app.command()
+def review(
+    db: DbOption = DEFAULT_DB,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Open on this document's quotes.", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Open on quotes with this status: pending, reviewed, confirmed, corrected, rejected.", show_default=False)] = None,
+) -> None:
+    """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
+    from .review import STATUS_FILTERS
+
+    if status is not None and status.strip().lower() not in STATUS_FILTERS:
+        raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
+    conn = _open_store(db, create=False)
+    from .tui.app import ReviewApp
+
+    ReviewApp(conn, db, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return "reviewer"
 
 
 @app.command("install-models")

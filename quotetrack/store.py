@@ -85,9 +85,22 @@ CREATE TABLE IF NOT EXISTS review_log (
     old      TEXT,
     new      TEXT,
     by       TEXT,
-    at       TEXT NOT NULL
+    at       TEXT NOT NULL,
+    action_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS review_log_by_quote ON review_log(quote_id);
+CREATE TABLE IF NOT EXISTS review_actions (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    quote_id  TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    by        TEXT,
+    at        TEXT NOT NULL,
+    old_state TEXT,
+    new_state TEXT,
+    undoes    INTEGER,
+    undone_by INTEGER
+);
+CREATE INDEX IF NOT EXISTS review_actions_by_reviewer ON review_actions(by, id);
 CREATE TABLE IF NOT EXISTS speaker_overrides (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL CHECK (action IN ('merge', 'forbid', 'split', 'rename')),
@@ -154,8 +167,8 @@ def connect(path: str | Path, *, create: bool = True, timeout: float = 30.0) -> 
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    if app_id != APPLICATION_ID or "meta" not in tables:
-        _create(conn)
+    if app_id != APPLICATION_ID or not _TABLES <= tables:
+        _create(conn)  # a new store, or one made before a table was added (idempotent)
     _check_version(conn, path)
     return conn
 
@@ -165,9 +178,21 @@ def _create(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for statement in _statements(_SCHEMA):
             conn.execute(statement)
+        _add_missing_columns(conn)
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+
+
+_TABLES = {"meta", "documents", "quotes", "speakers", "aliases", "reviews", "review_log", "review_actions",
+           "speaker_overrides"}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Columns added to a table after stores with that table already existed."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(review_log)")}
+    if "action_id" not in columns:
+        conn.execute("ALTER TABLE review_log ADD COLUMN action_id INTEGER")
 
 
 def _statements(script: str) -> list[str]:
