@@ -23,6 +23,7 @@ import sqlite3
 import time
 import unicodedata
 from bisect import bisect_right
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,6 +36,7 @@ STATUS_FILTERS = (*REVIEW_STATUSES, REVIEWED)
 SORT_COLUMNS = ("document", "speaker", "kind", "confidence", "status")
 ACTIONS = ("confirm", "reject", "speaker", "kind", "note", "undo")
 _STATUS_RANK = {s: i for i, s in enumerate(REVIEW_STATUSES)}
+_KIND_RANK = {k: i for i, k in enumerate(sorted(QUOTE_KINDS))}
 _STALE_KEY, _FRESH_KEY = "speakers_changed", "speakers_refreshed"
 
 
@@ -584,10 +586,8 @@ class Progress:
 
 
 _QUEUE_SQL = """
-SELECT q.id, q.doc_id, q.kind, q.confidence, q.speaker_name, q.speaker_id, q.text,
-       r.status, r.kind, r.speaker_name, r.note IS NOT NULL
-FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id
-ORDER BY q.doc_id, q.start, q.end, q.id
+SELECT id, doc_id, kind, confidence, speaker_name, speaker_id, text
+FROM quotes ORDER BY doc_id, start
 """
 
 
@@ -598,6 +598,11 @@ class Queue:
     decision made here and :meth:`poll` from the audit log (decisions made
     by other reviewers), so nothing is reloaded whole unless the quotes
     themselves changed (a re-extraction): then :meth:`poll` reloads.
+
+    Sorting 100,000 rows per key press is affordable only as C-level work:
+    every sortable column is kept as a list of small integers (or floats),
+    the order of all rows by each sort is cached, and a filter walks the
+    cached order instead of sorting what it keeps.
     """
 
     def __init__(self, conn: sqlite3.Connection):
@@ -609,7 +614,10 @@ class Queue:
         self.speaker_names: dict[str, str] = dict(conn.execute("SELECT id, name FROM speakers"))
         self.log_cursor: int = conn.execute("SELECT coalesce(max(id), 0) FROM review_log").fetchone()[0]
         self.signature = self._signature()
-        rows = conn.execute(_QUEUE_SQL).fetchall()
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: a third faster than sqlite3.Row on 100,000 rows
+        rows = cursor.execute(_QUEUE_SQL).fetchall()
+        reviews = {r[0]: r[1:] for r in cursor.execute("SELECT quote_id, status, kind, speaker_name, note FROM reviews")}
         self.ids = [r[0] for r in rows]
         self.doc_ids = [r[1] for r in rows]
         self.extracted_kinds = [r[2] for r in rows]
@@ -617,13 +625,28 @@ class Queue:
         self.extracted_speakers = [r[4] for r in rows]
         self.speaker_ids = [r[5] for r in rows]
         self.texts = [r[6] for r in rows]
-        self.statuses = [r[7] or "pending" for r in rows]
-        self.corrected_kinds = [r[8] for r in rows]
-        self.corrected_speakers = [r[9] for r in rows]
-        self.notes = [bool(r[10]) for r in rows]
+        n = len(rows)
+        self.statuses = ["pending"] * n
+        self.corrected_kinds: list[str | None] = [None] * n
+        self.corrected_speakers: list[str | None] = [None] * n
+        self.notes = [False] * n
         self.index = {qid: i for i, qid in enumerate(self.ids)}
-        self._lower_texts: list[str] | None = None
-        self.doc_set = set(self.doc_ids)
+        for qid, (status, kind, speaker, note) in reviews.items():
+            i = self.index.get(qid)
+            if i is not None:
+                self.statuses[i] = status or "pending"
+                self.corrected_kinds[i], self.corrected_speakers[i] = kind, speaker
+                self.notes[i] = note is not None
+        self.status_ranks = [_STATUS_RANK[s] for s in self.statuses]
+        self.kind_ranks = [_KIND_RANK.get(self.kind(i), len(_KIND_RANK)) for i in range(n)]
+        self.lower_texts = [t.casefold() for t in self.texts]  # what search looks in
+        self.doc_rows: dict[str, range] = {}
+        for i, doc in enumerate(self.doc_ids):  # rows are in document order: each document is a run
+            first = self.doc_rows.get(doc)
+            self.doc_rows[doc] = range(first.start if first else i, i + 1)
+        self._orders: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self._positions: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self._generation = {"status": 0, "kind": 0, "speaker": 0, "confidence": 0, "document": 0}
         self._refresh_speaker_columns()
 
     def _signature(self) -> tuple:
@@ -644,7 +667,9 @@ class Queue:
     def _refresh_speaker_columns(self) -> None:
         self.speakers = [self._speaker_of(i) for i in range(len(self.ids))]
         self.speaker_lower = [(s or "").casefold() for s in self.speakers]
-        self.speaker_set = {s.casefold() for s in self.speakers if s}
+        self.speaker_set = {s for s in self.speaker_lower if s}
+        self._speaker_ranks: list[int] | None = None
+        self._rows_by_speaker: dict[str, list[int]] | None = None
 
     def kind(self, i: int) -> str:
         return self.corrected_kinds[i] or self.extracted_kinds[i]
@@ -668,16 +693,26 @@ class Queue:
         return i
 
     def _set(self, i: int, state: ReviewState, speaker_id: str | None) -> None:
-        self.statuses[i] = state.status
-        self.corrected_kinds[i] = state.kind
+        if self.statuses[i] != state.status:
+            self.statuses[i] = state.status
+            self.status_ranks[i] = _STATUS_RANK[state.status]
+            self._generation["status"] += 1
+        if self.corrected_kinds[i] != state.kind:
+            self.corrected_kinds[i] = state.kind
+            self.kind_ranks[i] = _KIND_RANK.get(self.kind(i), len(_KIND_RANK))
+            self._generation["kind"] += 1
         self.corrected_speakers[i] = state.speaker_name
         self.notes[i] = state.note is not None
         self.speaker_ids[i] = speaker_id
         name = self._speaker_of(i)
-        self.speakers[i] = name
-        self.speaker_lower[i] = (name or "").casefold()
-        if name:
-            self.speaker_set.add(name.casefold())
+        if name != self.speakers[i]:
+            self.speakers[i] = name
+            self.speaker_lower[i] = (name or "").casefold()
+            if name:
+                self.speaker_set.add(name.casefold())
+            self._speaker_ranks = None
+            self._rows_by_speaker = None
+            self._generation["speaker"] += 1
 
     def poll(self) -> set[int] | None:
         """Take in what others changed: the rows updated, or None after a full reload.
@@ -713,69 +748,131 @@ class Queue:
         total = len(self.statuses)
         return Progress(total - counts["pending"], total, counts)
 
+    def pending_in(self, rows: Sequence[int]) -> int:
+        """How many of these rows are pending."""
+        if not rows:
+            return 0
+        if len(rows) == 1:
+            return int(self.statuses[rows[0]] == "pending")
+        return itemgetter(*rows)(self.status_ranks).count(_STATUS_RANK["pending"])
+
     def select(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> list[int]:
-        """Rows matching the filter, in the sort's order."""
-        rows: Sequence[int] = range(len(self.ids))
-        if flt.status:
-            st = self.statuses
-            if flt.status == REVIEWED:
-                rows = [i for i in rows if st[i] != "pending"]
+        """Rows matching the filter, in the sort's order.
+
+        Document and speaker narrow to a set of rows first (through
+        per-document runs and per-speaker lists), which are then put in
+        order; otherwise the cached order of all rows is walked. Search
+        also narrows (one pass over all texts); status, kind and confidence
+        are checked on what is left.
+        """
+        candidates: set[int] | None = None
+
+        def narrow(rows: Iterable[int]) -> None:
+            nonlocal candidates
+            candidates = set(rows) if candidates is None else candidates.intersection(rows)
+
+        document = flt.document.strip()
+        if document:
+            if document in self.doc_rows:
+                narrow(self.doc_rows[document])
             else:
-                rows = [i for i in rows if st[i] == flt.status]
+                want = document.casefold()
+                narrow(i for doc, run in self.doc_rows.items() if want in doc.casefold() for i in run)
+        speaker = flt.speaker.strip().casefold()
+        if speaker:
+            by_speaker = self._speaker_rows()
+            names = [speaker] if speaker in by_speaker else [n for n in by_speaker if speaker in n]
+            narrow(i for n in names for i in by_speaker[n])
+        search = flt.search.strip().casefold()
+        if search:  # one pass over the texts in storage order: faster than in sort order
+            hits = {i for i, text in enumerate(self.lower_texts) if search in text}
+            by_speaker = self._speaker_rows()
+            hits.update(i for n in by_speaker if search in n for i in by_speaker[n])
+            narrow(hits)
+        order = self.order(sort)
+        if candidates is None:
+            rows = order
+        elif len(candidates) < len(order) // 8:
+            rows = sorted(candidates, key=self._position(sort).__getitem__)
+        else:
+            rows = [i for i in order if i in candidates]
+        if flt.status:
+            sr = self.status_ranks
+            if flt.status == REVIEWED:
+                pending = _STATUS_RANK["pending"]
+                rows = [i for i in rows if sr[i] != pending]
+            else:
+                want = _STATUS_RANK[flt.status]
+                rows = [i for i in rows if sr[i] == want]
         if flt.kind:
-            ck, ek, kind = self.corrected_kinds, self.extracted_kinds, flt.kind
-            rows = [i for i in rows if (ck[i] or ek[i]) == kind]
+            kr, want = self.kind_ranks, _KIND_RANK.get(flt.kind, -1)
+            rows = [i for i in rows if kr[i] == want]
         if flt.confidence:
             lo, hi = flt.confidence
             cf = self.confidences
             rows = [i for i in rows if lo <= cf[i] <= hi]
-        if flt.document.strip():
-            want = flt.document.strip()
-            docs = self.doc_ids
-            if want in self.doc_set:
-                rows = [i for i in rows if docs[i] == want]
-            else:
-                want = want.casefold()
-                rows = [i for i in rows if want in docs[i].casefold()]
-        if flt.speaker.strip():
-            want = flt.speaker.strip().casefold()
-            sl = self.speaker_lower
-            if want in self.speaker_set:
-                rows = [i for i in rows if sl[i] == want]
-            else:
-                rows = [i for i in rows if want in sl[i]]
-        if flt.search.strip():
-            want = flt.search.strip().casefold()
-            if self._lower_texts is None:
-                self._lower_texts = [t.casefold() for t in self.texts]
-            lt, sl = self._lower_texts, self.speaker_lower
-            rows = [i for i in rows if want in lt[i] or want in sl[i]]
-        return self._sorted(list(rows), sort)
+        return list(rows) if rows is order else rows  # a copy: the cached order is never handed out
 
-    def _sorted(self, rows: list[int], sort: QueueSort) -> list[int]:
-        """Stable sorts: document order, then least confident first, then the column."""
-        if sort.column == "document":
-            return rows[::-1] if sort.reverse else rows
-        if sort.column == "confidence":
-            rows.sort(key=self.confidences.__getitem__, reverse=sort.reverse)
-            return rows
-        rows.sort(key=self.confidences.__getitem__)
-        if sort.column == "status":
-            rank, st = _STATUS_RANK, self.statuses
-            rows.sort(key=lambda i: rank[st[i]], reverse=sort.reverse)
-        elif sort.column == "kind":
-            ck, ek = self.corrected_kinds, self.extracted_kinds
-            rows.sort(key=lambda i: ck[i] or ek[i], reverse=sort.reverse)
-        elif sort.column == "speaker":
-            sl = self.speaker_lower
-            # quotes without a speaker go last either way
-            named = [i for i in rows if sl[i]]
-            unnamed = [i for i in rows if not sl[i]]
-            named.sort(key=sl.__getitem__, reverse=sort.reverse)
-            rows = named + unnamed
-        else:
+    def _speaker_rows(self) -> dict[str, list[int]]:
+        """Rows of each speaker (case-folded display name)."""
+        if self._rows_by_speaker is None:
+            out: dict[str, list[int]] = {}
+            for i, name in enumerate(self.speaker_lower):
+                if name:
+                    out.setdefault(name, []).append(i)
+            self._rows_by_speaker = out
+        return self._rows_by_speaker
+
+    def _position(self, sort: QueueSort) -> list[int]:
+        """Each row's place in the sort's order."""
+        key = (sort.column, sort.reverse)
+        order = self.order(sort)
+        generation = self._generation[sort.column]
+        cached = self._positions.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        position = [0] * len(order)
+        for p, i in enumerate(order):
+            position[i] = p
+        self._positions[key] = (generation, position)
+        return position
+
+    def order(self, sort: QueueSort) -> list[int]:
+        """All rows in the sort's order (cached until the sorted column changes; do not modify)."""
+        if sort.column not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {sort.column!r} (use {', '.join(SORT_COLUMNS)})")
+        key = (sort.column, sort.reverse)
+        generation = self._generation[sort.column]
+        cached = self._orders.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        n = len(self.ids)
+        if sort.column == "document":
+            rows = list(range(n - 1, -1, -1)) if sort.reverse else list(range(n))
+        elif sort.column == "confidence":
+            rows = sorted(range(n), key=self.confidences.__getitem__, reverse=sort.reverse)
+        else:
+            # stable sorts: the column, ties least confident first, then document order
+            rows = list(self.order(QueueSort("confidence")))
+            ranks = {"status": self.status_ranks, "kind": self.kind_ranks}.get(sort.column)
+            if ranks is None:
+                ranks = self._speaker_rank_list(sort.reverse)
+                rows.sort(key=ranks.__getitem__)
+            else:
+                rows.sort(key=ranks.__getitem__, reverse=sort.reverse)
+        self._orders[key] = (generation, rows)
         return rows
+
+    def _speaker_rank_list(self, reverse: bool) -> list[int]:
+        """Each row's speaker as its rank among all names (no speaker: last, either way)."""
+        if self._speaker_ranks is None:
+            names = sorted(self.speaker_set)
+            rank = {name: r for r, name in enumerate(names)}
+            self._speaker_ranks = [rank[s] if s else len(names) for s in self.speaker_lower]
+        if not reverse:
+            return self._speaker_ranks
+        last = max(self._speaker_ranks, default=0)
+        return [last - r if s else last + 1 for r, s in zip(self._speaker_ranks, self.speaker_lower)]
 
 
 def next_pending(queue: Queue, view: Sequence[int], position: int, step: int = 1) -> int | None:

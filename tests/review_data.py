@@ -90,3 +90,13 @@ def build(path: str | Path) -> dict[str, str]:
     refresh_speakers(conn)
     conn.close()
     return ids
+
+
+def build_many(path: str | Path, copies: int) -> None:
+    """``copies`` copies of the newsroom documents under distinct ids (8 quotes each)."""
+    conn = store.connect(path)
+    for k in range(copies):
+        for doc, quotes in documents():
+            store.save_document(conn, Document(f"{doc.id}-{k:03d}", doc.text, doc.source), quotes, "test-1")
+    refresh_speakers(conn)
+    conn.close()

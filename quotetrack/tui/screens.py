@@ -17,13 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select
 
 from .. import review
 from ..domain import QUOTE_KINDS
 from ..review import QueueFilter, QueueSort, ReviewError
 from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
-from .widgets import QUEUE_COLUMNS, ProgressLine, QuoteView, VirtualTable, queue_cells
+from .widgets import QUEUE_COLUMNS, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
 
 if TYPE_CHECKING:
     from .app import ReviewApp
@@ -40,6 +40,7 @@ POLL_SECONDS = 2.0
 class ReviewScreen(Screen):
     """The queue of quotes on top, the selected quote in its paragraph below, progress at the bottom."""
 
+    AUTO_FOCUS = "#queue"
     BINDINGS = [
         Binding("a", "confirm", "Confirm"),
         Binding("x", "reject", "Reject"),
@@ -82,6 +83,8 @@ class ReviewScreen(Screen):
         self.filter = flt
         self.sort = sort
         self.view: list[int] = []
+        self.last_decision: review.Decision | None = None  # what the screen last showed as saved
+        self.pending_shown = 0
         self._debounce: Timer | None = None
 
     # -- layout --
@@ -104,7 +107,7 @@ class ReviewScreen(Screen):
             yield self.detail
         self.progress = ProgressLine(id="progress")
         yield self.progress
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.reviewer} · {self.app.db_name}"
@@ -138,6 +141,7 @@ class ReviewScreen(Screen):
             except ValueError:
                 position = 0
         self.table.set_rows(len(self.view), position)
+        self.pending_shown = self.queue.pending_in(self.view)
         self._show_detail()
         self._show_progress()
 
@@ -146,8 +150,7 @@ class ReviewScreen(Screen):
         self.detail.show(None if row is None else review.quote_detail(self.app.conn, self.queue.ids[row]))
 
     def _show_progress(self) -> None:
-        pending = sum(1 for i in self.view if self.queue.statuses[i] == "pending")
-        self.progress.show(self.queue.progress(), len(self.view), pending, self.sort, self.filter)
+        self.progress.show(self.queue.progress(), len(self.view), self.pending_shown, self.sort, self.filter)
 
     @on(VirtualTable.CursorMoved, "#queue")
     def _moved(self) -> None:
@@ -180,7 +183,10 @@ class ReviewScreen(Screen):
         return decision
 
     def _after(self, decision: review.Decision) -> None:
-        self.queue.apply(decision)
+        self.last_decision = decision
+        row = self.queue.apply(decision)
+        if row is not None and (row == self.current or row in self.view):
+            self.pending_shown += (decision.after.status == "pending") - (decision.before.status == "pending")
         self.table.refresh_rows()
         self._show_detail()
         self._show_progress()
@@ -326,6 +332,7 @@ class ReviewScreen(Screen):
         if changed is None:
             self._apply()
         elif changed:
+            self.pending_shown = self.queue.pending_in(self.view)
             self.table.refresh_rows()
             if self.current in changed:
                 self._show_detail()

@@ -15,11 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from .. import review
 from .dialogs import ChoicePrompt, TextPrompt
-from .widgets import Column, VirtualTable, plain
+from .widgets import Column, KeyBar, VirtualTable, plain
 
 if TYPE_CHECKING:
     from .app import ReviewApp
@@ -34,6 +34,7 @@ SPEAKER_COLUMNS = [
 
 
 class SpeakersScreen(Screen):
+    AUTO_FOCUS = "#speakers"
     BINDINGS = [
         Binding("m", "merge", "Merge"),
         Binding("l", "split", "Split alias"),
@@ -68,7 +69,7 @@ class SpeakersScreen(Screen):
         yield self.table
         self.status = Static(id="speakers-status")
         yield self.status
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "speakers"

@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..review import Progress, QueueFilter, QueueSort, QuoteDetail, visible
@@ -80,12 +83,15 @@ class VirtualTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.sort_column: str | None = None
         self.sort_reverse = False
+        self._version = 0  # bumped whenever row contents change: drawn lines are cached per version
+        self._strips: LRUCache[tuple, Strip] = LRUCache(400)
 
     # -- data --
 
     def set_rows(self, count: int, cursor: int = 0) -> None:
         """A new set of rows (same columns); the cursor goes to ``cursor``."""
         self.row_count = count
+        self._version += 1
         self._update_virtual_size()
         self.set_reactive(VirtualTable.cursor, max(0, min(cursor, count - 1)))
         self.scroll_to_cursor(center=True)
@@ -94,6 +100,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def refresh_rows(self) -> None:
         """Redraw: the rows' contents changed, not their number."""
+        self._version += 1
         self.refresh()
 
     def _update_virtual_size(self) -> None:
@@ -142,21 +149,27 @@ class VirtualTable(ScrollView, can_focus=True):
         share = spare // len(flexible) if flexible else 0
         return [c.width if c.width is not None else max(8, share) for c in self.columns]
 
+    def _cell_segments(self, cell: Text, width: int, justify: str, style: Style) -> list[Segment]:
+        """One cell cut or padded to ``width`` cells; plain cells (the usual case) without Rich's layout."""
+        if not cell.spans:
+            text = cell.plain
+            if cell_len(text) > width:
+                text = set_cell_size(text, width - 1) + "…"
+            pad = " " * (width - cell_len(text))
+            text = pad + text if justify == "right" else text + pad
+            own = Style.parse(cell.style) if isinstance(cell.style, str) else cell.style
+            return [Segment(text, style + own if own else style)]
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis", pad=True)
+        return [Segment(s.text, style + s.style if s.style else style)
+                for s in cell.render(self.app.console) if s.text != "\n"]
+
     def _line(self, cells: list[Text], widths: list[int], style: Style) -> Strip:
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        segments: list[Segment] = []
+        gap = Segment(" ", style)
         for column, cell, width in zip(self.columns, cells, widths):
-            cell = cell.copy()
-            cell.no_wrap = True
-            cell.overflow = "ellipsis"
-            cell.truncate(width, overflow="ellipsis", pad=True)
-            if column.justify == "right":
-                plain = cell.plain.rstrip()
-                cell = Text(" " * (width - len(plain))) + cell[: len(plain)]
-            line.append_text(cell)
-            line.append(" ")
-        segments = list(line.render(self.app.console))
-        segments = [Segment(s.text, style + s.style if s.style else style, s.control) for s in segments
-                    if s.text != "\n"]
+            segments.extend(self._cell_segments(cell, width, column.justify, style))
+            segments.append(gap)
         width = self.scrollable_content_region.width
         return Strip(segments).adjust_cell_length(width, style).simplify()
 
@@ -177,10 +190,13 @@ class VirtualTable(ScrollView, can_focus=True):
         row = round(self.scroll_y) + y - 1
         if row >= self.row_count:
             return Strip.blank(self.scrollable_content_region.width, base)
-        style = base
-        if row == self.cursor:
-            style = base + self.get_component_rich_style("vtable--cursor")
-        return self._line(self.cells(row), widths, style)
+        is_cursor = row == self.cursor
+        key = (row, is_cursor, self.has_focus, tuple(widths), self._version, base)
+        strip = self._strips.get(key)
+        if strip is None:
+            style = base + self.get_component_rich_style("vtable--cursor") if is_cursor else base
+            strip = self._strips[key] = self._line(self.cells(row), widths, style)
+        return strip
 
     # -- mouse --
 
@@ -332,3 +348,70 @@ class QuoteView(Static):
                     out.append("\n         ")
                 out.append_text(plain(f"{h.at}  {h.by or '?'}  {h.field}: {h.old or '—'} → {h.new or '—'}", "dim"))
         return out
+
+
+class KeyBar(Widget):
+    """The keys of the screen, in one line at the bottom; click one to press it.
+
+    One widget redrawn when the keys change (focus moves into the search
+    box, say), instead of Textual's footer of a widget per key, whose
+    rebuilding on every focus change cost most of that key press's time.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyBar > .keybar--description {
+        color: $footer-description-foreground;
+    }
+    """
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._keys: list[tuple[str, str, str, bool]] = []
+        self._spans: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:
+        keys = [
+            (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        ]
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        for key, display, description, enabled in self._keys:
+            start = len(text)
+            text.append(f" {display} ", key_style if enabled else Style(dim=True))
+            text.append(f"{description} ", description_style if enabled else Style(dim=True))
+            self._spans.append((start, len(text), key))
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                break
