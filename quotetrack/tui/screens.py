@@ -148,6 +148,9 @@ class ReviewScreen(Screen):
     def _show_detail(self) -> None:
         row = self.current
         self.detail.show(None if row is None else review.quote_detail(self.app.conn, self.queue.ids[row]))
+        panel = self.query_one("#detail", VerticalScroll)
+        if panel.scroll_y:
+            panel.scroll_home(animate=False)
 
     def _show_progress(self) -> None:
         self.progress.show(self.queue.progress(), len(self.view), self.pending_shown, self.sort, self.filter)

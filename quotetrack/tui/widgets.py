@@ -274,7 +274,7 @@ class ProgressLine(Static):
         text.append(f", {pending_shown:,} pending")
         text.append("  │  ", style="dim")
         text.append(sort.describe(), style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout pass needed
 
 
 class QuoteView(Static):
@@ -282,11 +282,26 @@ class QuoteView(Static):
 
     COMPONENT_CLASSES = {"quote--content", "quote--cue", "quote--mention", "quote--resolved", "quote--label"}
 
+    _lines = 0
+
     def show(self, detail: QuoteDetail | None) -> None:
         if detail is None:
-            self.update(Text("No quote here: the filters match nothing.", style="dim italic"))
-            return
-        self.update(self.render_detail(detail))
+            self._set(Text("No quote here: the filters match nothing.", style="dim italic"))
+        else:
+            self._set(self.render_detail(detail))
+
+    def _set(self, text: Text) -> None:
+        """Show ``text``; skip the screen's layout pass (a third of a key press) when the height stays.
+
+        The view is at least as tall as its panel (``min-height: 100%``), so
+        while the old and the new text both fit, its size does not change.
+        """
+        width = self.content_region.width
+        room = self.parent.content_region.height if isinstance(self.parent, Widget) else 0
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else room + 1
+        fits = 0 < lines < room and self._lines < room  # a line of slack for wrapping differences
+        self._lines = lines
+        self.update(text, layout=not fits)
 
     def render_detail(self, d: QuoteDetail) -> Text:
         styles = {role: self.get_component_rich_style(f"quote--{role}") for role in
