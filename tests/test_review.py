@@ -376,3 +376,44 @@ def test_store_schema_upgrade_adds_review_tables_to_an_older_store(tmp_path):
     conn = store.connect(path)
     assert "action_id" in {r[1] for r in conn.execute("PRAGMA table_info(review_log)")}
     assert conn.execute("SELECT count(*) FROM review_actions").fetchone()[0] == 0
+
+
+def test_two_reviewers_deciding_at_once_lose_nothing(tmp_path):
+    import threading
+
+    path = tmp_path / "busy.db"
+    review_data.build_many(path, 13)  # 104 quotes
+    conn = store.connect(path)
+    quote_ids = [r[0] for r in conn.execute("SELECT id FROM quotes ORDER BY id")]
+    errors = []
+
+    def reviewer(name, ids):
+        own = store.connect(path)
+        try:
+            for i, qid in enumerate(ids):
+                (review.confirm if i % 2 else review.reject)(own, qid, name)
+                if i % 5 == 0:
+                    review.set_note(own, qid, f"{name} {i}", name)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=reviewer, args=(name, quote_ids[k::2])) for k, name in enumerate(["ann", "bob"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM reviews WHERE status != 'pending'").fetchone()[0] == len(quote_ids)
+    per_reviewer = dict(conn.execute("SELECT by, count(*) FROM review_actions GROUP BY by").fetchall())
+    assert per_reviewer == {"ann": 52 + 11, "bob": 52 + 11}
+    conn.close()
+
+
+def test_an_empty_store_opens_to_an_empty_queue(tmp_path):
+    conn = store.connect(tmp_path / "empty.db")
+    queue = review.Queue(conn)
+    assert queue.select() == [] and str(queue.progress()) == "0 / 0 reviewed"
+    assert review.next_pending(queue, [], 0) is None

@@ -364,3 +364,16 @@ def test_markup_and_escape_sequences_in_document_text_are_shown_literally(newsro
         assert "[red]x[/red]" in widget_text(app.screen.detail)
 
     session(path, test)
+
+
+def test_an_empty_store_opens_and_keys_do_no_harm(tmp_path):
+    path = tmp_path / "empty.db"
+    store.connect(path).close()
+
+    async def test(app, pilot):
+        await pilot.press("a", "x", "s", "k", "n", "u", "right_square_bracket", "down", "o")
+        assert isinstance(app.screen, ReviewScreen)
+        assert "0 / 0 reviewed" in widget_text(app.screen.progress)
+        assert "No quotes in this store yet" in widget_text(app.screen.detail)
+
+    session(path, test)

@@ -147,7 +147,10 @@ class ReviewScreen(Screen):
 
     def _show_detail(self) -> None:
         row = self.current
-        self.detail.show(None if row is None else review.quote_detail(self.app.conn, self.queue.ids[row]))
+        if row is None and not len(self.queue):
+            self.detail.show(None, "No quotes in this store yet: run `quotetrack extract` first.")
+        else:
+            self.detail.show(None if row is None else review.quote_detail(self.app.conn, self.queue.ids[row]))
         panel = self.query_one("#detail", VerticalScroll)
         if panel.scroll_y:
             panel.scroll_home(animate=False)

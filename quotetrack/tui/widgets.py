@@ -240,7 +240,7 @@ def plain(text: str | None, style: Style | str = "") -> Text:
 
 def queue_cells(row) -> list[Text]:
     """The table cells of one :class:`quotetrack.review.QueueRow`."""
-    speaker = plain(row.speaker or "—", Style(dim=True) if not row.speaker else "")
+    speaker = plain(row.speaker or "-", Style(dim=True) if not row.speaker else "")
     if row.corrected_speaker:
         speaker.stylize(Style(italic=True, color="cyan"))
     kind = plain(row.kind, Style(italic=True, color="cyan") if row.corrected_kind else "")
@@ -284,9 +284,9 @@ class QuoteView(Static):
 
     _lines = 0
 
-    def show(self, detail: QuoteDetail | None) -> None:
+    def show(self, detail: QuoteDetail | None, empty: str = "No quote matches these filters.") -> None:
         if detail is None:
-            self._set(Text("No quote here: the filters match nothing.", style="dim italic"))
+            self._set(Text(empty, style="dim italic"))
         else:
             self._set(self.render_detail(detail))
 
