@@ -345,9 +345,8 @@ class ReviewScreen(Screen):
             self._show_progress()
 
     def action_refresh(self) -> None:
-        self.queue.load()
-        self._apply()
-        self.notify("Refreshed from the store.")
+        self.poll()
+        self.notify("Up to date with the store.")
 
     def action_speakers(self) -> None:
         from .speakers import SpeakersScreen
