@@ -59,9 +59,10 @@ CREATE INDEX IF NOT EXISTS quotes_by_doc ON quotes(doc_id, start);
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker_id);
 CREATE INDEX IF NOT EXISTS quotes_by_confidence ON quotes(confidence);
 CREATE TABLE IF NOT EXISTS speakers (
-    id   TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL
+    id    TEXT PRIMARY KEY,
+    name  TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    flags TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS aliases (
     alias      TEXT NOT NULL,
@@ -378,8 +379,10 @@ def speaker_overrides(conn: sqlite3.Connection) -> list[tuple[str, str, str | No
     return [tuple(r) for r in conn.execute("SELECT action, a, b FROM speaker_overrides ORDER BY id")]
 
 
-def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str, str, Iterable[str]]]) -> None:
-    """Replace the speaker table with (id, name, kind, aliases) and point quotes at it.
+def replace_speakers(
+    conn: sqlite3.Connection, speakers: Iterable[tuple[str, str, str, Iterable[str], Iterable[str]]]
+) -> None:
+    """Replace the speaker table with (id, name, kind, aliases, flags) and point quotes at it.
 
     A quote's speaker id is that of the speaker holding its name (a
     reviewer's corrected name first) as an alias.
@@ -387,8 +390,10 @@ def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str
     with transaction(conn):
         conn.execute("DELETE FROM aliases")
         conn.execute("DELETE FROM speakers")
-        for sid, name, kind, aliases in speakers:
-            conn.execute("INSERT INTO speakers(id, name, kind) VALUES (?, ?, ?)", (sid, name, kind))
+        for sid, name, kind, aliases, flags in speakers:
+            conn.execute(
+                "INSERT INTO speakers(id, name, kind, flags) VALUES (?, ?, ?, ?)", (sid, name, kind, ",".join(flags))
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO aliases(alias, speaker_id) VALUES (?, ?)",
                 [(a, sid) for a in set(aliases) | {name}],
@@ -400,3 +405,38 @@ def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str
             "                          quotes.speaker_name)"
             " ORDER BY a.speaker_id LIMIT 1)"
         )
+        # The words a quote names its speaker by ("Lavrov" for Sergey Lavrov) are aliases too.
+        conn.execute(
+            "INSERT OR IGNORE INTO aliases(alias, speaker_id)"
+            " SELECT DISTINCT mention_text, speaker_id FROM quotes"
+            " WHERE speaker_id IS NOT NULL AND mention_text IS NOT NULL AND mention_text != speaker_name"
+            " AND method IN ('syntax', 'apposition', 'according')"
+        )
+
+
+def speaker_summaries(conn: sqlite3.Connection) -> list[dict]:
+    """Every speaker with its aliases, flags, quote count and documents, most quoted first."""
+    aliases: dict[str, list[str]] = {}
+    for alias, sid in conn.execute("SELECT alias, speaker_id FROM aliases ORDER BY alias"):
+        aliases.setdefault(sid, []).append(alias)
+    docs: dict[str, list[str]] = {}
+    for sid, doc_id in conn.execute(
+        "SELECT DISTINCT speaker_id, doc_id FROM quotes WHERE speaker_id IS NOT NULL ORDER BY doc_id"
+    ):
+        docs.setdefault(sid, []).append(doc_id)
+    rows = conn.execute(
+        "SELECT s.id, s.name, s.kind, s.flags, count(q.id) AS n FROM speakers s"
+        " LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id ORDER BY n DESC, s.name, s.id"
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "aliases": aliases.get(r["id"], []),
+            "quote_count": r["n"],
+            "documents": docs.get(r["id"], []),
+            "flags": [f for f in r["flags"].split(",") if f],
+        }
+        for r in rows
+    ]

@@ -326,7 +326,7 @@ def test_speaker_list_merge_split_rename_survive_reextraction(newsroom):
     assert names["Jens Stoltenberg"].quotes == 2 and names["Jens Stoltenberg"].documents == 1
     review.merge_speakers(conn, "Sergey Lavrov", "Tom Reed", "ann")
     merged = [s for s in review.list_speakers(conn) if "Tom Reed" in s.aliases]
-    assert len(merged) == 1 and set(merged[0].aliases) == {"Sergey Lavrov", "Tom Reed"} and merged[0].quotes == 3
+    assert len(merged) == 1 and {"Sergey Lavrov", "Tom Reed"} <= set(merged[0].aliases) and merged[0].quotes == 3
     review.rename_speaker(conn, "Sergey Lavrov", "S. V. Lavrov", "ann")
     assert "S. V. Lavrov" in {s.name for s in review.list_speakers(conn)}
     # re-extraction, then the normaliser runs again: the decisions hold
