@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -41,6 +42,14 @@ out = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store.", show_default=True)]
+AliasesOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--aliases",
+        envvar="QUOTETRACK_ALIASES",
+        help="TOML aliases file forcing or forbidding speaker merges; remembered in the store for later runs.",
+    ),
+]
 FormatOption = Annotated[str, typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")]
 
 
@@ -145,6 +154,7 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
     wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
+    aliases: AliasesOption = None,
     encoding: Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")] = "utf-8",
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export."""
@@ -158,6 +168,7 @@ def extract(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--encoding") from None
     with closing(_open_store(db, check=True)) as conn:
+        _use_aliases(conn, aliases)
         nlp = _load_pipeline(model, wheelhouse)
         notes = []
 
@@ -218,8 +229,107 @@ def export_cmd(
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
     with closing(_open_store(db, create=False)) as conn:
+        from .review import refresh_speakers_if_stale
+
+        with _store_errors(db):
+            refresh_speakers_if_stale(conn)  # speakers a reviewer changed get their final ids first
         count = _write_export(conn, db, output, fmt, statuses)
     out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
+
+
+@app.command()
+def review(
+    db: DbOption = DEFAULT_DB,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Open on this document's quotes.", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Open on quotes with this status: pending, reviewed, confirmed, corrected, rejected.", show_default=False)] = None,
+) -> None:
+    """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
+    from .review import STATUS_FILTERS
+
+    if status is not None and status.strip().lower() not in STATUS_FILTERS:
+        raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
+    conn = _open_store(db, create=False)
+    from .tui.app import ReviewApp
+
+    ReviewApp(conn, db, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return "reviewer"
+
+
+def _use_aliases(conn, aliases: Path | None) -> None:
+    if aliases is None:
+        return
+    from .speakers import use_aliases_file
+
+    try:
+        use_aliases_file(conn, aliases)
+    except ValueError as exc:
+        _fatal(str(exc))
+
+
+@app.command()
+def speakers(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    aliases: AliasesOption = None,
+) -> None:
+    """List the canonical speakers with their aliases, quote counts and documents."""
+    import orjson
+
+    from .speakers import refresh_speakers
+    from .store import speaker_summaries
+
+    conn = _open_store(db, create=False)
+    with _store_errors(db):
+        if aliases is not None:
+            _use_aliases(conn, aliases)
+            refresh_speakers(conn)
+        rows = speaker_summaries(conn)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    table = Table(title=f"{len(rows):,} speakers", title_justify="left")
+    table.add_column("name")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("quotes", justify="right", no_wrap=True)
+    table.add_column("docs", justify="right", no_wrap=True)
+    table.add_column("aliases", overflow="fold")
+    table.add_column("id", no_wrap=True)
+    for r in rows:
+        # Names come from the articles: shown literally, never as Rich markup or escape codes.
+        name = escape(printable(r["name"])) + (" [yellow](ambiguous)[/]" if "ambiguous" in r["flags"] else "")
+        table.add_row(
+            name, r["kind"], f"{r['quote_count']:,}", f"{len(r['documents']):,}",
+            escape(printable(", ".join(a for a in r["aliases"] if a != r["name"]))), r["id"],
+        )
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, show_default=False, help="Folder of NAME.txt + brat NAME.ann / NAME_XXXX.ann (flat, or PolNeAR text/ + attributions/).")],
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N articles (by name).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
+    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel.")] = None,
+    errors: Annotated[int, typer.Option("--errors", min=0, help="Print N example false negatives, false positives and speaker errors.")] = 0,
+) -> None:
+    """Score quotetrack against hand-annotated articles (brat standoff, PolNeAR format)."""
+    from .evaluate import run
+
+    nlp = _load_pipeline(model, wheelhouse)
+    try:
+        run(gold, nlp, limit=limit, json_out=json_out, console=out, errors=errors)
+    except (FileNotFoundError, ValueError) as exc:
+        _fatal(str(exc))
 
 
 @app.command("install-models")

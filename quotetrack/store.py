@@ -60,9 +60,10 @@ CREATE INDEX IF NOT EXISTS quotes_by_doc ON quotes(doc_id, start);
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker_id);
 CREATE INDEX IF NOT EXISTS quotes_by_confidence ON quotes(confidence);
 CREATE TABLE IF NOT EXISTS speakers (
-    id   TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL
+    id    TEXT PRIMARY KEY,
+    name  TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    flags TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS aliases (
     alias      TEXT NOT NULL,
@@ -86,9 +87,22 @@ CREATE TABLE IF NOT EXISTS review_log (
     old      TEXT,
     new      TEXT,
     by       TEXT,
-    at       TEXT NOT NULL
+    at       TEXT NOT NULL,
+    action_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS review_log_by_quote ON review_log(quote_id);
+CREATE TABLE IF NOT EXISTS review_actions (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    quote_id  TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    by        TEXT,
+    at        TEXT NOT NULL,
+    old_state TEXT,
+    new_state TEXT,
+    undoes    INTEGER,
+    undone_by INTEGER
+);
+CREATE INDEX IF NOT EXISTS review_actions_by_reviewer ON review_actions(by, id);
 CREATE TABLE IF NOT EXISTS speaker_overrides (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL CHECK (action IN ('merge', 'forbid', 'split', 'rename')),
@@ -105,11 +119,18 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Seconds a writer waits for another writer to finish before giving up.
 BUSY_TIMEOUT = 30.0
 
-# Changes to existing tables, in order: ``MIGRATIONS[n]`` turns a schema-version-n
-# store into version n + 1, inside the upgrade transaction. A new table or index
-# needs no migration (and no version bump): every table and index of ``_SCHEMA``
-# that a store lacks is created when it is opened. Bump ``SCHEMA_VERSION`` and add
-# a step here when a column is added, renamed or changes meaning.
+# How older stores are brought up to date when opened, in one transaction:
+# - a new table or index needs nothing: every table and index of ``_SCHEMA`` that a
+#   store lacks is created;
+# - a column added to an existing table goes in ``ADDED_COLUMNS`` (table, column,
+#   declaration as in ``ALTER TABLE ... ADD COLUMN``);
+# - any other change (a column renamed, dropped or changing meaning) bumps
+#   ``SCHEMA_VERSION`` and adds ``MIGRATIONS[n]``, which turns a version-n store into
+#   version n + 1 (run in order, before the two steps above).
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("review_log", "action_id", "INTEGER"),
+    ("speakers", "flags", "TEXT NOT NULL DEFAULT ''"),
+)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 
@@ -209,7 +230,7 @@ def _open(conn: sqlite3.Connection, path: Path, exists: bool, timeout: float, ch
             f"{path}: store schema version {version} is newer than this quotetrack "
             f"understands ({SCHEMA_VERSION}); upgrade quotetrack"
         )
-    if version < SCHEMA_VERSION or _schema_objects() - objects:
+    if version < SCHEMA_VERSION or _schema_objects() - objects or _missing_columns(conn):
         _upgrade(conn, path, version, check_first=not check)
 
 
@@ -227,7 +248,7 @@ def _schema_objects() -> set[tuple[str, str]]:
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path, version: int, check_first: bool) -> None:
-    """Bring an older store up to date: its migrations, then any missing table or index."""
+    """Bring an older store up to date: its migrations, then any missing table, index or column."""
     steps = list(range(version, SCHEMA_VERSION))
     if any(v not in MIGRATIONS for v in steps):
         oldest = min(MIGRATIONS, default=SCHEMA_VERSION)
@@ -243,6 +264,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int, check_first: bo
                 MIGRATIONS[v](conn)
             for statement in _statements(_SCHEMA):
                 conn.execute(statement)
+            _add_missing_columns(conn)
             set_meta(conn, "schema_version", str(SCHEMA_VERSION))
     except sqlite3.Error as exc:
         raise StoreError(
@@ -304,9 +326,25 @@ def _create(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for statement in _statements(_SCHEMA):
             conn.execute(statement)
+        _add_missing_columns(conn)
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+
+
+def _missing_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The entries of :data:`ADDED_COLUMNS` whose table exists without the column."""
+    missing = []
+    for table in dict.fromkeys(t for t, _, _ in ADDED_COLUMNS):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        missing += [(t, c, d) for t, c, d in ADDED_COLUMNS if t == table and have and c not in have]
+    return missing
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Columns added to a table after stores with that table already existed."""
+    for table, column, decl in _missing_columns(conn):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
 def _statements(script: str) -> list[str]:
@@ -482,8 +520,10 @@ def speaker_overrides(conn: sqlite3.Connection) -> list[tuple[str, str, str | No
     return [tuple(r) for r in conn.execute("SELECT action, a, b FROM speaker_overrides ORDER BY id")]
 
 
-def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str, str, Iterable[str]]]) -> None:
-    """Replace the speaker table with (id, name, kind, aliases) and point quotes at it.
+def replace_speakers(
+    conn: sqlite3.Connection, speakers: Iterable[tuple[str, str, str, Iterable[str], Iterable[str]]]
+) -> None:
+    """Replace the speaker table with (id, name, kind, aliases, flags) and point quotes at it.
 
     A quote's speaker id is that of the speaker holding its name (a
     reviewer's corrected name first) as an alias.
@@ -491,8 +531,10 @@ def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str
     with transaction(conn):
         conn.execute("DELETE FROM aliases")
         conn.execute("DELETE FROM speakers")
-        for sid, name, kind, aliases in speakers:
-            conn.execute("INSERT INTO speakers(id, name, kind) VALUES (?, ?, ?)", (sid, name, kind))
+        for sid, name, kind, aliases, flags in speakers:
+            conn.execute(
+                "INSERT INTO speakers(id, name, kind, flags) VALUES (?, ?, ?, ?)", (sid, name, kind, ",".join(flags))
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO aliases(alias, speaker_id) VALUES (?, ?)",
                 [(a, sid) for a in set(aliases) | {name}],
@@ -504,3 +546,38 @@ def replace_speakers(conn: sqlite3.Connection, speakers: Iterable[tuple[str, str
             "                          quotes.speaker_name)"
             " ORDER BY a.speaker_id LIMIT 1)"
         )
+        # The words a quote names its speaker by ("Lavrov" for Sergey Lavrov) are aliases too.
+        conn.execute(
+            "INSERT OR IGNORE INTO aliases(alias, speaker_id)"
+            " SELECT DISTINCT mention_text, speaker_id FROM quotes"
+            " WHERE speaker_id IS NOT NULL AND mention_text IS NOT NULL AND mention_text != speaker_name"
+            " AND method IN ('syntax', 'apposition', 'according')"
+        )
+
+
+def speaker_summaries(conn: sqlite3.Connection) -> list[dict]:
+    """Every speaker with its aliases, flags, quote count and documents, most quoted first."""
+    aliases: dict[str, list[str]] = {}
+    for alias, sid in conn.execute("SELECT alias, speaker_id FROM aliases ORDER BY alias"):
+        aliases.setdefault(sid, []).append(alias)
+    docs: dict[str, list[str]] = {}
+    for sid, doc_id in conn.execute(
+        "SELECT DISTINCT speaker_id, doc_id FROM quotes WHERE speaker_id IS NOT NULL ORDER BY doc_id"
+    ):
+        docs.setdefault(sid, []).append(doc_id)
+    rows = conn.execute(
+        "SELECT s.id, s.name, s.kind, s.flags, count(q.id) AS n FROM speakers s"
+        " LEFT JOIN quotes q ON q.speaker_id = s.id GROUP BY s.id ORDER BY n DESC, s.name, s.id"
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "aliases": aliases.get(r["id"], []),
+            "quote_count": r["n"],
+            "documents": docs.get(r["id"], []),
+            "flags": [f for f in r["flags"].split(",") if f],
+        }
+        for r in rows
+    ]

@@ -360,22 +360,25 @@ def test_another_applications_database_is_refused(env, capsys):
 # --- older stores and migrations --------------------------------------------------------
 
 
-def test_a_store_from_before_speaker_overrides_gets_the_table_and_keeps_its_data(tmp_path):
-    """The foundation release wrote schema 1 without speaker_overrides: opening it adds the table."""
+def test_a_store_from_the_first_release_is_brought_up_to_date_and_keeps_its_data(tmp_path):
+    """The foundation release wrote schema 1 without the tables and columns added since."""
     from quotetrack.speakers import refresh_speakers
 
     path = tmp_path / "old.db"
     _make_store(path, 5)
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE speaker_overrides")
-    conn.execute("DROP INDEX reviews_by_status")
+    for statement in ("DROP TABLE speaker_overrides", "DROP TABLE review_actions", "DROP INDEX reviews_by_status",
+                      "ALTER TABLE speakers DROP COLUMN flags", "ALTER TABLE review_log DROP COLUMN action_id"):
+        conn.execute(statement)
     conn.close()
     conn = store.connect(path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"speaker_overrides", "reviews_by_status"} <= names
+    assert {"speaker_overrides", "review_actions", "reviews_by_status"} <= names
+    assert "flags" in {r[1] for r in conn.execute("PRAGMA table_info(speakers)")}
+    assert "action_id" in {r[1] for r in conn.execute("PRAGMA table_info(review_log)")}
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
     store.add_speaker_override(conn, "forbid", "A", "B")
-    refresh_speakers(conn)
+    refresh_speakers(conn)  # wrote speakers.flags: failed on such a store before
 
 
 def test_a_store_without_a_schema_version_is_refused_clearly(tmp_path):
@@ -601,3 +604,21 @@ def test_store_on_a_read_only_disk_is_a_clear_error(env, capsys, read_only_folde
     assert code == 3
     assert_one_clean_line(err, "q.db", "cannot open the store file")
     assert sha(db) == before
+
+
+def test_speaker_names_from_articles_are_shown_literally(env, capsys):
+    from quotetrack.domain import Quote, TextSpan
+    from quotetrack.speakers import refresh_speakers
+
+    conn = store.connect(env / "quotetrack.db")
+    name = "Evil [/x] [red]Name\x1b[2J"
+    doc = Document("d", f"{name} said “one two three four five”.", "d.txt")
+    start = doc.text.index("one")
+    quote = Quote("direct", TextSpan(start, start + 23, doc.text[start : start + 23]), speaker=name,
+                  speaker_kind="person", method="syntax", confidence=0.9)
+    store.save_document(conn, doc, [quote], "x")
+    refresh_speakers(conn)
+    conn.close()
+    code, out, err = run(capsys, "speakers")
+    assert code == 0, err
+    assert "\x1b" not in out and "Evil [/x]" in out and "[red]Name\\x1b[2J" in out  # the table may wrap it
