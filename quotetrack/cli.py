@@ -56,7 +56,7 @@ FormatOption = Annotated[str, typer.Option("--format", help="Export format: json
 class _State:
     """Set by the global options; read by :func:`main` when something goes wrong."""
 
-    debug: bool = bool(os.environ.get("QUOTETRACK_DEBUG"))
+    debug: bool = os.environ.get("QUOTETRACK_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class _RichWarnings(logging.Handler):
