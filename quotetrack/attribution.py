@@ -10,12 +10,16 @@ with what confidence.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from weakref import WeakKeyDictionary
+
 from spacy.tokens import Doc, Span, Token
 
 from . import coref, cues
 from .domain import Quote, TextSpan
 from .names import resolve_in_document
-from .quotes import Candidate
+from .quotes import Candidate, doc_text
 
 PERSON_LABELS = ("PERSON",)
 ORG_LABELS = ("ORG", "GPE", "NORP")
@@ -54,11 +58,12 @@ def has_coref(doc: Doc) -> bool:
 
 def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
     """Turn candidates into quotes with speakers, in document order."""
+    _ENTS.pop(doc, None)  # the entities as they are now
     coref = has_coref(doc)
     quotes: list[Quote] = []
     for cand in candidates:
         quotes.append(_attribute_one(doc, cand, coref))
-    _continue_speakers(doc.text, candidates, quotes)
+    _continue_speakers(doc_text(doc), candidates, quotes)
     _complete_names(doc, quotes)
     for q in quotes:
         base = CONFIDENCE.get((q.kind if q.kind != "mixed" else "indirect", q.method), 0.5)
@@ -79,7 +84,7 @@ def _tspan(span: Span | None) -> TextSpan | None:
 def _attribute_one(doc: Doc, cand: Candidate, coref: bool) -> Quote:
     q = Quote(
         kind=cand.kind,
-        content=TextSpan(cand.start, cand.end, doc.text[cand.start : cand.end]),
+        content=TextSpan(cand.start, cand.end, doc_text(doc)[cand.start : cand.end]),
         cue=_tspan(cand.cue),
         flags=tuple(cand.flags),
     )
@@ -133,13 +138,38 @@ def _resolve_pronoun(doc: Doc, src: Token, q: Quote, coref: bool) -> None:
 # --- names in noun phrases ---------------------------------------------------
 
 
+# ``doc.ents`` and ``span.ents`` build a Span for every entity of the document on each
+# access; asked once per quote, that made attribution quadratic in the document's length.
+_ENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _doc_ents(doc: Doc) -> tuple[tuple[Span, ...], list[int], list[int]]:
+    """The doc's entities (in order, never overlapping), their start and end token indexes."""
+    entry = _ENTS.get(doc)
+    if entry is None:
+        ents = tuple(doc.ents)
+        entry = (ents, [e.start for e in ents], [e.end for e in ents])
+        _ENTS[doc] = entry
+    return entry
+
+
+def _ents_in(span: Span) -> list[Span]:
+    """``span.ents``: the entities wholly inside ``span``."""
+    ents, starts, _ = _doc_ents(span.doc)
+    out = []
+    for k in range(bisect_left(starts, span.start), len(ents)):
+        if ents[k].end > span.end:
+            break
+        out.append(ents[k])
+    return out
+
+
 def _entity_of(tok: Token) -> Span | None:
     if tok.ent_type_ == "":
         return None
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    ents, starts, _ = _doc_ents(tok.doc)
+    k = bisect_right(starts, tok.i) - 1
+    return ents[k] if k >= 0 and ents[k].start <= tok.i < ents[k].end else None
 
 
 def _noun_phrase(head: Token) -> Span:
@@ -168,7 +198,7 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     if ent is not None and ent.label_ in PERSON_LABELS:
         return _strip_titles(ent), "person", "syntax"
     phrase = _noun_phrase(head)
-    people = [e for e in phrase.ents if e.label_ in PERSON_LABELS]
+    people = [e for e in _ents_in(phrase) if e.label_ in PERSON_LABELS]
     if people:
         return _strip_titles(people[-1]), "person", "apposition"
     if ent is not None and ent.label_ in ORG_LABELS:
@@ -181,7 +211,7 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
         if all(t.lower_.strip(".") in TITLE_WORDS for t in span):  # "the Minister": a description
             return None, "other", "none"
         return span, _kind_of(span), "syntax"
-    orgs = [e for e in phrase.ents if e.label_ == "ORG"]
+    orgs = [e for e in _ents_in(phrase) if e.label_ == "ORG"]
     if orgs and head.lemma_.lower() not in cues.SOURCE_NOUNS:
         return _strip_possessive(orgs[-1]), "organization", "apposition"
     return None, "other", "none"
@@ -243,27 +273,31 @@ def _nearest_name_before(doc: Doc, tok: Token) -> Span | None:
     """Without coreference: the closest person named shortly before a he/she."""
     if tok.lower_ not in ("he", "she", "him", "her"):
         return None
-    best = None
-    for ent in doc.ents:
-        if ent.label_ in PERSON_LABELS and ent.end <= tok.i and tok.idx - ent.start_char <= FALLBACK_WINDOW_CHARS:
-            best = ent
-    return _strip_titles(best) if best is not None else None
+    ents, _, ends = _doc_ents(doc)
+    for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
+        ent = ents[k]
+        if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
+            break
+        if ent.label_ in PERSON_LABELS:
+            return _strip_titles(ent)
+    return None
 
 
 # --- document-level conventions ----------------------------------------------
 
 
-def _paragraph_index(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos)
-
-
 def _continue_speakers(text: str, candidates: list[Candidate], quotes: list[Quote]) -> None:
     """A direct quote with no cue of its own continues the previous quote's speaker."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def paragraph_index(pos: int) -> int:
+        return bisect_left(newlines, pos)  # the number of newlines before pos
+
     prev: Quote | None = None
     for cand, q in zip(candidates, quotes):
         if q.method == "none" and cand.kind == "direct" and cand.cue is None and prev is not None:
-            same = _paragraph_index(text, prev.start) == _paragraph_index(text, q.start)
-            near = _paragraph_index(text, q.start) - _paragraph_index(text, prev.end) <= 1
+            same = paragraph_index(prev.start) == paragraph_index(q.start)
+            near = paragraph_index(q.start) - paragraph_index(prev.end) <= 1
             if prev.speaker is not None and (same or near) and _opens_paragraph_or_follows(text, prev, q):
                 q.speaker, q.speaker_kind = prev.speaker, prev.speaker_kind
                 q.mention, q.resolved = prev.mention, prev.resolved
@@ -281,9 +315,10 @@ def _opens_paragraph_or_follows(text: str, prev: Quote, q: Quote) -> bool:
 
 def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
     """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
-    people = [clean_name(_strip_titles(e)) for e in doc.ents if e.label_ in PERSON_LABELS]
+    ents = _doc_ents(doc)[0]
+    people = [clean_name(_strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
     first_mention: dict[str, Span] = {}
-    for e in doc.ents:
+    for e in ents:
         if e.label_ in PERSON_LABELS:
             first_mention.setdefault(clean_name(_strip_titles(e)), _strip_titles(e))
     # NER often labels a lone surname an organisation ("Lavrov said"): a name the article

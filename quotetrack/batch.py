@@ -32,7 +32,7 @@ from spacy.language import Language
 
 from . import store
 from .domain import Document
-from .inputs import InputError, read_documents
+from .inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
 from .pipeline import ModelInfo, describe, model_info
 from .speakers import refresh_speakers
 from .work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
@@ -108,6 +108,8 @@ def run_extraction(
     on_failure: Callable[[Failure], None] | None = None,
     extract: Callable = extract_documents,
     cluster_options: dict | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    on_note: NoteHook | None = None,
 ) -> RunSummary:
     """Extract every new or changed document under ``paths`` into the store.
 
@@ -137,7 +139,7 @@ def run_extraction(
             on_document(source, summary)
 
     def todo() -> Iterator[Document]:
-        for item in read_documents(list(paths)):
+        for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
             if isinstance(item, InputError):
                 fail(item.source, item.reason)
                 continue

@@ -2,7 +2,8 @@
 
 On a terminal: documents done of all, words/s and the time left. When
 stderr is not a terminal (a log file, CI, a pipe): one plain line every
-``every`` seconds and one at the end, so logs stay readable. Failures are
+``every`` seconds and one at the end (none for a run shorter than that:
+the summary follows), so logs stay readable. Failures are
 printed as they happen, one line each, above the bar.
 """
 
@@ -27,6 +28,7 @@ class RunProgress:
         self._progress: Progress | None = None
         self._task = None
         self._state = (0, 0)
+        self._lines = 0
 
     def __enter__(self) -> "RunProgress":
         if self.interactive:
@@ -49,7 +51,7 @@ class RunProgress:
     def __exit__(self, *exc) -> None:
         if self._progress is not None:
             self._progress.stop()
-        elif self._state[0]:
+        elif self._lines:  # a short run without a terminal prints no progress at all: the summary says it
             self._line(final=True)
 
     def words_per_second(self, words: int) -> float:
@@ -68,6 +70,7 @@ class RunProgress:
         self.console.print(f"[red]failed:[/] {message}", markup=True, highlight=False, soft_wrap=True)
 
     def _line(self, final: bool = False) -> None:
+        self._lines += 1
         self._last_line = time.perf_counter()
         documents, words = self._state
         of = f"/{self.total:,}" if self.total else ""

@@ -13,7 +13,9 @@ X". A quoted fragment inside reported speech makes the quote *mixed*.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
@@ -40,10 +42,54 @@ class Candidate:
     flags: list[str] = field(default_factory=list)
 
 
+# --- per-document lookups ------------------------------------------------------
+# spaCy rebuilds ``doc.text`` from every token on each access, and finding the tokens
+# near a quote by scanning the whole doc costs a pass per quote: both made extraction
+# quadratic in the document's length. These build each once per doc.
+
+_DOC_INDEX: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document."""
+    return _doc_index(doc)[0]
+
+
+def _doc_index(doc: Doc) -> tuple[str, list[int]]:
+    entry = _DOC_INDEX.get(doc)
+    if entry is None or len(entry[1]) != len(doc):  # a retokenized doc is indexed again
+        entry = (doc.text, [t.idx for t in doc])
+        _DOC_INDEX[doc] = entry
+    return entry
+
+
+def _token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Token indexes [i, j) of the tokens that start in [start_char, end_char)."""
+    starts = _doc_index(doc)[1]
+    return bisect_left(starts, start_char), bisect_left(starts, end_char)
+
+
+class _Blocks:
+    """Which characters lie inside a quoted stretch (marks included): any stretch, by bisection."""
+
+    def __init__(self, marked: list[MarkedSpan]):
+        outer = sorted((m.open_start, m.close_end) for m in marked)
+        self.starts = [s for s, _ in outer]
+        self.reach: list[int] = []  # the furthest close_end among stretches opened so far
+        for _, end in outer:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def covers(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos)
+        return k > 0 and self.reach[k - 1] > pos
+
+
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Every quote in ``doc``, in document order, none overlapping another."""
-    text = doc.text
+    _DOC_INDEX.pop(doc, None)  # index the doc as it is now
+    text = doc_text(doc)
     marked = find_marked(text)
+    blocks = _Blocks(marked)
     reported = _reported_clauses(doc, marked)
     out: list[Candidate] = []
     used_clauses: set[int] = set()
@@ -55,7 +101,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
                 used_clauses.add(index)
                 cue, source, via = clause.cue, clause.source, clause.via
                 if source is None:
-                    cue, source, via = _cue_near(doc, m, marked)
+                    cue, source, via = _cue_near(doc, m, marked, blocks)
                 out.append(_direct(text, m, cue or clause.cue, source, via))
             elif index not in used_clauses:
                 used_clauses.add(index)
@@ -63,7 +109,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
             continue
         if _inside_other_quote(m, marked):
             continue
-        cue, source, via = _cue_near(doc, m, marked)
+        cue, source, via = _cue_near(doc, m, marked, blocks)
         if cue is None and _word_count(text, m.start, m.end) < MIN_UNCUED_WORDS:
             continue
         out.append(_direct(text, m, cue, source, via))
@@ -164,7 +210,8 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
 
 def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     """The head of the noun phrase between a quote and its cue: '"...," a spokesperson, Oana Lungescu, said'."""
-    tokens = [t for t in doc if start <= t.idx and t.idx + len(t) <= end and not t.is_punct]
+    i, j = _token_range(doc, start, end)
+    tokens = [t for t in doc[i:j] if t.idx + len(t) <= end and not t.is_punct]
     nouns = [t for t in tokens if t.pos_ in ("PROPN", "NOUN", "PRON")]
     if not nouns:
         return None
@@ -186,19 +233,21 @@ def _cue_span(verb: Token) -> Span:
     return doc[start:end]
 
 
-def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
+def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan], blocks: _Blocks | None = None):
     """The cue of a direct quote: a speech verb just after or just before it."""
-    text = doc.text
+    text = doc_text(doc)
     para_start = text.rfind("\n", 0, m.open_start) + 1
     para_end = text.find("\n", m.close_end)
     para_end = len(text) if para_end < 0 else para_end
-    blocked = [(o.open_start, o.close_end) for o in marked if o is not m]
+    blocks = blocks or _Blocks(marked)
 
     def free(tok: Token) -> bool:
-        return not any(s <= tok.idx < e for s, e in blocked)
+        # Only other stretches can hold a token outside m's own marks.
+        return not blocks.covers(tok.idx)
 
     inside = (m.open_start, m.close_end)
-    after = [t for t in doc if m.close_end <= t.idx < para_end][:CUE_WINDOW_AFTER]
+    i, j = _token_range(doc, m.close_end, para_end)
+    after = list(doc[i : min(j, i + CUE_WINDOW_AFTER)])
     for tok in after:
         if not free(tok):
             break
@@ -210,7 +259,8 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
                 source = _phrase_between(doc, m.close_end, tok.idx)
                 via = "subject" if source is not None else "none"
             return _cue_span(tok), source, via
-    before = [t for t in doc if para_start <= t.idx and t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
+    i, j = _token_range(doc, para_start, m.open_start)
+    before = [t for t in doc[max(i, j - CUE_WINDOW_BEFORE - 1) : j] if t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
     for tok in reversed(before):
         if not free(tok):
             break
@@ -276,7 +326,7 @@ def _span_of(tokens: list[Token]) -> tuple[int, int]:
 
 
 def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc.text
+    text = doc_text(doc)
     start, end = strip_marks(text, start, end)
     while end > start and text[end - 1] in ".!?":
         end -= 1
@@ -284,7 +334,7 @@ def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _paragraph_of(doc: Doc, tok: Token) -> tuple[int, int]:
-    text = doc.text
+    text = doc_text(doc)
     start = text.rfind("\n", 0, tok.idx) + 1
     end = text.find("\n", tok.idx)
     return start, len(text) if end < 0 else end

@@ -7,9 +7,28 @@ same whichever way (and in whatever order) the documents were extracted.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from . import store
-from .names import NameOccurrence, Normaliser, Overrides, SpeakerCluster, fold
+from .names import NameOccurrence, Normaliser, Overrides, SpeakerCluster, fold, load_overrides
+
+ALIASES_META_KEY = "aliases_file"
+
+
+def use_aliases_file(conn: sqlite3.Connection, path: str | Path) -> Overrides:
+    """Read an aliases file (ValueError naming the problem) and remember it for later refreshes."""
+    overrides = load_overrides(path)
+    with store.transaction(conn):
+        store.set_meta(conn, ALIASES_META_KEY, str(Path(path).resolve()))
+    return overrides
+
+
+def file_overrides(conn: sqlite3.Connection) -> Overrides | None:
+    """The remembered aliases file's overrides, if one was given and still exists."""
+    path = store.get_meta(conn, ALIASES_META_KEY)
+    if not path or not Path(path).exists():
+        return None
+    return load_overrides(path)
 
 
 def stored_overrides(conn: sqlite3.Connection, base: Overrides | None = None) -> Overrides:
@@ -37,9 +56,15 @@ def stored_overrides(conn: sqlite3.Connection, base: Overrides | None = None) ->
     return ov
 
 
-def refresh_speakers(conn: sqlite3.Connection, file_overrides: Overrides | None = None) -> list[SpeakerCluster]:
-    """Cluster every speaker name in the store and write speakers, aliases and quote speaker ids."""
+def refresh_speakers(conn: sqlite3.Connection, base: Overrides | None = None) -> list[SpeakerCluster]:
+    """Cluster every speaker name in the store and write speakers, aliases and quote speaker ids.
+
+    Overrides: ``base`` (default: the remembered aliases file), then every
+    reviewer decision in the store, later ones winning.
+    """
     occurrences = [NameOccurrence(name, kind, doc_id, n) for name, kind, doc_id, n in store.speaker_occurrences(conn)]
-    clusters = Normaliser(stored_overrides(conn, file_overrides)).cluster(occurrences)
-    store.replace_speakers(conn, [(c.id, c.name, c.kind, c.aliases) for c in clusters])
+    if base is None:
+        base = file_overrides(conn)
+    clusters = Normaliser(stored_overrides(conn, base)).cluster(occurrences)
+    store.replace_speakers(conn, [(c.id, c.name, c.kind, c.aliases, c.flags) for c in clusters])
     return clusters

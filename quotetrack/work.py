@@ -9,6 +9,7 @@ model by its official package name, which the PyPI re-upload does not have).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from spacy.language import Language
 from .chunks import chunk_limit, shift, split_text
 from .domain import Document, Quote
 
+log = logging.getLogger("quotetrack")
 BATCH_SIZE = 16
 # At most this many characters are parsed at once (a long document's pieces included).
 BATCH_CHARS = 200_000
@@ -107,6 +109,7 @@ def _run_batch(nlp: Language, batch: list[tuple[Result, list[tuple[int, int]], b
             try:
                 parsed.append((nlp(text), (k, s)))
             except Exception as exc:  # reported, never fatal to the run
+                log.debug("extraction of %s failed", batch[k][0].doc.source, exc_info=True)
                 batch[k][0].error = f"extraction failed: {type(exc).__name__}: {exc}"
     for spacy_doc, (k, start) in parsed:
         result = batch[k][0]

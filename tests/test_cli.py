@@ -35,11 +35,11 @@ def seeds_run(tmp_path_factory, seeds_dir):
     data1 = orjson.loads((work / "quotes.json").read_bytes())
     second = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
     data2 = orjson.loads((work / "quotes.json").read_bytes())
-    return first, second, data1, data2
+    return first, second, data1, data2, work
 
 
 def test_extract_seeds_succeeds_and_prints_summary(seeds_run):
-    first, _, data, _ = seeds_run
+    first, _, data, _, _ = seeds_run
     assert first.returncode == 0, first.stderr
     for word in ("documents", "quotes", "direct", "indirect", "mixed", "speakers", "failures"):
         assert word in first.stdout
@@ -47,7 +47,7 @@ def test_extract_seeds_succeeds_and_prints_summary(seeds_run):
 
 
 def test_seed_export_validates_and_offsets_give_text(seeds_run, seeds_dir):
-    _, _, data, _ = seeds_run
+    _, _, data, _, _ = seeds_run
     jsonschema.validate(data, export.schema())
     texts = {p.stem: normalise_text(p.read_text(encoding="utf-8")) for p in seeds_dir.glob("*.txt")}
     assert data["quotes"]
@@ -60,7 +60,7 @@ def test_seed_export_validates_and_offsets_give_text(seeds_run, seeds_dir):
 
 
 def test_seed_attributions(seeds_run):
-    _, _, data, _ = seeds_run
+    _, _, data, _, _ = seeds_run
     assert _quote(data, "This corroborates the fact")["speaker"]["name"] == "Sergey Lavrov"
     stoltenberg = _quote(data, "Russia is responsible for aggressive actions")
     assert stoltenberg["speaker"]["name"] == "Jens Stoltenberg"
@@ -73,11 +73,29 @@ def test_seed_attributions(seeds_run):
 
 
 def test_rerun_changes_nothing(seeds_run):
-    _, second, data1, data2 = seeds_run
+    _, second, data1, data2, _ = seeds_run
     assert second.returncode == 0, second.stderr
     assert "5 unchanged" in second.stdout
     for key in ("documents", "speakers", "quotes"):
         assert data1[key] == data2[key]
+
+
+def test_seed_speakers_one_id_per_person(seeds_run):
+    work = seeds_run[4]
+    result = runner.invoke(app, ["speakers", "--db", str(work / "q.db"), "--json"])
+    assert result.exit_code == 0, result.output
+    speakers = orjson.loads(result.stdout)
+
+    def holders(*names):
+        return [s["id"] for s in speakers if set(names) <= set(s["aliases"])]
+
+    assert len(holders("Sergey Lavrov", "Sergei Lavrov", "Lavrov")) == 1
+    assert len(holders("Jens Stoltenberg", "Stoltenberg")) == 1
+    assert len(holders("Oana Lungescu")) == 1
+    assert len(holders("NATO", "Nato")) == 1
+    assert len([s for s in speakers if "Lavrov" in s["name"]]) == 1
+    lavrov = next(s for s in speakers if "Sergei Lavrov" in s["aliases"])
+    assert len(lavrov["documents"]) == 5
 
 
 @pytest.fixture()
@@ -157,6 +175,30 @@ def test_failures_are_listed_with_reasons_in_the_summary(cli_env):
     (cli_env / "in" / "ok.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
     result = runner.invoke(app, ["extract", "in", "--format", "jsonl", "-o", "q.jsonl"])
     assert result.exit_code == 1
-    assert "1 failed" in result.stderr and "not valid UTF-8" in result.stderr
+    assert result.stderr.count("bad.txt") == 1  # one line naming the file, as it failed
+    summary = result.stdout[result.stdout.index("failures"):]
+    assert "not valid UTF-8" in summary  # and the reason in the summary
     lines = (cli_env / "q.jsonl").read_bytes().splitlines()
     assert len(lines) == 1 and orjson.loads(lines[0])["speaker"]["name"] == "Ann Lee"
+
+
+def test_aliases_file_forces_and_forbids_merges_and_is_remembered(cli_env):
+    (cli_env / "a.txt").write_text(
+        "“We will win this vote tonight, no doubt,” Ann Lee said.\n"
+        "“Nobody here expects any such outcome at all,” Bob Lee said.",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["extract", "a.txt"]).exit_code == 0
+
+    def names():
+        return sorted(s["name"] for s in orjson.loads(runner.invoke(app, ["speakers", "--json"]).stdout))
+
+    assert names() == ["Ann Lee", "Bob Lee"]
+    (cli_env / "aliases.toml").write_text('merge = [["Ann Lee", "Bob Lee"]]\n[rename]\n"Ann Lee" = "The Lees"\n', encoding="utf-8")
+    assert runner.invoke(app, ["speakers", "--aliases", "aliases.toml"]).exit_code == 0
+    assert names() == ["The Lees"]
+    assert runner.invoke(app, ["extract", "a.txt", "--force"]).exit_code == 0  # remembered by the store
+    assert names() == ["The Lees"]
+    (cli_env / "bad.toml").write_text("merge = 3", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "a.txt", "--aliases", "bad.toml"])
+    assert result.exit_code == 3 and "bad.toml" in result.stderr

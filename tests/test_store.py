@@ -85,17 +85,17 @@ def test_reviewer_speaker_overrides_survive_reextraction(tmp_path):
     from quotetrack.speakers import refresh_speakers
 
     conn = store.connect(tmp_path / "q.db")
-    doc = _doc(text="Ann Lee said “one two three four” and A. Lee said “five six seven eight”.")
-    quotes = [_quote(doc, "one two three four", "Ann Lee"), _quote(doc, "five six seven eight", "A. Lee")]
+    doc = _doc(text="Ann Lee said “one two three four” and Bob Lee said “five six seven eight”.")
+    quotes = [_quote(doc, "one two three four", "Ann Lee"), _quote(doc, "five six seven eight", "Bob Lee")]
     store.save_document(conn, doc, quotes, "x1")
     refresh_speakers(conn)
     assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 2
-    store.add_speaker_override(conn, "merge", "Ann Lee", "A. Lee", by="rev")
+    store.add_speaker_override(conn, "merge", "Ann Lee", "Bob Lee", by="rev")
     store.add_speaker_override(conn, "rename", "Ann Lee", "Ann B. Lee", by="rev")
     store.save_document(conn, doc, quotes, "x2")  # re-extraction
     refresh_speakers(conn)
     assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 1
     assert [r[0] for r in conn.execute("SELECT name FROM speakers")] == ["Ann B. Lee"]
-    store.add_speaker_override(conn, "split", "A. Lee", by="rev")
+    store.add_speaker_override(conn, "split", "Bob Lee", by="rev")
     refresh_speakers(conn)
     assert conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes").fetchone()[0] == 2
