@@ -21,7 +21,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import pickle
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,22 +68,37 @@ def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results
         results.send(("fatal", f"{type(exc).__name__}: {exc}"))
         return
     results.send(("ready", extractor))
+    # Tasks are taken off the pipe by a thread of their own, so that the main process can
+    # always finish sending a task while this worker waits to send it results: two
+    # processes each blocked on a full pipe to the other would wait for ever.
+    inbox: queue.Queue = queue.Queue()
+    threading.Thread(target=_receive_tasks, args=(tasks, inbox), daemon=True).start()
     parent = mp.parent_process()
     while True:
-        if not tasks.poll(POLL_SECONDS * 4):
+        try:
+            task = inbox.get(timeout=POLL_SECONDS * 4)
+        except queue.Empty:
             if parent is not None and not parent.is_alive():  # the main process was killed: stop too
                 return
             continue
-        try:
-            task = tasks.recv()
-        except EOFError:
-            return
         if task is None:
             return
         task_id, docs = task
         for result in extract(nlp, docs, extractor=extractor):
-            results.send(("result", result))
+            # The main process holds the document: its text is not sent back.
+            results.send(("result", (result.doc.id, result.quotes, result.words, result.error, result.extractor)))
         results.send(("done", task_id))
+
+
+def _receive_tasks(tasks: Connection, inbox: queue.Queue) -> None:
+    while True:
+        try:
+            task = tasks.recv()
+        except (EOFError, OSError):
+            task = None
+        inbox.put(task)
+        if task is None:
+            return
 
 
 @dataclass
@@ -180,8 +197,10 @@ def run_in_processes(
             if kind == "ready":
                 worker.ready = True
             elif kind == "result":
-                worker.held.pop(payload.doc.id, None)
-                yield payload
+                doc_id, quotes, words, error, extractor = payload
+                doc = worker.held.pop(doc_id, None)
+                if doc is not None:
+                    yield Result(doc, quotes, words, error, extractor)
             elif kind == "done":
                 worker.tasks_open -= 1
                 if worker.tasks_open == 0:

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from quotetrack.batch import run_extraction
 from quotetrack.domain import Document
 from quotetrack.export import write_export
 from quotetrack.progress import RunProgress
-from quotetrack.work import PipelineSpec, extract_documents
+from quotetrack.work import PipelineSpec, Result, extract_documents
 from quotetrack.workers import run_in_processes
 
 
@@ -91,6 +92,28 @@ def test_a_dead_workers_documents_are_retried_or_reported(tmp_path):
         assert results[doc_id].quotes[0].speaker == "Ann Lee"
     poison = results["poison"]
     assert not poison.ok and "worker process died" in poison.error and "exit code 7" in poison.error
+
+
+def quick_extract(nlp, docs, extractor=None):
+    """Runs in the worker: answers at once, so tasks and results cross in both pipes at full speed."""
+    for doc in docs:
+        yield Result(doc, words=len(doc.text.split()), extractor=extractor)
+
+
+def test_large_documents_in_both_directions_do_not_deadlock_the_pipes():
+    # Tasks of several 200,000-character documents fill a pipe many times over while the
+    # worker is sending results back: neither side may wait for the other for ever.
+    docs = [Document(f"d{i}", f"word{i} " * 25_000, f"d{i}.txt") for i in range(40)]
+    results: list = []
+    runner = threading.Thread(
+        target=lambda: results.extend(run_in_processes(PipelineSpec(coref="off"), docs, 2, extract=quick_extract)),
+        daemon=True,
+    )
+    runner.start()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "the run hung"
+    assert sorted(r.doc.id for r in results) == sorted(d.id for d in docs)
+    assert all(r.ok and r.words == 25_000 and r.doc.text == d.text for r, d in zip(sorted(results, key=lambda r: r.doc.id), sorted(docs, key=lambda d: d.id)))
 
 
 # --- interrupted runs ---------------------------------------------------------
