@@ -175,7 +175,9 @@ def memory(sizes: list[int]) -> None:
         sampler.start()
         out, _ = proc.communicate()
         sampler.join()
-        speed = next((line.split("│")[2].strip() for line in out.splitlines() if "speed" in line), "?")
+        speed = next((line.split("│")[2].strip() for line in out.splitlines() if "words/s" in line), "?")
+        if speed == "?":
+            print(out, file=sys.stderr)
         peaks[n] = peak
         print(f"| {n:,} | {speed.split(' words')[0]} | {peak / 2**20:,.0f} |", flush=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -36,6 +36,9 @@ TASK_SIZE = 8  # documents per task sent to a worker
 PREFETCH = 2  # tasks a worker may hold at once
 POLL_SECONDS = 0.5
 RETRIES = 1  # times a document whose worker died is tried again (alone)
+# A worker's memory creeps up with every document it parses (about half a MiB each, measured
+# on PolNeAR): a worker that has done this many is replaced by a fresh one, so memory stays flat.
+RECYCLE_AFTER = 400
 
 
 class WorkerStartError(RuntimeError):
@@ -111,6 +114,7 @@ class _Worker:
     held: dict[str, Document] = field(default_factory=dict)  # sent, not yet returned
     tasks_open: int = 0
     alone: bool = False  # running a retried document on its own
+    done: int = 0  # documents it has returned
 
 
 def run_in_processes(
@@ -122,6 +126,7 @@ def run_in_processes(
     task_size: int = TASK_SIZE,
     prefetch: int = PREFETCH,
     retries: int = RETRIES,
+    recycle_after: int = RECYCLE_AFTER,
 ) -> Iterator[Result]:
     """Results of ``docs`` extracted by ``jobs`` worker processes, as they come.
 
@@ -200,6 +205,7 @@ def run_in_processes(
                 doc_id, quotes, words, error, extractor = payload
                 doc = worker.held.pop(doc_id, None)
                 if doc is not None:
+                    worker.done += 1
                     yield Result(doc, quotes, words, error, extractor)
             elif kind == "done":
                 worker.tasks_open -= 1
@@ -225,12 +231,26 @@ def run_in_processes(
         if deaths_left < 0:
             raise WorkerStartError(f"worker processes keep dying ({how}); stopping")
 
+    retired: list[_Worker] = []
+
+    def retire(worker: _Worker) -> None:
+        """Stop a worker that has done its share; a fresh one takes its place."""
+        del workers[worker.wid]
+        try:
+            worker.tasks.send(None)
+        except OSError:
+            pass
+        retired.append(worker)
+
     try:
         while work_left():
+            for worker in list(workers.values()):
+                if worker.done >= recycle_after and not worker.held and worker.tasks_open == 0:
+                    retire(worker)
             while len(workers) < jobs:
                 start_worker()
             for worker in list(workers.values()):
-                if not worker.ready or worker.alone:
+                if not worker.ready or worker.alone or worker.done >= recycle_after:
                     continue
                 if retry:
                     if not worker.held:
@@ -252,7 +272,7 @@ def run_in_processes(
                 if worker.process.exitcode is not None and not worker.results.poll():
                     yield from bury(worker)
     finally:
-        _stop(workers.values())
+        _stop(list(workers.values()) + retired)
 
 
 def _stop(workers: Iterable[_Worker]) -> None:
