@@ -28,11 +28,16 @@ source: speaker and mention stay ``None``.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from weakref import WeakKeyDictionary
+
 from spacy.tokens import Doc, Span, Token
 
-from . import confidence, cues
+from . import confidence, coref, cues
 from .domain import Quote, TextSpan
 from .names import resolve_in_document
+from .doc_index import doc_text
 from .quotes import Candidate
 
 PERSON_LABELS = ("PERSON",)
@@ -60,11 +65,12 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 
 
 def has_coref(doc: Doc) -> bool:
-    return Doc.has_extension("coref_chains") and doc._.coref_chains is not None
+    return coref.available(doc)
 
 
 def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
     """Turn candidates into quotes with speakers, in document order. Never raises on odd parses."""
+    _ENTS.pop(doc, None)  # the entities as they are now
     coref = has_coref(doc)
     titles = TitleIndex(doc)
     quotes: list[Quote] = []
@@ -94,7 +100,7 @@ def _tspan(span: Span | None) -> TextSpan | None:
 def _bare(doc: Doc, cand: Candidate) -> Quote:
     return Quote(
         kind=cand.kind,
-        content=TextSpan(cand.start, cand.end, doc.text[cand.start : cand.end]),
+        content=TextSpan(cand.start, cand.end, doc_text(doc)[cand.start : cand.end]),
         cue=_tspan(cand.cue),
         flags=tuple(cand.flags),
     )
@@ -218,13 +224,27 @@ def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> N
 # --- names in noun phrases ---------------------------------------------------
 
 
+# ``doc.ents`` and ``span.ents`` build a Span for every entity of the document on each
+# access; asked once per quote, that made attribution quadratic in the document's length.
+_ENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _doc_ents(doc: Doc) -> tuple[tuple[Span, ...], list[int], list[int]]:
+    """The doc's entities (in order, never overlapping), their start and end token indexes."""
+    entry = _ENTS.get(doc)
+    if entry is None:
+        ents = tuple(doc.ents)
+        entry = (ents, [e.start for e in ents], [e.end for e in ents])
+        _ENTS[doc] = entry
+    return entry
+
+
 def _entity_of(tok: Token) -> Span | None:
     if tok.ent_type_ == "":
         return None
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    ents, starts, _ = _doc_ents(tok.doc)
+    k = bisect_right(starts, tok.i) - 1
+    return ents[k] if k >= 0 and ents[k].start <= tok.i < ents[k].end else None
 
 
 def noun_phrase(head: Token) -> Span:
@@ -372,39 +392,23 @@ def _expand_name(tok: Token) -> Span:
 
 
 def coref_antecedent(doc: Doc, tok: Token) -> Span | None:
-    """The nearest proper-name mention in ``tok``'s coreference chain.
-
-    Nearest before ``tok`` first (what a reader would pick), else after.
-    Returns ``None`` when the chain holds no name. The one place quotetrack
-    reads the coreference model's output.
-    """
-    chains = doc._.coref_chains if has_coref(doc) else None
-    if not chains:
-        return None
-    for chain in chains:
-        indexes = [m.token_indexes for m in chain]
-        if not any(tok.i in ix for ix in indexes):
-            continue
-        named = [
-            doc[i] for ix in indexes for i in ix
-            if i != tok.i and (doc[i].pos_ == "PROPN" or doc[i].ent_type_ in PERSON_LABELS + ORG_LABELS)
-        ]
-        before = [t for t in named if t.i < tok.i]
-        pick = max(before, key=lambda t: t.i) if before else (min(named, key=lambda t: t.i) if named else None)
-        if pick is not None:
-            return _expand_name(pick)
-    return None
+    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.coref`)."""
+    pick = coref.antecedent_token(doc, tok)
+    return _expand_name(pick) if pick is not None else None
 
 
 def _nearest_name_before(doc: Doc, tok: Token) -> Span | None:
     """Without coreference: the closest person named shortly before a he/she."""
     if tok.lower_ not in ("he", "she", "him", "her"):
         return None
-    best = None
-    for ent in doc.ents:
-        if ent.label_ in PERSON_LABELS and ent.end <= tok.i and tok.idx - ent.start_char <= FALLBACK_WINDOW_CHARS:
-            best = ent
-    return _strip_titles(best) if best is not None else None
+    ents, _, ends = _doc_ents(doc)
+    for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
+        ent = ents[k]
+        if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
+            break
+        if ent.label_ in PERSON_LABELS:
+            return _strip_titles(ent)
+    return None
 
 
 # --- descriptions that refer back to a named person ---------------------------
@@ -545,9 +549,10 @@ def description_antecedent(doc: Doc, phrase: Span, titles: TitleIndex | None = N
 
 def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
     """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
-    people = [clean_name(_strip_titles(e)) for e in doc.ents if e.label_ in PERSON_LABELS]
+    ents = _doc_ents(doc)[0]
+    people = [clean_name(_strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
     first_mention: dict[str, Span] = {}
-    for e in doc.ents:
+    for e in ents:
         if e.label_ in PERSON_LABELS:
             first_mention.setdefault(clean_name(_strip_titles(e)), _strip_titles(e))
     # NER often labels a lone surname an organisation ("Lavrov said"): a name the article

@@ -1,10 +1,23 @@
 """Extraction runs: documents in, quotes stored, speakers refreshed.
 
 Reads inputs lazily, skips documents already extracted from the same text
-by the same extractor, parses in batches with ``nlp.pipe`` and stores each
-document (with its quotes) in its own transaction, so an interrupted run
-keeps everything finished so far. One bad document is reported and the run
-goes on.
+by the same extractor, has an engine extract the rest, and stores each
+document (with its quotes) in its own transaction as its result arrives,
+so an interrupted run (Ctrl-C, a kill, a crash) keeps everything finished
+so far and a rerun carries on where it stopped, without duplicates.
+One bad document is reported and the run goes on.
+
+Engines (all run :func:`quotetrack.work.extract_documents`, so their
+output is the same):
+
+- in this process, with a pipeline already loaded (``nlp``) or loaded
+  here from ``spec`` (``jobs=1``);
+- ``jobs`` worker processes (:mod:`quotetrack.workers`);
+- a Dask cluster (:mod:`quotetrack.dask_engine`).
+
+Speaker normalisation runs afterwards, over the whole store
+(:func:`quotetrack.speakers.refresh_speakers`), so it is the same
+whichever engine ran and in whatever order documents finished.
 """
 
 from __future__ import annotations
@@ -19,11 +32,12 @@ from spacy.language import Language
 
 from . import store
 from .domain import Document
-from .inputs import InputError, read_documents
-from .pipeline import model_info
+from .inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
+from .pipeline import ModelInfo, describe, model_info
 from .speakers import refresh_speakers
+from .work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
 
-BATCH_SIZE = 16
+ENGINES = ("local", "dask")
 
 
 @dataclass(slots=True)
@@ -41,25 +55,39 @@ class RunSummary:
     extracted: int = 0
     unchanged: int = 0
     words: int = 0
+    quotes: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+    engine: str = "local"
+    jobs: int = 1
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.interrupted
+
+    @property
+    def done(self) -> int:
+        """Documents finished one way or another: extracted, unchanged or failed."""
+        return self.extracted + self.unchanged + len(self.failures)
 
 
 ProgressHook = Callable[[str, "RunSummary"], None]
 
 
-def extractor_id(nlp: Language) -> str:
+def extractor_id(info: Language | ModelInfo) -> str:
     """What produced a document's quotes; a change means the document is extracted again."""
-    info = model_info(nlp)
-    return f"quotetrack {info.quotetrack_version}; {info.spacy_model}; coref {info.coref_model or 'none'}"
+    if not isinstance(info, ModelInfo):
+        info = model_info(info)
+    coref = info.coref_model or "none"
+    if info.coref_model and info.coref_mode != "window":
+        coref += f" ({info.coref_mode})"
+    return f"quotetrack {info.quotetrack_version}; {info.spacy_model}; coref {coref}"
 
 
-def record_models(conn: sqlite3.Connection, nlp: Language) -> None:
-    info = model_info(nlp)
+def record_models(conn: sqlite3.Connection, info: Language | ModelInfo) -> None:
+    if not isinstance(info, ModelInfo):
+        info = model_info(info)
     with store.transaction(conn):
         store.set_meta(conn, "spacy_model", info.spacy_model)
         store.set_meta(conn, "coref_model", info.coref_model or "")
@@ -69,25 +97,49 @@ def record_models(conn: sqlite3.Connection, nlp: Language) -> None:
 def run_extraction(
     paths: Iterable[str | Path],
     conn: sqlite3.Connection,
-    nlp: Language,
+    nlp: Language | None = None,
     *,
     force: bool = False,
+    spec: PipelineSpec | None = None,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
     on_document: ProgressHook | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    extract: Callable = extract_documents,
+    cluster_options: dict | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    on_note: NoteHook | None = None,
 ) -> RunSummary:
-    summary = RunSummary()
+    """Extract every new or changed document under ``paths`` into the store.
+
+    ``nlp``: a loaded pipeline, used in this process (``jobs`` must be 1,
+    engine local). Otherwise the pipeline described by ``spec`` is loaded
+    by each worker (or here, for ``jobs=1``). Ctrl-C stops the run cleanly:
+    what was stored stays, speakers are refreshed, and the summary says
+    ``interrupted``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
+    spec = spec or PipelineSpec()
+    summary = RunSummary(engine=engine, jobs=jobs if nlp is None or engine == "dask" else 1)
     started = time.perf_counter()
-    extractor = extractor_id(nlp)
-    record_models(conn, nlp)
+    if nlp is None and engine == "local" and jobs <= 1:
+        nlp = spec.load()
+    info = model_info(nlp) if nlp is not None else describe(spec.model, coref=spec.coref)
+    extractor = extractor_id(info)
+    record_models(conn, info)
 
     def fail(source: str, reason: str) -> None:
         failure = Failure(source, reason)
         summary.failures.append(failure)
         if on_failure:
             on_failure(failure)
+        if on_document:
+            on_document(source, summary)
 
     def todo() -> Iterator[Document]:
-        for item in read_documents(list(paths)):
+        for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
             if isinstance(item, InputError):
                 fail(item.source, item.reason)
                 continue
@@ -97,44 +149,40 @@ def run_extraction(
                 if on_document:
                     on_document(item.id, summary)
                 continue
-            if len(item.text) > nlp.max_length:
-                fail(item.source, f"too long: {len(item.text):,} characters (spaCy's limit is {nlp.max_length:,})")
-                continue
             yield item
 
-    for doc, parsed in parse_documents(nlp, todo(), fail):
-        store.save_document(conn, doc, parsed._.quotes or [], extractor)
-        summary.extracted += 1
-        summary.words += sum(1 for t in parsed if not t.is_space and not t.is_punct)
-        if on_document:
-            on_document(doc.id, summary)
+    if engine == "dask":
+        from .dask_engine import run_on_dask
+
+        results = run_on_dask(spec, todo(), scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
+    elif nlp is not None:
+        results = extract(nlp, todo(), extractor=extractor)
+    else:
+        from .workers import run_in_processes
+
+        results = run_in_processes(spec, todo(), jobs, extract=extract)
+    try:
+        for result in results:
+            _store(conn, result, extractor, summary, fail)
+            if result.ok and on_document:
+                on_document(result.doc.id, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers
     refresh_speakers(conn)
+    summary.failures.sort(key=lambda f: (f.source, f.reason))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def parse_documents(nlp: Language, docs: Iterable[Document], fail: Callable[[str, str], None]):
-    """(document, spaCy doc) pairs; a document that makes the pipeline raise is reported and skipped."""
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= BATCH_SIZE:
-            yield from _parse_batch(nlp, batch, fail)
-            batch = []
-    if batch:
-        yield from _parse_batch(nlp, batch, fail)
-
-
-def _parse_batch(nlp: Language, batch: list[Document], fail):
-    try:
-        parsed = list(nlp.pipe(((d.text, d) for d in batch), as_tuples=True))
-    except Exception:
-        # Find the culprit: one at a time, so the good documents still go through.
-        for d in batch:
-            try:
-                yield d, nlp(d.text)
-            except Exception as exc:  # reported, never fatal to the run
-                fail(d.source, f"extraction failed: {type(exc).__name__}: {exc}")
+def _store(conn: sqlite3.Connection, result: Result, extractor: str, summary: RunSummary, fail) -> None:
+    if not result.ok:
+        fail(result.doc.source, result.error)
         return
-    for spacy_doc, d in parsed:
-        yield d, spacy_doc
+    store.save_document(conn, result.doc, result.quotes, result.extractor or extractor)
+    summary.extracted += 1
+    summary.words += result.words
+    summary.quotes += len(result.quotes)

@@ -1,23 +1,33 @@
 """The ``quotetrack`` command line: a thin layer over the modules that do the work.
 
 Exit codes: 0 success; 1 some inputs failed (the rest were processed);
-2 usage error; 3 the store or the models cannot be used.
+2 usage error; 3 the store, the export file or the models cannot be used;
+4 an unexpected internal error (a bug: ``--debug`` shows the traceback);
+130 interrupted (Ctrl-C): what was finished is stored, and a rerun carries
+on. No traceback is ever shown without ``--debug``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import sys
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
+from .terminal import printable
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL, EXIT_BUG = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 DEFAULT_DB = Path("quotetrack.db")
 DEFAULT_OUTPUT = Path("exports/quotes.json")
 
@@ -27,6 +37,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
 out = Console()
 err = Console(stderr=True)
@@ -43,22 +54,59 @@ AliasesOption = Annotated[
 FormatOption = Annotated[str, typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")]
 
 
+class _State:
+    """Set by the global options; read by :func:`main` when something goes wrong."""
+
+    debug: bool = os.environ.get("QUOTETRACK_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class _RichWarnings(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        err.print(f"[yellow]warning:[/] {record.getMessage()}", markup=True, highlight=False, soft_wrap=True)
+        label = "warning" if record.levelno >= logging.WARNING else "debug"
+        _report(label, record.getMessage(), "yellow" if label == "warning" else "dim")
+        if record.exc_info and _State.debug:
+            err.print(logging.Formatter().formatException(record.exc_info), markup=False, highlight=False)
 
 
 def _setup_logging(debug: bool = False) -> None:
     log = logging.getLogger("quotetrack")
-    if not log.handlers:
+    if not any(isinstance(h, _RichWarnings) for h in log.handlers):
         log.addHandler(_RichWarnings())
     log.setLevel(logging.DEBUG if debug else logging.WARNING)
     log.propagate = False
 
 
-def _fatal(message: str) -> None:
-    err.print(f"[red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_FATAL)
+def _report(label: str, message: str, style: str = "red") -> None:
+    """One line on stderr: ``label: message``, the message escaped for the terminal."""
+    err.print(Text.assemble((f"{label}:", style), " ", printable(message)), soft_wrap=True, highlight=False)
+
+
+def _fatal(message: str, code: int = EXIT_FATAL) -> None:
+    _report("error", message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _store_errors(db: Path, after: str = ""):
+    """A store that fails mid-command (locked, full, damaged): one line and exit 3."""
+    from .store import StoreError, explain
+
+    try:
+        yield
+    except StoreError as exc:
+        _fatal(str(exc) + after)
+    except sqlite3.Error as exc:
+        _fatal(f"{db}: {explain(exc)}{after}")
+
+
+def _write_export(conn, db: Path, output: Path, fmt: str, statuses=None) -> int:
+    from .export import write_export
+
+    try:
+        with _store_errors(db):
+            return write_export(conn, output, fmt, statuses)
+    except OSError as exc:
+        _fatal(f"cannot write the export {output}: {exc.strerror or exc}; the previous export there is unchanged")
 
 
 def _version(value: bool) -> None:
@@ -72,24 +120,28 @@ def main_options(
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="QUOTETRACK_DEBUG", help="Show tracebacks of failures (for bug reports).")
+    ] = False,
 ) -> None:
-    _setup_logging()
+    _State.debug = debug
+    _setup_logging(debug)
 
 
-def _open_store(db: Path, create: bool = True):
+def _open_store(db: Path, create: bool = True, check: bool = False):
     from .store import StoreError, connect
 
     try:
-        return connect(db, create=create)
+        return connect(db, create=create, check=check)
     except StoreError as exc:
         _fatal(str(exc))
 
 
-def _load_pipeline(model: str | None, wheelhouse: Path | None):
+def _load_pipeline(model: str | None, wheelhouse: Path | None, coref: str = "window"):
     from .pipeline import ModelError, load
 
     try:
-        return load(model, wheelhouse=wheelhouse)
+        return load(model, wheelhouse=wheelhouse, coref=coref)
     except ModelError as exc:
         _fatal(str(exc))
 
@@ -104,30 +156,96 @@ def extract(
     wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
     aliases: AliasesOption = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")] = "utf-8",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)] = None,
+    coref: Annotated[str, typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
 ) -> None:
-    """Find and attribute the quotes in articles, store them, and write the export."""
+    """Find and attribute the quotes in articles, store them, and write the export.
+
+    Resumable: documents already stored from the same text are skipped, so
+    rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
+    """
     from .batch import run_extraction
-    from .export import write_export
+    from .inputs import check_encoding, count_documents
+    from .pipeline import COREF_MODES, ModelError
+    from .progress import RunProgress
+    from .work import PipelineSpec
+    from .workers import WorkerStartError, default_jobs
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    conn = _open_store(db)
-    _use_aliases(conn, aliases)
-    nlp = _load_pipeline(model, wheelhouse)
-    summary = run_extraction(
-        paths, conn, nlp, force=force,
-        on_failure=lambda f: err.print(f"[red]failed:[/] {f}", markup=True, highlight=False, soft_wrap=True),
-    )
-    count = write_export(conn, output, fmt)
-    _print_summary(conn, summary, output, count)
-    raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("use local or dask", param_hint="--engine")
+    if coref not in COREF_MODES:
+        raise typer.BadParameter(f"use {', '.join(COREF_MODES)}", param_hint="--coref")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    try:
+        encoding = check_encoding(encoding)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--encoding") from None
+    with closing(_open_store(db, check=True)) as conn:
+        _use_aliases(conn, aliases)
+        total = count_documents(paths)
+        if jobs is None:
+            # Each worker loads the models (a few seconds): not worth it for a handful of documents.
+            jobs = max(1, min(default_jobs(), total // AUTO_DOCS_PER_JOB))
+        nlp = None
+        if engine == "local" and jobs == 1:
+            nlp = _load_pipeline(model, wheelhouse, coref)
+        elif wheelhouse is not None:
+            _install_coref_model(wheelhouse)
+        notes = []
+
+        def on_note(note) -> None:
+            notes.append(note)
+            _report("note", str(note), "yellow")
+
+        progress = RunProgress(err, total)
+        try:
+            with progress, _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
+                summary = run_extraction(
+                    paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
+                    jobs=jobs, engine=engine, scheduler=scheduler, spec=PipelineSpec(model, coref),
+                    on_failure=lambda f: _report("failed", str(f)),
+                    on_document=lambda _id, s: progress.update(s.done, s.words),
+                )
+        except (ModelError, WorkerStartError) as exc:
+            _fatal(str(exc))
+        except KeyboardInterrupt:
+            _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        count = _write_export(conn, db, output, fmt)
+        with _store_errors(db):
+            _print_summary(conn, summary, output, count, len(notes))
+        if summary.interrupted:
+            _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
-def _print_summary(conn, summary, output: Path, exported: int) -> None:
+AUTO_DOCS_PER_JOB = 8
+
+
+def _install_coref_model(wheelhouse: Path) -> None:
+    from .install import InstallError, install_coref_model
+    from .pipeline import ModelError, choose_spacy_model, coref_model_available
+
+    try:
+        if coref_model_available(choose_spacy_model(None))[0] is None:
+            install_coref_model(wheelhouse=wheelhouse, online=False)
+    except (InstallError, ModelError) as exc:
+        _report("warning", str(exc), "yellow")
+
+
+def _print_summary(conn, summary, output: Path, exported: int, notes: int = 0) -> None:
     from .store import counts
 
     c = counts(conn)
-    table = Table(title="quotetrack extract", show_header=False, title_justify="left")
+    title = "quotetrack extract" + (" (interrupted)" if summary.interrupted else "")
+    table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("documents", f"{summary.seen:,} ({summary.extracted:,} extracted, {summary.unchanged:,} unchanged)")
@@ -136,10 +254,24 @@ def _print_summary(conn, summary, output: Path, exported: int) -> None:
         table.add_row(f"  {kind}", f"{c.get('quotes.' + kind, 0):,}")
     table.add_row("speakers", f"{c['speakers']:,}")
     table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
+    for reason, n in _failure_reasons(summary.failures):  # each file was named on stderr as it failed
+        table.add_row(Text(f"  {printable(reason)}", style="red"), f"{n:,}")
+    if notes:
+        table.add_row("notes", f"[yellow]{notes}[/]")
     if summary.words and summary.seconds:
-        table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s")
-    table.add_row("export", f"{output} ({exported:,} quotes)")
+        where = f"{summary.engine}, {summary.jobs} job{'s' if summary.jobs != 1 else ''}"
+        table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s ({where})")
+    table.add_row("export", Text(f"{printable(str(output))} ({exported:,} quotes)"))
     out.print(table)
+
+
+def _failure_reasons(failures) -> list[tuple[str, int]]:
+    """Failures grouped by reason (the reason's first clause), most frequent first."""
+    counts: dict[str, int] = {}
+    for failure in failures:
+        reason = failure.reason.split(";")[0].split(" (")[0].strip()
+        counts[reason] = counts.get(reason, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 @app.command("export")
@@ -150,7 +282,7 @@ def export_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
 ) -> None:
     """Write the quote database from the store, without extracting anything."""
-    from .export import parse_statuses, write_export
+    from .export import parse_statuses
 
     try:
         statuses = parse_statuses(status)
@@ -158,9 +290,40 @@ def export_cmd(
         raise typer.BadParameter(str(exc), param_hint="--status") from None
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
+    with closing(_open_store(db, create=False)) as conn:
+        from .review import refresh_speakers_if_stale
+
+        with _store_errors(db):
+            refresh_speakers_if_stale(conn)  # speakers a reviewer changed get their final ids first
+        count = _write_export(conn, db, output, fmt, statuses)
+    out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
+
+
+@app.command()
+def review(
+    db: DbOption = DEFAULT_DB,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Open on this document's quotes.", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Open on quotes with this status: pending, reviewed, confirmed, corrected, rejected.", show_default=False)] = None,
+) -> None:
+    """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
+    from .review import STATUS_FILTERS
+
+    if status is not None and status.strip().lower() not in STATUS_FILTERS:
+        raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
     conn = _open_store(db, create=False)
-    count = write_export(conn, output, fmt, statuses)
-    out.print(f"wrote {count:,} quotes to {output}", highlight=False)
+    from .tui.app import ReviewApp
+
+    ReviewApp(conn, db, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return "reviewer"
 
 
 def _use_aliases(conn, aliases: Path | None) -> None:
@@ -187,10 +350,11 @@ def speakers(
     from .store import speaker_summaries
 
     conn = _open_store(db, create=False)
-    if aliases is not None:
-        _use_aliases(conn, aliases)
-        refresh_speakers(conn)
-    rows = speaker_summaries(conn)
+    with _store_errors(db):
+        if aliases is not None:
+            _use_aliases(conn, aliases)
+            refresh_speakers(conn)
+        rows = speaker_summaries(conn)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
         return
@@ -202,10 +366,11 @@ def speakers(
     table.add_column("aliases", overflow="fold")
     table.add_column("id", no_wrap=True)
     for r in rows:
-        name = r["name"] + (" [yellow](ambiguous)[/]" if "ambiguous" in r["flags"] else "")
+        # Names come from the articles: shown literally, never as Rich markup or escape codes.
+        name = escape(printable(r["name"])) + (" [yellow](ambiguous)[/]" if "ambiguous" in r["flags"] else "")
         table.add_row(
             name, r["kind"], f"{r['quote_count']:,}", f"{len(r['documents']):,}",
-            ", ".join(a for a in r["aliases"] if a != r["name"]), r["id"],
+            escape(printable(", ".join(a for a in r["aliases"] if a != r["name"]))), r["id"],
         )
     out.print(table)
 
@@ -244,7 +409,7 @@ def install_models_cmd(
     try:
         out.print(install_coref_model(wheelhouse, online=not offline), highlight=False)
     except InstallError as exc:
-        err.print(f"[yellow]warning:[/] {exc}\nquotetrack will run without coreference.", markup=True, highlight=False)
+        _report("warning", f"{exc}; quotetrack will run without coreference.", "yellow")
 
 
 @app.command()
@@ -269,8 +434,22 @@ def doctor(
     out.print(table)
 
 
-def main() -> None:
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """The console script: runs the app and turns every failure into one line and an exit code.
+
+    Expected failures exit through :func:`_fatal` (3), with a usage message
+    (2) or on Ctrl-C (130). Anything else is a bug: one line naming it and a
+    hint to rerun with ``--debug``, which shows the traceback instead (exit 4).
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    _State.debug = _State.debug or "--debug" in args
+    try:
+        app(args=args, prog_name="quotetrack")
+    except Exception as exc:  # noqa: BLE001  (the last line of defence)
+        if _State.debug:
+            raise
+        _report("error", f"unexpected {type(exc).__name__}: {exc} (a bug; rerun with --debug for the traceback)")
+        sys.exit(EXIT_BUG)
 
 
 if __name__ == "__main__":

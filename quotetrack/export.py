@@ -161,8 +161,23 @@ def _speakers(conn: sqlite3.Connection, quotes: list[dict]) -> list[dict]:
 
 
 def atomic_write(path: str | Path, chunks: Iterable[bytes]) -> None:
-    """Write to a temporary file in the target's folder, fsync, then rename over the target."""
+    """Write to a temporary file in the target's folder, fsync, then rename over the target.
+
+    If anything fails (a full or read-only disk, an interruption) the
+    temporary file is removed and the previous file at ``path`` is left
+    exactly as it was. A symbolic link is followed (the file it points to
+    is replaced, the link kept); a target that is not a regular file
+    (``/dev/stdout``, a named pipe) is written to directly, since it cannot
+    be replaced.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

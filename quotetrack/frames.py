@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from . import cues
+from .doc_index import doc_text
 from .marks import strip_marks
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -131,7 +132,7 @@ def frame_features(f: Frame, frames: list[Frame] | None = None) -> dict[str, flo
     """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape."""
     root = f.cue.root
     doc = f.cue.doc
-    text = doc.text
+    text = doc_text(doc)
     content = " ".join(text[a:b] for a, b in f.pieces)
     words = len(content.split())
     kp = min(0.99, max(0.01, f.key_prior))
@@ -364,7 +365,7 @@ def inverted_object(verb: Token, inside: tuple[int, int] | None = None) -> Token
 
 
 def paragraph_of(doc: Doc, tok: Token) -> tuple[int, int]:
-    text = doc.text
+    text = doc_text(doc)
     start = text.rfind("\n", 0, tok.idx) + 1
     end = text.find("\n", tok.idx)
     return start, len(text) if end < 0 else end
@@ -372,7 +373,7 @@ def paragraph_of(doc: Doc, tok: Token) -> tuple[int, int]:
 
 def trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop edge whitespace, marks and sentence-final punctuation (content has no frame)."""
-    text = doc.text
+    text = doc_text(doc)
     start, end = strip_marks(text, start, end)
     while end > start and text[end - 1] in ".!?":
         end -= 1
@@ -392,7 +393,7 @@ def content_span(tokens: list[Token], anchor: Token) -> tuple[int, int] | None:
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
     start, end = trimmed(anchor.doc, first.idx, last.idx + len(last))
-    if end <= start or not any(ch.isalnum() for ch in anchor.doc.text[start:end]):
+    if end <= start or not any(ch.isalnum() for ch in doc_text(anchor.doc)[start:end]):
         return None
     if len(tokens) == 1 and tokens[0].pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
         return None  # a lone "that" or "so": a misparse, not a content

@@ -130,13 +130,12 @@ def find_marked(text: str, start: int = 0, end: int | None = None) -> list[Marke
 
 
 def _starts_inside(text: str, p_start: int, p_end: int) -> int | None:
-    """Where the first mark is, when the paragraph's first curly mark closes a quote never opened."""
+    """Where the first mark is, when the paragraph's first mark is a curly one closing a quote never opened."""
     for m in _MARK_RE.finditer(text, p_start, p_end):
         mark = m.group()
         if mark in CLOSE_CURLY:
             return m.start() if _role(text, m.start(), mark, p_start, p_end) == "close" else None
-        if mark in OPEN_CURLY or mark in ("«", "»"):
-            return None
+        return None  # the paragraph's first mark opens (or may open) a quote of its own
     return None
 
 

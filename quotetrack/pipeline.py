@@ -53,6 +53,7 @@ class ModelInfo:
     coreferee_version: str | None
     coref_model: str | None
     coref_error: str | None
+    coref_mode: str = "window"  # window | document | off
 
     @property
     def spacy_model(self) -> str:
@@ -133,15 +134,30 @@ def _split_glued_quotes(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-def load(model: str | None = None, *, coref: bool = True, wheelhouse: str | Path | None = None) -> Language:
-    """spaCy model + coreferee (when available) + the quotetrack component.
+COREF_MODES = ("window", "document", "off")
 
+
+def load(
+    model: str | None = None,
+    *,
+    coref: bool | str = True,
+    wheelhouse: str | Path | None = None,
+    disable: tuple[str, ...] = (),
+) -> Language:
+    """spaCy model + coreference (when available) + the quotetrack component.
+
+    ``coref``: ``"window"`` (or ``True``, the default) resolves only the
+    sentences around pronoun and descriptive sources (:mod:`quotetrack.coref`);
+    ``"document"`` runs the ``coreferee`` pipe over whole documents (slower;
+    the benchmark's reference); ``"off"`` (or ``False``) runs without.
     ``wheelhouse``: a folder holding a coreferee model wheel, installed from
     there if the model is missing (see :mod:`quotetrack.install`).
+    ``disable``: spaCy components not to run.
     """
+    mode = _coref_mode(coref)
     package = choose_spacy_model(model)
-    coref_module, coref_error = (None, "disabled") if not coref else coref_model_available(package)
-    if coref and coref_module is None and wheelhouse is not None:
+    coref_module, coref_error = (None, "disabled") if mode == "off" else coref_model_available(package)
+    if mode != "off" and coref_module is None and wheelhouse is not None:
         from .install import install_coref_model
 
         install_coref_model(wheelhouse=wheelhouse, online=False)
@@ -149,23 +165,27 @@ def load(model: str | None = None, *, coref: bool = True, wheelhouse: str | Path
         coref_module, coref_error = coref_model_available(package)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*\[W095\].*")
-        nlp = spacy.load(package)
+        nlp = spacy.load(package, disable=list(disable))
     package_meta_name = nlp.meta.get("name", "")
     nlp.meta["name"] = META_NAME_ALIASES.get(package_meta_name, package_meta_name)
     _split_glued_quotes(nlp)
-    if coref_module is not None:
+    if coref_module is not None and mode == "document":
         try:
             import coreferee  # noqa: F401  (registers the "coreferee" factory)
 
-            nlp.add_pipe("coreferee")
+            from .coref import use_sets_for_word_lists
+
+            use_sets_for_word_lists(nlp.add_pipe("coreferee").annotator.rules_analyzer)
         except Exception as exc:  # a broken or mismatched model must not stop extraction
             coref_module, coref_error = None, f"coreferee failed to load: {exc}"
-    if coref_module is None and coref:
+    if coref_module is None and mode != "off":
         log.warning(
             "coreference is off: %s. Pronoun speakers fall back to the nearest named person, at lower confidence.",
             coref_error,
         )
-    nlp.add_pipe("quotetrack")
+    tracker = nlp.add_pipe("quotetrack", config={"coref": "window" if coref_module is not None else "off"})
+    if coref_module is not None and mode == "window" and tracker.resolver is None:  # loads the model now
+        coref_module, coref_error = None, tracker._resolver_error
     info = ModelInfo(
         quotetrack_version=__version__,
         spacy_version=spacy.__version__,
@@ -174,9 +194,34 @@ def load(model: str | None = None, *, coref: bool = True, wheelhouse: str | Path
         coreferee_version=_dist_version("coreferee"),
         coref_model=(f"{coref_module} ({_dist_version(COREFEREE_MODEL_PACKAGE)})" if coref_module else None),
         coref_error=coref_error if coref_module is None else None,
+        coref_mode=mode if coref_module is not None else "off",
     )
     nlp.meta["quotetrack"] = info.as_dict()
     return nlp
+
+
+def describe(model: str | None = None, *, coref: bool | str = True) -> ModelInfo:
+    """What :func:`load` would load, without loading it (for a run whose workers load the pipeline)."""
+    mode = _coref_mode(coref)
+    package = choose_spacy_model(model)
+    coref_module, coref_error = (None, "disabled") if mode == "off" else coref_model_available(package)
+    return ModelInfo(
+        quotetrack_version=__version__,
+        spacy_version=spacy.__version__,
+        spacy_package=package,
+        spacy_model_version=spacy.util.get_package_version(package) or "?",
+        coreferee_version=_dist_version("coreferee"),
+        coref_model=(f"{coref_module} ({_dist_version(COREFEREE_MODEL_PACKAGE)})" if coref_module else None),
+        coref_error=coref_error if coref_module is None else None,
+        coref_mode=mode if coref_module is not None else "off",
+    )
+
+
+def _coref_mode(coref: bool | str) -> str:
+    mode = ("window" if coref else "off") if isinstance(coref, bool) else coref
+    if mode not in COREF_MODES:
+        raise ValueError(f"coref must be one of {', '.join(COREF_MODES)}, not {coref!r}")
+    return mode
 
 
 def model_info(nlp: Language) -> ModelInfo:

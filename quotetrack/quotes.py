@@ -21,12 +21,12 @@ conventions) is :mod:`quotetrack.attribution`'s job.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from . import boilerplate, cues
+from .doc_index import Blocks, doc_text, forget, paragraph_number, token_range
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
@@ -76,7 +76,8 @@ class Candidate:
 
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Every quote in ``doc``, in document order."""
-    text = doc.text
+    forget(doc)  # index the doc as it is now
+    text = doc_text(doc)
     marked = find_marked(text)
     mask = quoted_mask(text, marked)
     skip = boilerplate.boilerplate_spans(text)
@@ -139,7 +140,8 @@ def _cuts_a_quote(piece: tuple[int, int], quotes: list[tuple[int, int]]) -> bool
 
 def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip):
     """Direct candidates, the frames that gave them their cue, and frames that hold quoted fragments."""
-    text = doc.text
+    text = doc_text(doc)
+    blocks = Blocks(marked)
     out: list[Candidate] = []
     hosted: set[int] = set()
     mixed_hosts: set[int] = set()
@@ -157,7 +159,7 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
             last_quoted[f.cue.start] = m
             source, via = f.source, f.via
             if source is None and via == "none":
-                _, source, via, _ = _cue_near(doc, m, marked)
+                _, source, via, _ = _cue_near(doc, m, marked, blocks)
             out.append(_direct(text, m, f.cue, source, via, "direct-" + f.construction, f.key, f.prior))
             continue
         # Quoted words inside a longer content: a mixed quote. The smallest reliable frame holds
@@ -170,7 +172,7 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
             mixed_hosts.add(fi)
             f.pieces = sorted({p if p[0] != piece[0] else piece for p in f.pieces})
             continue
-        cue, source, via, construction = _cue_near(doc, m, marked)
+        cue, source, via, construction = _cue_near(doc, m, marked, blocks)
         if cue is not None and not _may_reuse(doc, last_quoted, cue, m):
             cue, source, via, construction = None, None, "none", "uncued"
         if cue is not None:
@@ -218,18 +220,18 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
     paragraph) continues it. Both keep the cue span, so they are one
     attribution in pieces; attribution gives them the same speaker.
     """
-    text = doc.text
+    text = doc_text(doc)
     last_direct: Candidate | None = None  # the last direct quote with a cue
     by_para: dict[int, list[Candidate]] = {}  # cued candidates per paragraph, in order
     for q in quotes:
-        para = _para(text, q.start)
+        para = paragraph_number(text, q.start)
         short = q.cue is None and _word_count(text, q.start, q.end) < MIN_UNCUED_WORDS
         if q.cue is None:
             d = last_direct
             if (
                 d is not None
                 and d.end <= q.start
-                and _para(text, d.start) == para
+                and paragraph_number(text, d.start) == para
                 and d.end <= d.cue.start_char
                 and d.cue.end_char <= q.start
             ):
@@ -264,7 +266,7 @@ def _share(q: Candidate, prev: Candidate, construction: str) -> None:
 def _gap_is_short(doc: Doc, prev: Candidate, q: Candidate) -> bool:
     """Two quotes of one paragraph with no new speaker between them: 'He said: "A." "B."',
     '"A" but "B"'; not '"A", whose mission, as defined by the alliance, is "B"'."""
-    text = doc.text
+    text = doc_text(doc)
     a = prev.marked.close_end if prev.marked else prev.end
     b = q.marked.open_start if q.marked else q.start
     if len(text[a:b].split()) > CONTINUATION_GAP:
@@ -279,14 +281,6 @@ def _new_clause_between(doc: Doc, a: int, b: int) -> bool:
         if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "agent", "expl") for c in tok.children):
             return True
     return False
-
-
-def _para(text: str, pos: int) -> int:
-    """Index of the paragraph holding ``pos``, blank lines not counted."""
-    return len(_PARA_LINE.findall(text, 0, pos))
-
-
-_PARA_LINE = re.compile(r"\S[^\n]*\n")
 
 
 def _opens_paragraph(text: str, q: Candidate) -> bool:
@@ -344,7 +338,8 @@ def is_cue_verb(tok: Token, adjacent: bool = False) -> bool:
 
 def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     """The head of the noun phrase between a quote and its cue: '"...," a spokesperson, Oana Lungescu, said'."""
-    tokens = [t for t in doc if start <= t.idx and t.idx + len(t) <= end and not t.is_punct]
+    i, j = token_range(doc, start, end)
+    tokens = [t for t in doc[i:j] if t.idx + len(t) <= end and not t.is_punct]
     nouns = [t for t in tokens if t.pos_ in ("PROPN", "NOUN", "PRON")]
     if not nouns:
         return None
@@ -356,19 +351,21 @@ def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     return pick
 
 
-def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
+def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan], blocks: Blocks | None = None):
     """The cue of a direct quote: a speech verb just after or just before it."""
-    text = doc.text
+    text = doc_text(doc)
     para_start = text.rfind("\n", 0, m.open_start) + 1
     para_end = text.find("\n", m.close_end)
     para_end = len(text) if para_end < 0 else para_end
-    blocked = [(o.open_start, o.close_end) for o in marked if o is not m]
+    blocks = blocks or Blocks(marked)
 
     def free(tok: Token) -> bool:
-        return not any(s <= tok.idx < e for s, e in blocked)
+        # Only other stretches can hold a token outside m's own marks.
+        return not blocks.covers(tok.idx)
 
     inside = (m.open_start, m.close_end)
-    after = [t for t in doc if m.close_end <= t.idx < para_end][:CUE_WINDOW_AFTER]
+    i, j = token_range(doc, m.close_end, para_end)
+    after = list(doc[i : min(j, i + CUE_WINDOW_AFTER)])
     if not _ends_a_quotation(text, m, para_start):
         after = []  # 'the so-called "open door" was discussed': the quote is a phrase, not a quotation
     for tok in after:
@@ -385,7 +382,8 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan]):
                 source = _phrase_between(doc, m.close_end, tok.idx)
                 via = "subject" if source is not None else "none"
             return _cue_span(tok), source, via, "direct-after"
-    before = [t for t in doc if para_start <= t.idx and t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
+    i, j = token_range(doc, para_start, m.open_start)
+    before = [t for t in doc[max(i, j - CUE_WINDOW_BEFORE - 1) : j] if t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
     for tok in reversed(before):
         if not free(tok):
             break
@@ -411,7 +409,7 @@ def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
     """
     if not before:
         return None
-    text = doc.text
+    text = doc_text(doc)
     if text[before[-1].idx + len(before[-1]) : m.open_start].strip():
         return None
     sent = before[-1].sent
@@ -450,7 +448,7 @@ def _colon_cue(doc: Doc, m: MarkedSpan, before: list[Token]):
         if source is None:
             return None
         return _cue_span(verb), source, via, "colon"
-    if len(clause) <= 6 and any(t.pos_ == "PROPN" for t in clause) and clause[0].idx == doc.text.rfind("\n", 0, clause[0].idx) + 1:
+    if len(clause) <= 6 and any(t.pos_ == "PROPN" for t in clause) and clause[0].idx == doc_text(doc).rfind("\n", 0, clause[0].idx) + 1:
         people = [t for t in clause if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")] or [t for t in clause if t.pos_ == "PROPN"]
         head = people[-1]
         return doc[colon.i : colon.i + 1], head, "subject", "colon"

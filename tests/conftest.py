@@ -37,3 +37,18 @@ def find(quotes, fragment: str):
     hits = [q for q in quotes if fragment in q.text]
     assert len(hits) == 1, f"expected one quote containing {fragment!r}, got {[q.text for q in quotes]}"
     return hits[0]
+
+
+# Hypothesis: derandomized on CI (CI=true) so a failure there reproduces anywhere;
+# random locally, to keep finding new cases. HYPOTHESIS_PROFILE overrides.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+    settings.register_profile("dev", deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+_hypothesis_profiles()

@@ -161,6 +161,27 @@ def test_version():
     assert result.exit_code == 0 and result.stdout.startswith("quotetrack ")
 
 
+def test_batch_options_are_checked_before_anything_runs(cli_env):
+    assert runner.invoke(app, ["extract", ".", "--scheduler", "tcp://127.0.0.1:8786"]).exit_code == 2
+    assert runner.invoke(app, ["extract", ".", "--engine", "spark"]).exit_code == 2
+    assert runner.invoke(app, ["extract", ".", "--coref", "sometimes"]).exit_code == 2
+    assert runner.invoke(app, ["extract", ".", "--jobs", "0"]).exit_code == 2
+    assert not (cli_env / "quotetrack.db").exists()
+
+
+def test_failures_are_listed_with_reasons_in_the_summary(cli_env):
+    (cli_env / "in").mkdir()
+    (cli_env / "in" / "bad.txt").write_bytes(b"\xff broken")
+    (cli_env / "in" / "ok.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "in", "--format", "jsonl", "-o", "q.jsonl"])
+    assert result.exit_code == 1
+    assert result.stderr.count("bad.txt") == 1  # one line naming the file, as it failed
+    summary = result.stdout[result.stdout.index("failures"):]
+    assert "not valid UTF-8" in summary  # and the reason in the summary
+    lines = (cli_env / "q.jsonl").read_bytes().splitlines()
+    assert len(lines) == 1 and orjson.loads(lines[0])["speaker"]["name"] == "Ann Lee"
+
+
 def test_aliases_file_forces_and_forbids_merges_and_is_remembered(cli_env):
     (cli_env / "a.txt").write_text(
         "“We will win this vote tonight, no doubt,” Ann Lee said.\n"

@@ -15,11 +15,15 @@ STOLTENBERG = (
 
 
 def test_load_presents_coreferee_the_official_model_name(nlp):
-    assert nlp.pipe_names[-2:] == ["coreferee", "quotetrack"]
+    # Coreference runs inside the quotetrack component, on windows: no whole-document coreferee pipe.
+    assert nlp.pipe_names[-1] == "quotetrack" and "coreferee" not in nlp.pipe_names
     assert nlp.meta["name"] == "core_web_sm"
+    assert nlp.get_pipe("quotetrack").resolver is not None
     info = pipeline.model_info(nlp)
     assert info.coref_model and info.coref_model.startswith("coreferee_model_en.sm_3_8_0")
+    assert info.coref_mode == "window"
     assert info.spacy_package in pipeline.SPACY_CANDIDATES
+    assert pipeline.describe() == info  # what workers will load, known without loading it
 
 
 def test_component_is_registered_through_the_entry_point():

@@ -1,0 +1,206 @@
+"""Batch speed, agreement and memory on PolNeAR (a benchmark that prints numbers; not a test).
+
+Sections (all by default):
+
+- ``agreement``: every article of the train split is parsed once; then
+  quotetrack runs with windowed coreference (as shipped) and with coreferee
+  over the whole document, on the same parse. Prints words/s of the bare
+  parse, of quotetrack as shipped and of quotetrack with whole-document
+  coreference (all measured in this one run, so their ratios hold on a busy
+  machine), and the share of identical attributions (same quote span,
+  speaker and method), listing the differences.
+- ``engines``: ``run_extraction`` into a fresh store at ``--jobs 1``,
+  ``--jobs 2`` and on a Dask ``LocalCluster`` of 2 workers (start-up of
+  workers included), on ``--engine-docs`` articles.
+- ``memory``: ``quotetrack extract --jobs 2`` as a subprocess on 1,000 and
+  5,000 articles (the split sampled and repeated under new ids), with the
+  peak resident memory of the whole process tree.
+
+Usage: ``.venv/bin/python benchmarks/batch_speed.py [--section agreement|engines|memory] [--limit N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear-train" / "text"
+
+
+def texts(limit: int | None = None) -> list[tuple[str, str]]:
+    from quotetrack.inputs import normalise_text
+
+    files = sorted(POLNEAR.glob("*.txt"))[:limit]
+    return [(f.stem, normalise_text(f.read_text(encoding="utf-8"))) for f in files]
+
+
+def _key(q) -> tuple:
+    return (q.kind, q.start, q.end, q.speaker, q.method)
+
+
+def agreement(limit: int | None) -> None:
+    from quotetrack import load
+    from quotetrack.work import count_words
+
+    docs = texts(limit)
+    nlp = load()
+    tracker = nlp.get_pipe("quotetrack")
+    annotator = tracker.resolver.annotator
+    parse = window = whole = 0.0
+    words = 0
+    total = same = same_speaker = 0
+    differences = []
+    for name, text in docs:
+        t = time.perf_counter()
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(text)
+        parse += time.perf_counter() - t
+        words += count_words(doc)
+        t = time.perf_counter()
+        windowed = [_key(q) for q in tracker(doc)._.quotes]
+        window += time.perf_counter() - t
+        t = time.perf_counter()
+        annotator.annotate(doc)  # coreferee over the whole document, then the same component
+        reference = [_key(q) for q in tracker(doc)._.quotes]
+        whole += time.perf_counter() - t
+        mine = {k[1:3]: k for k in windowed}
+        for k in reference:
+            total += 1
+            other = mine.get(k[1:3])
+            if other == k:
+                same += 1
+            if other is not None and other[3] == k[3]:
+                same_speaker += 1
+            if other != k:
+                differences.append((name, k, other))
+        if len(windowed) != len(reference):
+            differences.append((name, f"{len(reference)} quotes", f"{len(windowed)} quotes"))
+    print(f"## agreement and single-process speed: {len(docs)} PolNeAR train articles, {words:,} words\n")
+    print("| pipeline | words/s | × bare parse |")
+    print("|---|---:|---:|")
+    print(f"| bare spaCy parse (en_core_web_sm) | {words / parse:,.0f} | 1.00 |")
+    print(f"| quotetrack, whole-document coreference | {words / (parse + whole):,.0f} | {parse / (parse + whole):.2f} |")
+    print(f"| quotetrack as shipped (windowed coreference) | {words / (parse + window):,.0f} | {parse / (parse + window):.2f} |")
+    print()
+    print(f"identical attributions (span, speaker, method): {same:,}/{total:,} = {same / total:.2%}")
+    print(f"same speaker: {same_speaker:,}/{total:,} = {same_speaker / total:.2%}")
+    print("\ndifferences (article, whole-document, windowed):")
+    for d in differences:
+        print("  ", *d)
+    print(flush=True)
+
+
+def engines(limit: int) -> None:
+    from quotetrack import load, store
+    from quotetrack.batch import run_extraction
+
+    work = Path(tempfile.mkdtemp(prefix="qt-engines-"))
+    corpus = work / "corpus"
+    corpus.mkdir()
+    for f in sorted(POLNEAR.glob("*.txt"))[:limit]:
+        shutil.copy(f, corpus / f.name)
+    nlp = load()
+    print(f"## engines: {limit} articles into a fresh store (worker start-up included)\n")
+    print("| engine | words/s | seconds |")
+    print("|---|---:|---:|")
+    for name, kwargs in (
+        ("--jobs 1 (in process)", {"nlp": nlp}),
+        ("--jobs 2", {"jobs": 2}),
+        ("--engine dask (LocalCluster, 2 workers)", {"engine": "dask", "jobs": 2}),
+    ):
+        conn = store.connect(work / f"{len(os.listdir(work))}.db")
+        s = run_extraction([corpus], conn, **kwargs)
+        assert s.extracted == limit and s.ok, s.failures
+        print(f"| {name} | {s.words / s.seconds:,.0f} | {s.seconds:.0f} |", flush=True)
+    print()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def memory(sizes: list[int]) -> None:
+    files = sorted(POLNEAR.glob("*.txt"))
+    print("## memory: `quotetrack extract --jobs 2` (CLI, whole process tree)\n")
+    print("| articles | words/s | peak RSS (MiB) |")
+    print("|---:|---:|---:|")
+    rng = random.Random(7)
+    peaks = {}
+    for n in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"qt-mem-{n}-"))
+        corpus = work / "corpus"
+        corpus.mkdir()
+        for i in range(n):  # sample with repetition, each copy under an id of its own
+            shutil.copy(rng.choice(files), corpus / f"{i:05d}.txt")
+        cmd = [sys.executable, "-m", "quotetrack.cli", "extract", str(corpus), "--jobs", "2",
+               "--db", str(work / "q.db"), "-o", str(work / "quotes.json")]
+        peak = 0
+        proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+        def sample() -> None:
+            nonlocal peak
+            while proc.poll() is None:
+                peak = max(peak, _tree_rss(proc.pid))
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        out, _ = proc.communicate()
+        sampler.join()
+        speed = next((line.split("│")[2].strip() for line in out.splitlines() if "words/s" in line), "?")
+        if speed == "?":
+            print(out, file=sys.stderr)
+        peaks[n] = peak
+        print(f"| {n:,} | {speed.split(' words')[0]} | {peak / 2**20:,.0f} |", flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+    if len(sizes) == 2:
+        a, b = sizes
+        print(f"\npeak RSS {b:,} / {a:,} articles: {peaks[b] / peaks[a]:.2f}×")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--section", choices=("agreement", "engines", "memory", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=None, help="articles for the agreement section (default: all 840)")
+    parser.add_argument("--engine-docs", type=int, default=200)
+    parser.add_argument("--memory-sizes", default="1000,5000")
+    args = parser.parse_args()
+    if args.section in ("agreement", "all"):
+        agreement(args.limit)
+    if args.section in ("engines", "all"):
+        engines(args.engine_docs)
+    if args.section in ("memory", "all"):
+        memory([int(x) for x in args.memory_sizes.split(",")])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""How fast the review TUI opens and answers keys on a large store.
+
+    python benchmarks/review_speed.py [--quotes 100000] [--store /tmp/qt-review-bench.db] [--repeat 15]
+
+Builds a synthetic store (benchmarks/synthetic.py), then measures, with the
+app running headless and driven by Textual's Pilot:
+
+- open: from a fresh process's start (interpreter, imports, store, queue,
+  first layout) to the first frame showing the table, and the same within an
+  already running interpreter;
+- key presses: from the key being sent to the last frame it caused, for
+  moving, next pending, confirm, reject, undo, change speaker (the final
+  Enter of the picker), sort, search, and the status, document and speaker
+  filters.
+
+A "frame" is Textual handing a screen update to its driver (``App._display``),
+so a latency includes the handler, the store write, layout and rendering, and
+the wait for the next screen refresh tick (Textual refreshes at most 60 times
+a second). The machine is shared: numbers are noisy, compare within a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+SIZE = (120, 40)
+
+
+class Frames:
+    """Times of the frames the app sends to its (headless) driver."""
+
+    def __init__(self, app) -> None:
+        self.times: list[float] = []
+        original = app._display
+
+        def display(screen, update):
+            original(screen, update)
+            self.times.append(time.perf_counter())
+
+        app._display = display
+
+
+async def _latency(pilot, frames: Frames, *keys: str) -> float | None:
+    """Milliseconds from sending the last of ``keys`` to the last frame it caused."""
+    if len(keys) > 1:
+        await pilot.press(*keys[:-1])
+    frames.times.clear()
+    start = time.perf_counter()
+    await pilot.press(keys[-1])
+    return (frames.times[-1] - start) * 1000 if frames.times else None
+
+
+def _stats(values: list[float | None]) -> str:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return "no frame"
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    return f"median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms   max {values[-1]:6.1f} ms   (n={len(values)})"
+
+
+async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
+    from quotetrack import store
+    from quotetrack.tui.app import ReviewApp
+    from quotetrack.tui.screens import ReviewScreen
+
+    conn = store.connect(db, create=False)
+    app = ReviewApp(conn, db, "bench")
+    frames = Frames(app)
+    start = time.perf_counter()
+    results: dict[str, list[float | None]] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        while not (isinstance(app.screen, ReviewScreen) and app.screen.table.row_count and frames.times):
+            await asyncio.sleep(0.001)
+        results["open (in process, to first frame)"] = [(frames.times[0] - start) * 1000]
+        await pilot.pause()
+        screen = app.screen
+
+        async def run(name: str, *keys: str, times: int = repeat) -> None:
+            results.setdefault(name, [])
+            for _ in range(times):
+                results[name].append(await _latency(pilot, frames, *keys))
+
+        await run("move down", "down")
+        await run("page down", "pagedown")
+        await run("next pending ]", "right_square_bracket")
+        await run("confirm a", "a")
+        await run("reject x", "x")
+        await run("undo u", "u")
+        await run("change speaker s (Enter in picker)", "s", *"Ann Lee", "enter", times=max(3, repeat // 3))
+        await run("change kind k", "k", "d", times=max(3, repeat // 3))
+        await run("sort o (all 100k rows)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
+        # search: typing shows the character at once and filters after a 0.15 s pause; Enter filters
+        # at once (the worst case: Enter right after the last character) and goes back to the queue
+        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+            await pilot.press("slash", *["backspace"] * 12, *word[:-1])
+            results.setdefault("search: a character typed (echo)", []).append(
+                await _latency(pilot, frames, word[-1]))
+            results.setdefault("search: Enter right after typing", []).append(await _latency(pilot, frames, "enter"))
+        await pilot.press("slash", *["backspace"] * 12, "enter")
+        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+            await pilot.press("slash", *["backspace"] * 12, *word)
+            await pilot.pause(0.3)  # the results came while typing; Enter goes back to the queue
+            results.setdefault("search: Enter after the live results", []).append(
+                await _latency(pilot, frames, "enter"))
+        await pilot.press("slash", *["backspace"] * 12, "enter")
+        for i in range(5):
+            await pilot.press("slash", "tab", "tab", "tab", "tab")  # → document filter
+            results.setdefault("filter document (Enter)", []).append(
+                await _latency(pilot, frames, *["backspace"] * 12, *f"doc00{i}123", "enter"))
+        await pilot.press("slash", "tab", "tab", "tab", "tab", *["backspace"] * 12, "enter")
+        for name in ["Ann Lee", "Sergey Lavrov", "Uma Khan"]:
+            await pilot.press("slash", "tab", "tab", "tab")  # → speaker filter
+            results.setdefault("filter speaker (Enter)", []).append(
+                await _latency(pilot, frames, *["backspace"] * 15, *name, "enter"))
+        await pilot.press("slash", "tab", "tab", "tab", *["backspace"] * 15, "enter")
+        for _ in range(3):
+            await pilot.press("slash", "tab", "enter", "down")  # status select open, on "pending"
+            results.setdefault("filter status (choose in select)", []).append(await _latency(pilot, frames, "enter"))
+            await pilot.press("escape")
+            screen.query_one("#status-filter").clear()
+            await pilot.pause()
+        assert len(screen.view) > 0
+    conn.close()
+    return results
+
+
+def child(db: str, started: float) -> None:
+    """Run in a fresh process: time from the parent's launch to the first frame showing the table."""
+    from quotetrack import store
+    from quotetrack.tui.app import ReviewApp
+    from quotetrack.tui.screens import ReviewScreen
+
+    async def main() -> float:
+        conn = store.connect(db, create=False)
+        app = ReviewApp(conn, db, "bench")
+        frames = Frames(app)
+        async with app.run_test(size=SIZE):
+            while not (isinstance(app.screen, ReviewScreen) and app.screen.table.row_count and frames.times):
+                await asyncio.sleep(0.001)
+            return time.time() - started
+
+    print(json.dumps({"open_s": asyncio.run(main())}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quotes", type=int, default=100_000)
+    parser.add_argument("--store", default="/tmp/qt-review-bench.db")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--child", nargs=2, metavar=("DB", "STARTED"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], float(args.child[1]))
+        return
+
+    from synthetic import build
+
+    t = time.perf_counter()
+    db = build(args.store, args.quotes)
+    print(f"store: {args.quotes:,} quotes in {args.quotes // 10:,} documents, built in {time.perf_counter() - t:.1f} s")
+
+    opens = []
+    for _ in range(3):
+        started = time.time()
+        out = subprocess.run([sys.executable, __file__, "--child", str(db), str(started)], capture_output=True,
+                             text=True, check=True, env=dict(os.environ))
+        opens.append(json.loads(out.stdout.strip().splitlines()[-1])["open_s"] * 1000)
+    print(f"{'open (new process, to first frame)':40s} {_stats(opens)}")
+    for name, values in asyncio.run(measure_keys(db, args.repeat)).items():
+        print(f"{name:40s} {_stats(values)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""``quotetrack review``: the Textual app over the store.
+
+The app holds the store connection, the reviewer's name and the screens;
+the screens wire keys to :mod:`quotetrack.review`, which does the work.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from .. import review, store
+from ..review import QueueFilter
+from .dialogs import HelpScreen
+from .screens import MOUSE_NOTES, ReviewScreen
+
+
+class ReviewApp(App):
+    """Confirm, reject or correct every attribution in the store."""
+
+    CSS_PATH = "review.tcss"
+    TITLE = "quotetrack review"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        db_path: str | Path,
+        reviewer: str,
+        document: str | None = None,
+        status: str | None = None,
+        export_path: str | Path = "exports/quotes.json",
+    ) -> None:
+        super().__init__()
+        self.conn = conn
+        self.db_path = Path(db_path)
+        self.db_name = review.visible(self.db_path.name)
+        self.reviewer = reviewer
+        self.export_path = Path(export_path)
+        self.initial_filter = QueueFilter(status=status or None, document=document or "")
+        review.prepare(conn)
+
+    def on_mount(self) -> None:
+        self.push_screen(ReviewScreen(self.initial_filter))
+
+    def open_connection(self) -> sqlite3.Connection:
+        """A connection of its own for a worker thread (SQLite connections stay in their thread)."""
+        conn = store.connect(self.db_path, create=False)
+        review.prepare(conn)
+        return conn
+
+    def speaker_names(self) -> list[str]:
+        """Known speaker names for the picker, most quoted first: canonical names, then other aliases."""
+        rows = self.conn.execute(
+            "SELECT s.name, a.alias, coalesce(c.n, 0) AS n FROM speakers s"
+            " JOIN aliases a ON a.speaker_id = s.id"
+            " LEFT JOIN (SELECT speaker_id, count(*) AS n FROM quotes GROUP BY speaker_id) c ON c.speaker_id = s.id"
+            " ORDER BY n DESC, s.name, a.alias"
+        ).fetchall()
+        names: dict[str, None] = {}
+        for name, _, _ in rows:
+            names.setdefault(name)
+        for _, alias, _ in rows:
+            names.setdefault(alias)
+        return list(names)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        keys = getattr(screen, "HELP", ReviewScreen.HELP)
+        title = getattr(screen, "HELP_TITLE", "quotetrack review — keys")
+        self.push_screen(HelpScreen(title, keys, MOUSE_NOTES))
+
+    async def action_quit(self) -> None:
+        """Leave; speakers changed during the review are re-clustered first, so the store is whole."""
+        try:
+            review.refresh_speakers_if_stale(self.conn)
+        except sqlite3.Error as exc:  # leave anyway: the next export or review catches up
+            self.log.warning(f"speaker refresh on quit failed: {exc}")
+        self.exit()

@@ -1,0 +1,208 @@
+"""The speakers screen: canonical speakers with aliases and counts; merge, split an alias off, rename.
+
+Each change is stored as a speaker override (so every later normalisation,
+including after re-extraction, keeps it) and speakers are re-clustered at
+once, in a worker thread with its own connection: the screen stays live.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header, Input, Static
+
+from .. import review
+from .dialogs import ChoicePrompt, TextPrompt
+from .widgets import Column, KeyBar, VirtualTable, plain
+
+if TYPE_CHECKING:
+    from .app import ReviewApp
+
+SPEAKER_COLUMNS = [
+    Column("name", "speaker", 28),
+    Column("kind", "kind", 12),
+    Column("quotes", "quotes", 6, "right"),
+    Column("documents", "docs", 5, "right"),
+    Column("aliases", "aliases", None),
+]
+
+
+class SpeakersScreen(Screen):
+    AUTO_FOCUS = "#speakers"
+    BINDINGS = [
+        Binding("m", "merge", "Merge"),
+        Binding("l", "split", "Split alias"),
+        Binding("r", "rename", "Rename"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("escape", "back", "Back"),
+    ]
+    HELP = [
+        ("m", "merge: m on one speaker, then m on the other; they become one speaker"),
+        ("l", "split: take one of the speaker's names off into a speaker of its own"),
+        ("r", "rename: the name this speaker is shown and exported under"),
+        ("/", "search names and aliases"),
+        ("↑ ↓", "move (PgUp/PgDn, Home/End too)"),
+        ("Esc", "back to the review (or cancel a merge in progress)"),
+        ("?", "this help"),
+        ("q", "quit"),
+    ]
+    HELP_TITLE = "quotetrack review — speakers"
+
+    app: ReviewApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[review.SpeakerInfo] = []
+        self.shown: list[review.SpeakerInfo] = []
+        self.merging: review.SpeakerInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="/ search speakers and aliases", id="speaker-search", compact=True)
+        self.table = VirtualTable(SPEAKER_COLUMNS, self._cells, id="speakers")
+        yield self.table
+        self.status = Static(id="speakers-status")
+        yield self.status
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = "speakers"
+        self.table.focus()
+        self._run(None)
+
+    def _cells(self, position: int) -> list[Text]:
+        s = self.shown[position]
+        name = plain(s.name, "bold")
+        if self.merging is not None and s.id == self.merging.id:
+            name.stylize("reverse")
+        others = [a for a in s.aliases if a != s.name]
+        return [name, plain(s.kind), Text(f"{s.quotes:,}"), Text(f"{s.documents:,}"),
+                plain(", ".join(others), "dim")]
+
+    def _show(self, keep_name: str | None = None) -> None:
+        query = self.query_one("#speaker-search", Input).value.strip().casefold()
+        self.shown = [s for s in self.all if not query or any(query in a.casefold() for a in [s.name, *s.aliases])]
+        position = next((i for i, s in enumerate(self.shown) if keep_name in (s.name, *s.aliases)), 0)
+        self.table.set_rows(len(self.shown), position)
+        self._status()
+
+    def _status(self, message: str | None = None) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {len(self.shown):,} of {len(self.all):,} speakers", style="bold")
+        if self.merging is not None:
+            text.append("   merging ", style="yellow")
+            text.append_text(plain(self.merging.name, "bold yellow"))
+            text.append(" with… (m on the other speaker, Esc cancels)", style="yellow")
+        elif message:
+            text.append("   ")
+            text.append_text(plain(message, "dim"))
+        self.status.update(text)
+
+    @property
+    def current(self) -> review.SpeakerInfo | None:
+        return self.shown[self.table.cursor] if self.shown else None
+
+    # -- actions --
+
+    def action_merge(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        if self.merging is None:
+            self.merging = current
+            self.table.refresh_rows()
+            self._status()
+            return
+        if current.id == self.merging.id:
+            self.notify("Pick the other speaker to merge with.", severity="warning")
+            return
+        first, self.merging = self.merging, None
+        self._run(("merge", first.name, current.name), keep_name=current.name,
+                  message=f"merged {first.name} and {current.name}")
+
+    def action_split(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        if len(current.aliases) < 2:
+            self.notify("This speaker has one name only: nothing to split off.", severity="warning")
+            return
+
+        def chosen(alias: str | None) -> None:
+            if alias:
+                self._run(("split", alias), keep_name=alias, message=f"split {alias} off")
+
+        self.app.push_screen(ChoicePrompt(f"Split which name off {current.name}?", current.aliases), chosen)
+
+    def action_rename(self) -> None:
+        current = self.current
+        if current is None:
+            return
+
+        def written(name: str | None) -> None:
+            if name and name.strip() and name.strip() != current.name:
+                self._run(("rename", current.name, name), keep_name=" ".join(name.split()),
+                          message=f"renamed {current.name} to {' '.join(name.split())}")
+
+        self.app.push_screen(TextPrompt(f"Rename {current.name}", current.name), written)
+
+    def action_search(self) -> None:
+        self.query_one("#speaker-search", Input).focus()
+
+    def action_back(self) -> None:
+        if self.merging is not None:
+            self.merging = None
+            self.table.refresh_rows()
+            self._status("merge cancelled")
+        elif self.focused is not self.table:
+            self.table.focus()
+        else:
+            self.dismiss(None)
+
+    @on(Input.Changed, "#speaker-search")
+    def _search(self) -> None:
+        self._show(self.current.name if self.current else None)
+
+    @on(Input.Submitted, "#speaker-search")
+    def _searched(self) -> None:
+        self.table.focus()
+
+    # -- the store --
+
+    @work(thread=True, exclusive=True, group="speakers")
+    def _run(self, change: tuple | None, keep_name: str | None = None, message: str | None = None) -> None:
+        """Apply one change (or none) and re-read the speakers, off the UI thread."""
+        self.app.call_from_thread(setattr, self.table, "loading", True)
+        conn = self.app.open_connection()
+        try:
+            by = self.app.reviewer
+            if change is None:
+                review.refresh_speakers_if_stale(conn)
+            elif change[0] == "merge":
+                review.merge_speakers(conn, change[1], change[2], by)
+            elif change[0] == "split":
+                review.split_alias(conn, change[1], by)
+            elif change[0] == "rename":
+                review.rename_speaker(conn, change[1], change[2], by)
+            speakers = review.list_speakers(conn)
+        except (review.ReviewError, sqlite3.Error) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            speakers = None
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._loaded, speakers, keep_name, message)
+
+    def _loaded(self, speakers: list[review.SpeakerInfo] | None, keep_name: str | None, message: str | None) -> None:
+        self.table.loading = False
+        if speakers is not None:
+            self.all = speakers
+            self._show(keep_name)
+            if message:
+                self._status(message)
+                self.notify(message[:1].upper() + message[1:], markup=False)

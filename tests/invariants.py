@@ -1,0 +1,43 @@
+"""What must hold for any text: the contracts the property tests and the fuzzer check."""
+
+from __future__ import annotations
+
+from quotetrack.domain import QUOTE_KINDS, SPEAKER_KINDS
+
+METHODS = {"syntax", "apposition", "according", "coref", "nearest-name", "continuation", "description", "none"}
+
+
+def check_marked(text: str, spans) -> None:
+    """Quoted stretches from :func:`quotetrack.marks.find_marked`."""
+    previous_end = 0
+    for m in spans:
+        assert 0 <= m.open_start <= m.start <= m.end <= m.close_end <= len(text), m
+        assert m.open_start < m.start or not m.opened, m  # only a quote never opened has no opening mark
+        assert m.open_start >= previous_end, f"overlapping stretches: {spans}"
+        assert "\n" not in text[m.open_start : m.close_end], f"a stretch crosses a paragraph: {m}"
+        assert any(ch.isalnum() or ch == "_" for ch in text[m.start : m.end]), m
+        assert m.closed == (m.end < m.close_end), m
+        previous_end = m.close_end
+
+
+def _check_span(text: str, span, what: str) -> None:
+    if span is None:
+        return
+    assert 0 <= span.start <= span.end <= len(text), f"{what} out of range: {span}"
+    assert text[span.start : span.end] == span.text, f"{what} text differs from its offsets: {span}"
+
+
+def check_quotes(text: str, quotes) -> None:
+    """Quotes from the full pipeline (``doc._.quotes``)."""
+    assert isinstance(quotes, list)
+    previous_end = 0
+    for q in quotes:
+        _check_span(text, q.content, "content")
+        assert q.start < q.end, f"empty quote: {q}"
+        assert q.start >= previous_end, f"overlapping quotes: {[x.content for x in quotes]}"
+        previous_end = q.end
+        for name in ("cue", "mention", "resolved"):
+            _check_span(text, getattr(q, name), name)
+        assert q.kind in QUOTE_KINDS and q.speaker_kind in SPEAKER_KINDS and q.method in METHODS, q
+        assert 0.0 <= q.confidence <= 1.0, q
+        assert q.speaker is None or (isinstance(q.speaker, str) and q.speaker.strip()), q

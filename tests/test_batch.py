@@ -1,0 +1,218 @@
+"""Batch runs: the same output from every engine, dead workers, interrupted runs, progress."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from rich.console import Console
+
+from quotetrack import store
+from quotetrack.batch import run_extraction
+from quotetrack.domain import Document
+from quotetrack.export import write_export
+from quotetrack.progress import RunProgress
+from quotetrack.work import PipelineSpec, Result, extract_documents
+from quotetrack.workers import run_in_processes
+
+
+def _export_bytes(conn, path: Path, fmt: str = "json") -> bytes:
+    write_export(conn, path, fmt)
+    return re.sub(rb'\n  "generated_at": "[^"]*",', b"", path.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def engine_runs(tmp_path_factory, seeds_dir, nlp):
+    """The seeds extracted in this process, by two worker processes, and on a Dask LocalCluster."""
+    work = tmp_path_factory.mktemp("engines")
+    runs = {}
+    for name, kwargs in {
+        "jobs1": {"nlp": nlp},
+        "jobs2": {"jobs": 2},
+        "dask": {"engine": "dask", "jobs": 1, "cluster_options": {"processes": False}},
+    }.items():
+        conn = store.connect(work / f"{name}.db")
+        summary = run_extraction([seeds_dir], conn, **kwargs)
+        runs[name] = (summary, _export_bytes(conn, work / f"{name}.json"), _export_bytes(conn, work / f"{name}.jsonl", "jsonl"))
+    return runs
+
+
+def test_every_engine_gives_the_same_export(engine_runs):
+    summary, json1, jsonl1 = engine_runs["jobs1"]
+    assert summary.extracted == 5 and summary.ok
+    assert orjson.loads(json1)["quotes"]
+    for name in ("jobs2", "dask"):
+        other, json_other, jsonl_other = engine_runs[name]
+        assert other.extracted == 5 and other.ok, name
+        assert json_other == json1, name
+        assert jsonl_other == jsonl1, name
+    assert engine_runs["jobs2"][0].jobs == 2 and engine_runs["dask"][0].engine == "dask"
+
+
+# --- a worker that dies -------------------------------------------------------
+
+
+def crashing_extract(nlp, docs, extractor=None):
+    """Runs in the worker: dies on documents that ask for it (once, or every time)."""
+    for doc in docs:
+        if "DIE-EVERY-TIME" in doc.text:
+            os._exit(7)
+        once = re.search(r"DIE-ONCE:(\S+)", doc.text)
+        if once and not os.path.exists(once.group(1)):
+            Path(once.group(1)).write_text("died")
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield from extract_documents(nlp, [doc], extractor=extractor)
+
+
+def test_a_dead_workers_documents_are_retried_or_reported(tmp_path):
+    said = "“We will win this vote tonight, no doubt,” Ann Lee said."
+    docs = [
+        Document("a", said, "a.txt"),
+        Document("flaky", f"{said} DIE-ONCE:{tmp_path / 'marker'}", "flaky.txt"),
+        Document("b", said, "b.txt"),
+        Document("poison", f"{said} DIE-EVERY-TIME", "poison.txt"),
+        Document("c", said, "c.txt"),
+    ]
+    results = {r.doc.id: r for r in run_in_processes(PipelineSpec(coref="off"), docs, 1, extract=crashing_extract)}
+    assert sorted(results) == ["a", "b", "c", "flaky", "poison"]  # nothing lost
+    assert (tmp_path / "marker").exists()
+    for doc_id in ("a", "b", "c", "flaky"):
+        assert results[doc_id].ok, results[doc_id].error
+        assert results[doc_id].quotes[0].speaker == "Ann Lee"
+    poison = results["poison"]
+    assert not poison.ok and "worker process died" in poison.error and "exit code 7" in poison.error
+
+
+def quick_extract(nlp, docs, extractor=None):
+    """Runs in the worker: answers at once, so tasks and results cross in both pipes at full speed."""
+    for doc in docs:
+        yield Result(doc, words=len(doc.text.split()), extractor=extractor)
+
+
+def test_large_documents_in_both_directions_do_not_deadlock_the_pipes():
+    # Tasks of several 200,000-character documents fill a pipe many times over while the
+    # worker is sending results back: neither side may wait for the other for ever. Workers are
+    # also replaced after 15 documents each (memory stays flat), without losing any.
+    docs = [Document(f"d{i}", f"word{i} " * 25_000, f"d{i}.txt") for i in range(40)]
+    results: list = []
+    runner = threading.Thread(
+        target=lambda: results.extend(
+            run_in_processes(PipelineSpec(coref="off"), docs, 2, extract=quick_extract, recycle_after=15)
+        ),
+        daemon=True,
+    )
+    runner.start()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "the run hung"
+    assert sorted(r.doc.id for r in results) == sorted(d.id for d in docs)
+    assert all(r.ok and r.words == 25_000 and r.doc.text == d.text for r, d in zip(sorted(results, key=lambda r: r.doc.id), sorted(docs, key=lambda d: d.id)))
+
+
+# --- interrupted runs ---------------------------------------------------------
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _start(corpus: Path, work: Path, jobs: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "quotetrack.cli", "extract", str(corpus), "--db", str(work / "q.db"),
+           "-o", str(work / "quotes.json"), "--jobs", str(jobs)]
+    return subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _wait_for_documents(proc: subprocess.Popen, db: Path, at_least: int, timeout: float = 120) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        n = _stored(db)
+        if n >= at_least:
+            return n
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.1)
+    raise AssertionError("the run stored nothing in time")
+
+
+def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    for i in range(60):
+        shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:02d}.txt")
+    reference = store.connect(tmp_path / "reference.db")
+    run_extraction([corpus], reference, nlp)
+    expected = _export_bytes(reference, tmp_path / "reference.json")
+    work = tmp_path / "work"
+    work.mkdir()
+    db = work / "q.db"
+
+    # Ctrl-C (to the whole process group, as a terminal sends it) with two workers: a clean stop.
+    proc = _start(corpus, work, jobs=2)
+    _wait_for_documents(proc, db, 2)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in out and "interrupted" in err
+    first = _stored(db)
+    assert 2 <= first < 60
+
+    # kill -9 in the middle of the next run.
+    proc = _start(corpus, work, jobs=1)
+    _wait_for_documents(proc, db, first + 1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    second = _stored(db)
+    assert first < second < 60
+
+    # The last run does only what is left, and the result is that of an uninterrupted run.
+    final = subprocess.run(
+        [sys.executable, "-m", "quotetrack.cli", "extract", str(corpus), "--db", str(db), "-o", str(work / "quotes.json"),
+         "--jobs", "1"], cwd=work, capture_output=True, text=True, timeout=300,
+    )
+    assert final.returncode == 0, final.stderr
+    assert f"{second:,} unchanged" in final.stdout
+    conn = store.connect(db)
+    assert _stored(db) == 60
+    ids = [r[0] for r in conn.execute("SELECT id FROM quotes")]
+    assert len(ids) == len(set(ids))
+    assert _export_bytes(conn, work / "again.json") == expected
+
+
+# --- progress -----------------------------------------------------------------
+
+
+def test_progress_without_a_terminal_prints_plain_lines():
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=False, width=120)
+    with RunProgress(console, total=4, every=0) as progress:
+        progress.update(1, 500)
+        progress.update(4, 2000)
+        progress.failure("bad.txt: not valid UTF-8 (byte 0)")
+    text = buffer.getvalue()
+    assert "extract: 1/4 documents" in text and "words/s" in text and "ETA" in text
+    assert "failed: bad.txt: not valid UTF-8" in text
+    assert "\x1b[" not in text  # no terminal control codes in logs
+
+
+def test_progress_on_a_terminal_draws_a_bar():
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    with RunProgress(console, total=4) as progress:
+        progress.update(2, 1000)
+    text = buffer.getvalue()
+    assert "2/4" in text and "words/s" in text and "━" in text
