@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             ks = ms.kinds[k]
             parts.append(f"{k} P {ks.detection.precision:.3f} R {ks.detection.recall:.3f} F1 {ks.detection.f1:.3f}")
         o = ms.kinds["overall"]
-        print(" | ".join(parts) + f" | spk {o.speaker_accuracy:.3f} e2e {o.end_to_end.f1:.3f} ECE {report.ece:.3f}  {' '.join(args.set)}")
+        print(" | ".join(parts) + f" | spk {o.speaker_accuracy:.4f} e2e {o.end_to_end.f1:.4f} ECE {report.ece:.3f}  {' '.join(args.set)}")
     else:
         Console(width=160).print(format_report(report, errors=args.errors))
     print(f"extraction {elapsed:.1f}s for {len(docs)} docs", file=sys.stderr)

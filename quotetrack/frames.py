@@ -186,6 +186,8 @@ def tail_frame(verb: Token) -> Frame | None:
     sentence before the comma (or closing mark) that precedes the cue.
     """
     doc = verb.doc
+    if lemma(verb) in RECIPIENT_VERBS or any(c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i for c in verb.children):
+        return None  # '…," Butz, 49, told the Post': the subject came first, the Post is told
     k = verb.i - 1
     while k >= 0 and doc[k].is_quote:
         k -= 1
@@ -300,6 +302,16 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
                 author = author_of(noun, inside)
                 if author is not None:
                     return author, "participle"
+            if not _inanimate(noun):
+                return noun, "participle"
+            # "gave a speech refuting …", "took a moment to point out …": the thing
+            # does not speak; whoever the clause is about does.
+            gov = noun.head
+            while gov.head.i != gov.i and gov.pos_ not in ("VERB", "AUX"):
+                gov = gov.head
+            subj = next((c for c in gov.children if c.dep_ == "nsubj" and outside(c) and c.tag_ != "EX"), None)
+            if subj is not None and not _inanimate(subj):
+                return subj, "participle"
             return noun, "participle"
         head = head.head
         for child in head.children:
@@ -313,6 +325,17 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
     if left is not None:
         return left, "subject"
     return None, "none"
+
+
+def _inanimate(tok: Token) -> bool:
+    """A common noun that names no one ('the speech', 'a moment'), as far as the words tell."""
+    return (
+        tok.pos_ == "NOUN"
+        and not tok.ent_type_
+        and lemma(tok) not in cues.SOURCE_NOUNS
+        and lemma(tok) not in cues.HUMAN_NOUNS
+        and lemma(tok) not in cues.STATEMENT_NOUNS
+    )
 
 
 # Dependencies a subject search climbs through, from a participle or infinitive to its governor.
@@ -348,12 +371,21 @@ def author_of(noun: Token, inside: tuple[int, int] | None = None) -> Token | Non
     return None
 
 
+# Speech verbs whose direct object is who is spoken to.
+RECIPIENT_VERBS = frozenset({"tell", "ask", "assure", "inform", "remind", "advise", "brief", "reassure", "urge", "email", "text"})
+
+
 def inverted_object(verb: Token, inside: tuple[int, int] | None = None) -> Token | None:
-    """'"...", denounced Russia.': the parser often reads the inverted subject as an object."""
+    """'"...", denounced Russia.': the parser often reads the inverted subject as an object.
+
+    Not for verbs whose object is the listener: in '"…," Butz told the
+    Huffington Post' the Post is told, not telling.
+    """
+    deps = ("nsubj",) if lemma(verb) in RECIPIENT_VERBS else ("dobj", "attr", "npadvmod", "nsubj")
     for child in verb.children:
         if (
             child.i > verb.i
-            and child.dep_ in ("dobj", "attr", "npadvmod", "nsubj")
+            and child.dep_ in deps
             and child.pos_ in ("PROPN", "NOUN")
             and (inside is None or not (inside[0] <= child.idx < inside[1]))
         ):

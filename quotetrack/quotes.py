@@ -256,6 +256,30 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
             by_para.setdefault(para, []).append(q)
             if q.kind in SPLIT_KINDS:
                 last_direct = q
+    _tie_multi_paragraph(text, quotes)
+
+
+def _tie_multi_paragraph(text: str, quotes: list[Candidate]) -> None:
+    """A quote left open at a paragraph's end runs on into the next paragraph, which re-opens it.
+
+    News style: '“A …¶“B …,” he said.': the speaker is named only in the last
+    paragraph of the quote. An unclosed, cue-less quote takes the cue of the
+    quote that opens the next paragraph (from the last paragraph back, so a
+    quote over three paragraphs is tied through).
+    """
+    for k in range(len(quotes) - 2, -1, -1):
+        q, nxt = quotes[k], quotes[k + 1]
+        if (
+            q.cue is None
+            and q.kind == "direct"
+            and "unclosed" in q.flags
+            and nxt.kind == "direct"
+            and nxt.cue is not None
+            and nxt.marked is not None
+            and paragraph_number(text, nxt.start) == paragraph_number(text, q.start) + 1
+            and _opens_paragraph(text, nxt)
+        ):
+            _share(q, nxt, "continuation")
 
 
 def _share(q: Candidate, prev: Candidate, construction: str) -> None:
