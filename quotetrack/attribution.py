@@ -303,6 +303,8 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     ent = _entity_of(head)
     if ent is not None and ent.label_ in PERSON_LABELS:
         return _strip_titles(ent), "person", "syntax"
+    if head.lower_ in PARTY_WORDS and any(c.lower_ == "the" and c.dep_ == "det" for c in head.children):
+        return None, "other", "none"  # 'the Massachusetts Democrat': a description of a person
     if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
         # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
         return _strip_titles(_propn_run(head)), "person", "syntax"
@@ -544,6 +546,8 @@ def description_antecedent(doc: Doc, phrase: Span, titles: TitleIndex | None = N
     return (titles or TitleIndex(doc)).lookup(phrase)
 
 
+# 'The Massachusetts Democrat said …': US news refers back to a politician by party.
+PARTY_WORDS = frozenset({"democrat", "republican", "independent", "libertarian", "conservative", "liberal", "tory"})
 # --- document-level conventions ----------------------------------------------
 
 

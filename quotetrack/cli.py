@@ -389,7 +389,9 @@ def evaluate(
 
     nlp = _load_pipeline(model, wheelhouse)
     try:
-        run(gold, nlp, limit=limit, json_out=json_out, console=out, errors=errors)
+        # Piped to a file, Rich would fold the tables to 80 columns: keep them readable.
+        console = out if out.is_terminal else Console(width=max(out.width, 120))
+        run(gold, nlp, limit=limit, json_out=json_out, console=console, errors=errors)
     except (FileNotFoundError, ValueError) as exc:
         _fatal(str(exc))
 
