@@ -303,8 +303,11 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     ent = _entity_of(head)
     if ent is not None and ent.label_ in PERSON_LABELS:
         return _strip_titles(ent), "person", "syntax"
-    if head.lower_ in PARTY_WORDS and any(c.lower_ == "the" and c.dep_ == "det" for c in head.children):
-        return None, "other", "none"  # 'the Massachusetts Democrat': a description of a person
+    if (head.lower_ in PARTY_WORDS or head.lower_.strip(".") in TITLE_WORDS) and any(
+        c.lower_ in _DETERMINERS and c.dep_ == "det" for c in head.children
+    ):
+        # 'the Massachusetts Democrat', 'The Russian Foreign Minister': a description of a person
+        return None, "other", "none"
     if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
         # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
         return _strip_titles(_propn_run(head)), "person", "syntax"
