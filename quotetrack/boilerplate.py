@@ -37,6 +37,14 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     paras = paragraphs(text)
     flags = [_furniture(text[a:b]) for a, b in paras]
     headline = [_headline_like(text[a:b]) for a, b in paras]
+    for i, (a, b) in enumerate(paras):
+        if _LIST_HEADER.match(text[a:b]):
+            # 'Related stories:' then links in any case: every short unpunctuated line after it
+            flags[i] = True
+            k = i + 1
+            while k < len(paras) and _link_like(text[paras[k][0] : paras[k][1]]):
+                flags[k] = True
+                k += 1
     i = 0
     while i < len(paras):
         if headline[i]:
@@ -66,6 +74,20 @@ def _furniture(para: str) -> bool:
     if _COPYRIGHT.search(para) and words <= 30:
         return True
     return False
+
+
+_LIST_HEADER = re.compile(
+    r"^\s*(related( stories| articles| posts| coverage| links)?|more (from|on|stories)\b.*|recommended( for you)?"
+    r"|read (more|next|also)|you (may|might) also like|trending( now)?|most (popular|read)|top stories"
+    r"|see also|also on [\w .]+)\s*:?\s*$",
+    re.I,
+)
+
+
+def _link_like(para: str) -> bool:
+    """A short line that does not end a sentence: a headline in a list of links."""
+    line = para.strip()
+    return bool(line) and len(line.split()) <= HEADLINE_MAX_WORDS and not _END_PUNCT.search(line)
 
 
 def _headline_like(para: str) -> bool:

@@ -248,8 +248,9 @@ def test_continuation_paragraph_is_less_sure_than_its_cued_quote(quotes_of):
         "We use cookies to personalise content and ads. By clicking “Accept”, you agree to our use of cookies.",
         "Post a comment\nYour email address will not be published. Required fields are marked *",
         "Copyright 2016 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+        "Related stories:\nTrump says the wall “will be built” next year\nClinton wins Iowa caucus by a hair",
     ],
-    ids=["cookies", "comment-form", "copyright"],
+    ids=["cookies", "comment-form", "copyright", "related-headlines"],
 )
 def test_page_furniture_gives_no_quotes(quotes_of, text):
     assert quotes_of(text) == []
