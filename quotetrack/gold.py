@@ -36,6 +36,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import marks
+
 KINDS = ("direct", "mixed", "indirect")
 
 Fragments = tuple[tuple[int, int], ...]
@@ -232,22 +234,8 @@ def _find_single_close(text: str, start: int, end: int) -> int | None:
 
 
 def kind_of(text: str, fragments: Fragments, mask: bytearray | None = None) -> str:
-    """``direct`` / ``mixed`` / ``indirect`` by how many word chars are quoted."""
-    if mask is None:
-        mask = quoted_mask(text)
-    quoted = unquoted = 0
-    for a, b in fragments:
-        for k in range(a, b):
-            if text[k].isalnum() or text[k] == "_":
-                if mask[k]:
-                    quoted += 1
-                else:
-                    unquoted += 1
-    if quoted and not unquoted:
-        return "direct"
-    if quoted:
-        return "mixed"
-    return "indirect"
+    """``direct`` / ``mixed`` / ``indirect`` by how many word chars are quoted (gold's own reading of the marks)."""
+    return marks.kind_of(text, fragments, quoted_mask(text) if mask is None else mask)
 
 
 # ----------------------------------------------------------------------

@@ -249,15 +249,16 @@ def quoted_mask(text: str, spans: list[MarkedSpan]) -> bytearray:
     return mask
 
 
-def kind_of(text: str, start: int, end: int, mask: bytearray) -> str:
-    """``direct`` when every word character of ``text[start:end]`` is quoted, ``mixed`` when some are."""
+def kind_of(text: str, fragments, mask: bytearray) -> str:
+    """``direct`` when every word character of the fragments is quoted (``mask``), ``mixed`` when some are."""
     quoted = unquoted = 0
-    for k in range(max(0, start), min(end, len(text))):
-        if text[k].isalnum():
-            if mask[k]:
-                quoted += 1
-            else:
-                unquoted += 1
+    for start, end in fragments:
+        for k in range(max(0, start), min(end, len(text))):
+            if text[k].isalnum() or text[k] == "_":
+                if mask[k]:
+                    quoted += 1
+                else:
+                    unquoted += 1
     if quoted and not unquoted:
         return "direct"
     return "mixed" if quoted else "indirect"

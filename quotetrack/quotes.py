@@ -93,7 +93,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
     direct_spans = [(c.marked.open_start, c.marked.close_end) for c in direct if c.marked is not None]
     hosting = {id(frames[i]) for i in mixed_hosts}
     for f in _resolve_frames(frames, hosted, mixed_hosts):
-        kind = _kind(text, f.pieces, mask)
+        kind = kind_of(text, f.pieces, mask)
         if f.prior < cues.MIN_PRIOR and id(f) not in hosting:
             continue
         pieces = [p for p in f.pieces if not _cuts_a_quote(p, direct_spans)]
@@ -113,15 +113,6 @@ def find_candidates(doc: Doc) -> list[Candidate]:
 
 def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
-
-
-def _kind(text: str, pieces: list[tuple[int, int]], mask: bytearray) -> str:
-    kinds = {kind_of(text, a, b, mask) for a, b in pieces}
-    if kinds == {"direct"}:
-        return "direct"
-    if kinds == {"indirect"}:
-        return "indirect"
-    return "mixed"
 
 
 def _cuts_a_quote(piece: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
