@@ -42,7 +42,7 @@ from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 from quotetrack import cues  # noqa: E402
 from quotetrack.boilerplate import boilerplate_spans  # noqa: E402
 from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
-from quotetrack.frames import find_frames, frame_features  # noqa: E402
+from quotetrack.frames import Nesting, find_frames, frame_features  # noqa: E402
 from quotetrack.marks import find_marked, quoted_mask  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "quotetrack" / "data"
@@ -159,11 +159,11 @@ def main(argv: list[str] | None = None) -> int:
             return cues.smoothed_prior(key, construction, tuple(row) if row else None, rates)
 
         pairs = frames_with_agreement(g, d, key_prior=prior)
-        frames = [f for f, _ in pairs]
+        nesting = Nesting([f for f, _ in pairs])
         for f, agreed in pairs:
             if f.key_prior <= 0:
                 continue  # never proposed: no row, no hand prior
-            rows.append(frame_features(f, frames))
+            rows.append(frame_features(f, nesting))
             labels.append(1.0 if agreed else 0.0)
     seen = collections.Counter(k for r in rows for k in r)
     rows = [{k: v for k, v in r.items() if seen[k] >= args.min_count} for r in rows]

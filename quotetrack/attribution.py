@@ -200,7 +200,7 @@ def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> N
     """'Smith, who said …': the relative pronoun is the mention, the noun it hangs from the speaker."""
     q.mention = _tspan(doc[src.i : src.i + 1])
     verb = src.head
-    while verb.dep_ not in ("relcl", "acl") and verb.head is not verb and verb.head.i != verb.i:
+    while verb.dep_ not in ("relcl", "acl") and verb.head.i != verb.i:
         if verb.dep_ in ("ROOT",):
             break
         verb = verb.head

@@ -25,6 +25,7 @@ Frames never cross a paragraph: content is cut to the cue's paragraph.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -91,8 +92,9 @@ def find_frames(doc: Doc, min_prior: float | None = None, key_prior=None) -> lis
                 f.key_prior = key_prior(f.key, f.construction)
                 frames.append(f)
     model = cues.frame_model()
+    nesting = Nesting(frames)
     for f in frames:
-        p = cues.frame_probability(frame_features(f, frames), model) if model is not None and f.key_prior > 0 else None
+        p = cues.frame_probability(frame_features(f, nesting), model) if model is not None and f.key_prior > 0 else None
         f.prior = f.key_prior if p is None else p
     return [f for f in frames if f.prior >= threshold]
 
@@ -128,7 +130,27 @@ def subject_class(f: Frame) -> str:
     return "noun"
 
 
-def frame_features(f: Frame, frames: list[Frame] | None = None) -> dict[str, float]:
+class Nesting:
+    """Which cues sit inside the content of another, reliable frame (by bisection, not a scan per frame)."""
+
+    def __init__(self, frames: list[Frame]):
+        pieces = sorted((a, b, id(g)) for g in frames if g.key_prior >= 0.5 for a, b in g.pieces)
+        self.pieces = pieces
+        self.starts = [a for a, _, _ in pieces]
+        self.longest = max((b - a for a, b, _ in pieces), default=0)
+
+    def nested(self, f: Frame) -> bool:
+        pos = f.cue.start_char
+        for k in range(bisect_right(self.starts, pos) - 1, -1, -1):
+            a, b, owner = self.pieces[k]
+            if a <= pos - self.longest:
+                break  # no piece starting this early reaches pos
+            if pos < b and owner != id(f):
+                return True
+        return False
+
+
+def frame_features(f: Frame, nesting: Nesting | None = None) -> dict[str, float]:
     """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape."""
     root = f.cue.root
     doc = f.cue.doc
@@ -158,10 +180,8 @@ def frame_features(f: Frame, frames: list[Frame] | None = None) -> dict[str, flo
         feats["in-relative"] = 1.0
     if root.dep_ in ("advcl", "xcomp", "pcomp"):
         feats["dependent"] = 1.0
-    if frames:
-        pos = f.cue.start_char
-        if any(g is not f and g.key_prior >= 0.5 and any(a <= pos < b for a, b in g.pieces) for g in frames):
-            feats["nested"] = 1.0
+    if nesting is not None and nesting.nested(f):
+        feats["nested"] = 1.0
     return feats
 
 
@@ -283,7 +303,7 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
     # a participle's or infinitive's subject is that of the verb it depends on.
     head = verb
     for _ in range(6):
-        if head.head is head or head.dep_ not in _CLIMB:
+        if head.head.i == head.i or head.dep_ not in _CLIMB:
             break
         if head.dep_ in ("acl", "advcl") and head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
             # "members accused of spying", "Asked about it, Trump said …": the noun is who is
@@ -361,7 +381,7 @@ def author_of(noun: Token, inside: tuple[int, int] | None = None) -> Token | Non
             return child
     node = noun
     for _ in range(3):
-        if node.dep_ in ("pobj", "dobj", "prep") and node.head is not node:
+        if node.dep_ in ("pobj", "dobj", "prep") and node.head.i != node.i:
             node = node.head
             if node.pos_ in ("VERB", "AUX"):
                 src, via = subject_of(node, inside)
@@ -478,7 +498,7 @@ def verb_frames(verb: Token) -> list[Frame]:
         pieces = _pieces(tokens, verb)
         construction = "ccomp-before" if before else "ccomp"
         return [Frame(cue_span(verb), cue_key(verb), construction, pieces, source, via)] if pieces else []
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
         # "By early next month, foreign minister Sergey Lavrov said, Russia will halt ...":
         # the content is the clause around the cue, in two pieces when the cue is inside it.
         head = verb.head
@@ -580,7 +600,7 @@ def according(tok: Token) -> Frame | None:
     if source is None:
         return None
     head = tok.head
-    if head is tok:
+    if head.i == tok.i:
         return None
     lo, hi = tok.left_edge.i, tok.right_edge.i
     tokens = [t for t in head.subtree if not lo <= t.i <= hi]

@@ -361,7 +361,7 @@ def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     people = [t for t in nouns if t.ent_type_ == "PERSON"]
     pick = people[-1] if people else nouns[0]
     # climb to the phrase head while staying in the gap
-    while pick.head is not pick and pick.head in tokens and pick.dep_ in ("compound", "flat", "amod", "poss"):
+    while pick.head.i != pick.i and pick.head in tokens and pick.dep_ in ("compound", "flat", "amod", "poss"):
         pick = pick.head
     return pick
 

@@ -50,3 +50,22 @@ def test_entity_lookups_agree_with_spacy_on_the_seeds(nlp, seeds_dir):
                 if e.label_ in PERSON_LABELS and e.end <= tok.i and tok.idx - e.start_char <= FALLBACK_WINDOW_CHARS:
                     best = e
             assert _nearest_name_before(doc, tok) == (_strip_titles(best) if best is not None else None)
+
+
+def test_nesting_agrees_with_a_scan_over_every_frame(nlp, seeds_dir):
+    from quotetrack.frames import Nesting, find_frames
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt")))
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(text)
+    frames = find_frames(doc, min_prior=0.0)
+    assert len(frames) > 50
+    nesting = Nesting(frames)
+
+    def scan(f):
+        pos = f.cue.start_char
+        return any(g is not f and g.key_prior >= 0.5 and any(a <= pos < b for a, b in g.pieces) for g in frames)
+
+    answers = [nesting.nested(f) for f in frames]
+    assert answers == [scan(f) for f in frames]
+    assert any(answers) and not all(answers)
