@@ -8,7 +8,6 @@ answer by bisection.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -18,7 +17,6 @@ from spacy.tokens import Doc
 from .marks import MarkedSpan
 
 _DOC_INDEX: WeakKeyDictionary = WeakKeyDictionary()
-_PARA_LINE = re.compile(r"\S[^\n]*\n")
 
 
 def forget(doc: Doc) -> None:
@@ -62,9 +60,47 @@ class Blocks:
 
 @lru_cache(maxsize=8)
 def _paragraph_line_ends(text: str) -> list[int]:
-    return [m.end() for m in _PARA_LINE.finditer(text)]
+    """Where each line holding something but whitespace ends (after its ``\n``); the last, unended line not counted."""
+    ends = []
+    start = 0
+    while (nl := text.find("\n", start)) >= 0:
+        if not text[start:nl].isspace() and nl > start:
+            ends.append(nl + 1)
+        start = nl + 1
+    return ends
 
 
 def paragraph_number(text: str, pos: int) -> int:
     """Index of the paragraph holding ``pos``, blank lines not counted."""
     return bisect_right(_paragraph_line_ends(text), pos)
+
+
+class Intervals:
+    """Character spans, asked which overlap a range: by bisection, not a scan over all of them."""
+
+    def __init__(self, spans: list[tuple[int, int]] = ()):
+        self.spans: list[tuple[int, int]] = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.longest = max((b - a for a, b in self.spans), default=0)
+
+    def add(self, a: int, b: int) -> None:
+        k = bisect_right(self.starts, a)
+        self.starts.insert(k, a)
+        self.spans.insert(k, (a, b))
+        self.longest = max(self.longest, b - a)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The spans (a, b) with a < hi and b > lo, in order."""
+        out = []
+        for k in range(bisect_left(self.starts, hi) - 1, -1, -1):
+            a, b = self.spans[k]
+            if a + self.longest <= lo:
+                break  # no span starting this early reaches lo
+            if b > lo:
+                out.append((a, b))
+        out.reverse()
+        return out
+
+    def contains(self, pos: int) -> bool:
+        """Some span holds ``pos`` (a <= pos < b)."""
+        return bool(self.overlapping(pos, pos + 1))

@@ -21,12 +21,13 @@ conventions) is :mod:`quotetrack.attribution`'s job.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from . import boilerplate, cues
-from .doc_index import Blocks, doc_text, forget, paragraph_number, token_range
+from .doc_index import Blocks, Intervals, doc_text, forget, paragraph_number, token_range
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
@@ -80,17 +81,17 @@ def find_candidates(doc: Doc) -> list[Candidate]:
     text = doc_text(doc)
     marked = find_marked(text)
     mask = quoted_mask(text, marked)
-    skip = boilerplate.boilerplate_spans(text)
+    skip = Intervals(boilerplate.boilerplate_spans(text))
     frames = [
         f for f in find_frames(doc, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR))
-        if not _in_any(f.cue.start_char, skip) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
+        if not skip.contains(f.cue.start_char) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
     ]
     direct, hosted, mixed_hosts = _direct_quotes(doc, marked, frames, skip)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}
     hosted |= {i for i, f in enumerate(frames) if f.cue.start in used_cues}
     out = list(direct)
-    direct_spans = [(c.marked.open_start, c.marked.close_end) for c in direct if c.marked is not None]
+    direct_spans = Intervals([(c.marked.open_start, c.marked.close_end) for c in direct if c.marked is not None])
     hosting = {id(frames[i]) for i in mixed_hosts}
     for f in _resolve_frames(frames, hosted, mixed_hosts):
         kind = kind_of(text, f.pieces, mask)
@@ -111,14 +112,10 @@ def find_candidates(doc: Doc) -> list[Candidate]:
     return [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
 
 
-def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def _cuts_a_quote(piece: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+def _cuts_a_quote(piece: tuple[int, int], quotes: Intervals) -> bool:
     """True when ``piece`` overlaps a direct quote without containing it (a boundary clash)."""
     a, b = piece
-    for qa, qb in quotes:
+    for qa, qb in quotes.overlapping(a, b + 1):  # either test needs the quote to overlap [a, b + 1)
         if a < qb and qa < b and not (a <= qa and qb <= b + 1):
             return True
         if a <= qa and qb <= b + 1 and (b - a) <= (qb - qa) + 2:
@@ -137,10 +134,12 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
     hosted: set[int] = set()
     mixed_hosts: set[int] = set()
     last_quoted: dict[int, MarkedSpan] = {}  # cue token → the last quotation it introduced
+    inside_others = _inside_others(marked)
+    host_index = _Hosts(frames)
     for m in marked:
-        if _inside_other_quote(m, marked) or _in_any(m.start, skip):
+        if id(m) in inside_others or skip.contains(m.start):
             continue
-        hosts = _host_frames(frames, m)
+        hosts = host_index.of(m)
         direct_host = next((h for h in hosts if _words_outside(text, h[2], m) <= 1), None)
         if direct_host is not None and not _may_reuse(doc, last_quoted, direct_host[1].cue, m):
             direct_host, hosts = None, []
@@ -315,23 +314,56 @@ def _word_count(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 
 
-def _inside_other_quote(m: MarkedSpan, marked: list[MarkedSpan]) -> bool:
-    return any(o is not m and o.start <= m.open_start and m.close_end <= o.end for o in marked)
+def _inside_others(marked: list[MarkedSpan]) -> set[int]:
+    """``id`` of every stretch that lies inside another one's content (one sweep, not a scan per stretch)."""
+    order = sorted(marked, key=lambda o: o.start)
+    starts = [o.start for o in order]
+    best: list[tuple[int, int, int]] = []  # per prefix: the furthest end, its owner, the runner-up end
+    end1, owner, end2 = -1, 0, -1
+    for o in order:
+        if o.end > end1:
+            end1, owner, end2 = o.end, id(o), end1
+        elif o.end > end2:
+            end2 = o.end
+        best.append((end1, owner, end2))
+    out = set()
+    for m in marked:
+        k = bisect_right(starts, m.open_start) - 1
+        if k >= 0:
+            end1, owner, end2 = best[k]
+            if m.close_end <= (end1 if owner != id(m) else end2):
+                out.add(id(m))
+    return out
 
 
-def _host_frames(frames: list[Frame], m: MarkedSpan) -> list[tuple[int, Frame, tuple[int, int]]]:
-    """Frames whose content piece contains the quoted stretch, smallest piece first."""
-    found = []
-    for i, f in enumerate(frames):
-        if f.prior < HOST_MIN_PRIOR or (m.open_start <= f.cue.start_char < m.close_end):
-            continue
-        for a, b in f.pieces:
+class _Hosts:
+    """Frame content pieces by where they start, to find the frames hosting a quotation by bisection."""
+
+    def __init__(self, frames: list[Frame]):
+        self.pieces = sorted(
+            (a, b, i, j, f)
+            for i, f in enumerate(frames)
+            if f.prior >= HOST_MIN_PRIOR
+            for j, (a, b) in enumerate(f.pieces)
+        )
+        self.starts = [p[0] for p in self.pieces]
+        self.longest = max((b - a for a, b, *_ in self.pieces), default=0)
+
+    def of(self, m: MarkedSpan) -> list[tuple[int, Frame, tuple[int, int]]]:
+        """Frames whose content piece contains the quoted stretch, smallest piece first."""
+        found = []
+        for k in range(bisect_right(self.starts, m.start) - 1, -1, -1):
+            a, b, i, j, f = self.pieces[k]
+            if a + self.longest < m.start - 1:
+                break  # no piece starting this early reaches the quotation
+            if m.open_start <= f.cue.start_char < m.close_end:
+                continue
             if a <= m.start < b and b < m.end:
                 b = m.end  # the content runs on into the quote: it ends where the quote does
-            if a <= m.start and m.end <= b + 1:
-                found.append((i, f, (a, b)))
-    found.sort(key=lambda h: (h[2][1] - h[2][0], -h[1].prior))
-    return found
+            if m.end <= b + 1:
+                found.append((b - a, -f.prior, i, j, (i, f, (a, b))))
+        found.sort(key=lambda h: h[:4])
+        return [h[4] for h in found]
 
 
 # --- cue words near a quotation ----------------------------------------------
@@ -519,10 +551,21 @@ def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int]
     pool = [f for i, f in enumerate(frames) if i not in hosted and (f.prior >= cues.MIN_PRIOR or i in mixed_hosts)]
     pool.sort(key=lambda f: (-f.prior, f.start))
     kept: list[Frame] = []
+    # Frames clash only on one cue or on overlapping pieces: look among those near each.
+    kept_cues: set[int] = set()
+    hulls = Intervals()
+    by_hull: dict[tuple[int, int], list[Frame]] = {}
     for f in pool:
-        if any(_clash(f, k) for k in kept):
+        hull = (min(a for a, _ in f.pieces), max(b for _, b in f.pieces)) if f.pieces else (0, 0)
+        if f.cue.start in kept_cues or any(
+            _clash(f, k) for h in hulls.overlapping(*hull) for k in by_hull[h]
+        ):
             continue
         kept.append(f)
+        kept_cues.add(f.cue.start)
+        if hull not in by_hull:
+            hulls.add(*hull)
+        by_hull.setdefault(hull, []).append(f)
     kept.sort(key=lambda f: f.start)
     return kept
 

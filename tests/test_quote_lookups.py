@@ -69,3 +69,61 @@ def test_nesting_agrees_with_a_scan_over_every_frame(nlp, seeds_dir):
     answers = [nesting.nested(f) for f in frames]
     assert answers == [scan(f) for f in frames]
     assert any(answers) and not all(answers)
+
+
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(0, 3), st.integers(1, 40), st.booleans()), max_size=25))
+def test_inside_others_is_every_stretch_within_another_ones_content(raw):
+    from quotetrack.quotes import _inside_others
+
+    marked = []
+    for s, mark, n, opened in raw:
+        start = s + mark if opened else s
+        marked.append(MarkedSpan(s, start, start + n, start + n + mark, True, opened=opened))
+    expected = {
+        id(m) for m in marked
+        if any(o is not m and o.start <= m.open_start and m.close_end <= o.end for o in marked)
+    }
+    assert _inside_others(marked) == expected
+
+
+def test_host_index_finds_the_frames_a_scan_finds_in_the_same_order(nlp, seeds_dir):
+    from quotetrack.frames import find_frames
+    from quotetrack.marks import find_marked
+    from quotetrack.quotes import HOST_MIN_PRIOR, _Hosts
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt")))
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(text)
+    frames = find_frames(doc, min_prior=0.0)
+    hosts = _Hosts(frames)
+
+    def scan(m):
+        found = []
+        for i, f in enumerate(frames):
+            if f.prior < HOST_MIN_PRIOR or (m.open_start <= f.cue.start_char < m.close_end):
+                continue
+            for a, b in f.pieces:
+                if a <= m.start < b and b < m.end:
+                    b = m.end
+                if a <= m.start and m.end <= b + 1:
+                    found.append((i, f, (a, b)))
+        found.sort(key=lambda h: (h[2][1] - h[2][0], -h[1].prior))
+        return found
+
+    marked = find_marked(text)
+    results = [hosts.of(m) for m in marked]
+    assert results == [scan(m) for m in marked]
+    assert sum(1 for r in results if r) > 10
+
+
+@given(intervals, st.integers(-5, 260), st.integers(0, 30))
+def test_intervals_overlapping_is_a_scan(spans, lo, width):
+    from quotetrack.doc_index import Intervals
+
+    pairs = [(s, s + n) for s, n in spans]
+    hi = lo + width
+    index = Intervals(pairs[: len(pairs) // 2])
+    for a, b in pairs[len(pairs) // 2 :]:
+        index.add(a, b)  # built both ways
+    assert index.overlapping(lo, hi) == sorted(p for p in pairs if p[0] < hi and p[1] > lo)
+    assert index.contains(lo) == any(a <= lo < b for a, b in pairs)
