@@ -19,7 +19,11 @@ Writes two files the extractor reads:
   counted on the other half), so the model learns how far to trust a
   prior, not to memorise it.
 
-    python benchmarks/learn_cues.py [--gold DIR] [--cache DIR] [--l2 1.0]
+    python benchmarks/learn_cues.py [--gold DIR] [--cache DIR] [--data DIR] [--l2 1.0]
+
+From Python, :func:`learn` does the same for any subset of articles and
+returns the tables in memory (:class:`Learned`; ``.write(dir)`` writes them),
+as benchmarks/polnear_crossval.py does for each cross-validation fold.
 
 Parses are cached by benchmarks/polnear_tune.py. Train split only.
 """
@@ -30,6 +34,7 @@ import argparse
 import collections
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -87,13 +92,19 @@ def base_rates(counts) -> dict[str, float]:
     return {c: (k / n if n else 0.0) for c, (n, k) in totals.items()}
 
 
-def write_table(path: Path, counts) -> int:
+def table_rows(counts) -> list[tuple[str, str, int, int]]:
+    """The rows cue_frames.tsv keeps: agreed at least once, a listed speech verb seen 3+ times, or 'according'."""
     rows = []
     for (key, construction), (n, k) in counts.items():
         head = key.split()[0]
         if k >= 1 or (n >= 3 and head in cues.SPEECH_VERBS) or construction == "according":
             rows.append((key, construction, n, k))
     rows.sort(key=lambda r: (-r[3], -r[2], r[0], r[1]))
+    return rows
+
+
+def write_table(path: Path, counts) -> int:
+    rows = table_rows(counts)
     with path.open("w", encoding="utf-8") as fh:
         fh.write("cue\tconstruction\tproposed\tagreed\tprecision\n")
         for key, construction, n, k in rows:
@@ -124,24 +135,44 @@ def fit_logistic(rows: list[dict[str, float]], y: np.ndarray, l2: float, iters: 
     return float(w[-1]), {n: float(w[i]) for n, i in index.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--min-count", type=int, default=20, help="features seen fewer times are dropped")
-    args = ap.parse_args(argv)
+@dataclass
+class Learned:
+    """What learn_cues writes, in memory: the cue table's counts and the frame model's JSON document."""
 
-    gold = read_gold(args.gold)
-    _, docs = parsed_docs(gold, args.cache)
-    # 1. every frame with its agreement; counts over the whole split and per fold
+    counts: dict[tuple[str, str], list[int]]
+    model: dict
+    weights: dict[str, float]  # unrounded, for the printout
+
+    def table(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(cue key, construction) → (proposed, agreed): what :func:`quotetrack.cues.frame_table` loads from the TSV."""
+        return {(key, c): (n, k) for key, c, n, k in table_rows(self.counts)}
+
+    def frame_model(self) -> dict:
+        """The model as :func:`quotetrack.cues.frame_model` loads it from the JSON."""
+        return {"bias": float(self.model["bias"]), "weights": {k: float(v) for k, v in self.model["weights"].items()}}
+
+    def write(self, data: Path) -> tuple[Path, Path]:
+        """Write cue_frames.tsv and frame_model.json into ``data``; returns their paths."""
+        data.mkdir(parents=True, exist_ok=True)
+        table, model = data / "cue_frames.tsv", data / "frame_model.json"
+        write_table(table, self.counts)
+        model.write_text(json.dumps(self.model, indent=1) + "\n", encoding="utf-8")
+        return table, model
+
+
+def learn(gold, docs, l2: float = 1.0, min_count: int = 20) -> Learned:
+    """Learn the cue table and the frame model from these gold documents and their parses (same order).
+
+    Pure in its inputs: the frames proposed for learning do not depend on the
+    tables currently loaded (step 1 uses no prior at all, step 2 its own
+    cross-fitted priors), so this can run for any subset of articles, e.g.
+    the training folds of a cross-validation (benchmarks/polnear_crossval.py).
+    """
+    # 1. every frame with its agreement; counts over the given documents and per inner fold
     per_doc = []
     for g, d in zip(gold, docs):
         per_doc.append([(f.key, f.construction, agreed) for f, agreed in frames_with_agreement(g, d, key_prior=lambda k, c: 0.0)])
     counts = count(x for doc in per_doc for x in doc)
-    n_rows = write_table(args.data / "cue_frames.tsv", counts)
-    print(f"wrote {n_rows} rows to {args.data / 'cue_frames.tsv'}")
     fold_counts = []
     for k in range(FOLDS):
         fold_counts.append(count(x for i, doc in enumerate(per_doc) if i % FOLDS != k for x in doc))
@@ -166,19 +197,36 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(frame_features(f, nesting))
             labels.append(1.0 if agreed else 0.0)
     seen = collections.Counter(k for r in rows for k in r)
-    rows = [{k: v for k, v in r.items() if seen[k] >= args.min_count} for r in rows]
+    rows = [{k: v for k, v in r.items() if seen[k] >= min_count} for r in rows]
     y = np.array(labels)
-    bias, weights = fit_logistic(rows, y, args.l2)
+    bias, weights = fit_logistic(rows, y, l2)
     model = {
         "about": "logistic regression over quotetrack.frames.frame_features, fitted by benchmarks/learn_cues.py on PolNeAR train",
         "examples": len(rows),
         "positives": int(y.sum()),
-        "l2": args.l2,
+        "l2": l2,
         "bias": round(bias, 5),
         "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
     }
-    (args.data / "frame_model.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"fitted on {len(rows)} frames ({int(y.sum())} agreed), {len(weights)} features → {args.data / 'frame_model.json'}")
+    return Learned(counts=counts, model=model, weights=weights)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--min-count", type=int, default=20, help="features seen fewer times are dropped")
+    args = ap.parse_args(argv)
+
+    gold = read_gold(args.gold)
+    _, docs = parsed_docs(gold, args.cache)
+    learned = learn(gold, docs, l2=args.l2, min_count=args.min_count)
+    table_path, model_path = learned.write(args.data)
+    print(f"wrote {len(table_rows(learned.counts))} rows to {table_path}")
+    model, weights = learned.model, learned.weights
+    print(f"fitted on {model['examples']} frames ({model['positives']} agreed), {len(weights)} features → {model_path}")
     top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:25]
     for k, v in top:
         print(f"  {v:+.3f}  {k}")
