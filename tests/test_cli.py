@@ -72,6 +72,27 @@ def test_seed_attributions(seeds_run):
     assert lungescu and lungescu[0]["speaker"]["name"] == "Oana Lungescu"
 
 
+@pytest.mark.parametrize(
+    "fragment, speaker, mention",
+    [
+        ("We do note that NATO recently withdrew", "Ned Price", "Price"),
+        ("NATO’s policy towards Russia remains consistent", "Ned Price", "Price"),
+        ("We welcome stiff competition", "Jen Psaki", "Psaki"),
+        ("We have no official communication on the matter", "Oana Lungescu", "Oana Lungescu"),
+        ("NATO has already significantly reduced contacts", "Sergey Lavrov", "the head of Russian diplomacy"),
+        ("his country is going to suspend the activities", "Sergey Lavrov", "The Russian Foreign Minister"),
+        ("We see no reason to pretend", "Sergey Lavrov", "he"),
+        ("We have seen an increase in Russian malign activities", "Jens Stoltenberg", "Stoltenberg"),
+        ("Russia’s entire diplomatic mission would leave", "Sergey Lavrov", "Lavrov"),
+        ("Moscow of increasing its", "Jens Stoltenberg", "Jens Stoltenberg"),
+    ],
+)
+def test_seed_quotes_go_to_the_person_a_reader_would_name(seeds_run, fragment, speaker, mention):
+    _, _, data, _, _ = seeds_run
+    q = _quote(data, fragment)
+    assert (q["speaker"]["name"], q["speaker"]["mention"]["text"]) == (speaker, mention)
+
+
 def test_rerun_changes_nothing(seeds_run):
     _, second, data1, data2, _ = seeds_run
     assert second.returncode == 0, second.stderr
