@@ -30,12 +30,17 @@ def _check_span(text: str, span, what: str) -> None:
 def check_quotes(text: str, quotes) -> None:
     """Quotes from the full pipeline (``doc._.quotes``)."""
     assert isinstance(quotes, list)
-    previous_end = 0
-    for q in quotes:
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes), "quotes out of document order"
+    for k, q in enumerate(quotes):
         _check_span(text, q.content, "content")
         assert q.start < q.end, f"empty quote: {q}"
-        assert q.start >= previous_end, f"overlapping quotes: {[x.content for x in quotes]}"
-        previous_end = q.end
+        for p in quotes[:k]:
+            if p.end > q.start:  # overlapping: only a report inside a report ("X said Y claimed that …")
+                outer, inner = (p, q) if p.start <= q.start and q.end <= p.end else (q, p)
+                nested = outer.start <= inner.start and inner.end <= outer.end
+                assert nested and inner.cue is not None and outer.start <= inner.cue.start < outer.end, (
+                    f"overlapping quotes that are not one reported inside the other: {p.content} / {q.content}"
+                )
         for name in ("cue", "mention", "resolved"):
             _check_span(text, getattr(q, name), name)
         assert q.kind in QUOTE_KINDS and q.speaker_kind in SPEAKER_KINDS and q.method in METHODS, q
