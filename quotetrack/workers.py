@@ -87,7 +87,7 @@ def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results
         if task is None:
             return
         task_id, docs = task
-        for result in extract(nlp, docs, extractor=extractor):
+        for result in extract(nlp, docs, extractor=extractor, **spec.extract_options()):
             # The main process holds the document: its text is not sent back.
             results.send(("result", (result.doc.id, result.quotes, result.words, result.error, result.extractor)))
         results.send(("done", task_id))
