@@ -148,7 +148,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timeout_reason(limit: float) -> str:
+def timeout_reason(limit: float) -> str:
     return f"took longer than the time limit of {limit:g} s per document (--doc-timeout); skipped"
 
 
@@ -191,7 +191,7 @@ def _parse(nlp: Language, texts: list, batch: list, parsed: list, limit: float |
                     item = next(pending)
             except DocTimeout:
                 log.debug("%s timed out", batch[k][0].doc.source)
-                batch[k][0].error = _timeout_reason(limit)
+                batch[k][0].error = timeout_reason(limit)
                 return [t for t in texts[n + 1 :] if batch[t[1][0]][0].error is None]
             except Exception:
                 return _parse_one_by_one(nlp, texts[n:], batch, parsed, limit)
@@ -214,7 +214,7 @@ def _parse_one_by_one(nlp: Language, texts: list, batch: list, parsed: list, lim
             with time_limit(limit * max(1.0, len(text) / TIMEOUT_CHARS) if limit else None):
                 parsed.append((nlp(text), (k, s)))
         except DocTimeout:
-            batch[k][0].error = _timeout_reason(limit)
+            batch[k][0].error = timeout_reason(limit)
         except Exception as exc:  # reported, never fatal to the run
             log.debug("extraction of %s failed", batch[k][0].doc.source, exc_info=True)
             batch[k][0].error = f"extraction failed: {type(exc).__name__}: {exc}"

@@ -176,6 +176,31 @@ def test_a_document_over_the_time_limit_fails_alone_in_a_worker():
     assert not results["stuck"].ok and "time limit of 1 s per document (--doc-timeout)" in results["stuck"].error
 
 
+def unstoppable_extract(nlp, docs, extractor=None, **options):
+    """Runs in the worker: hangs on documents marked PATHOLOGICAL where no signal gets through."""
+    for doc in docs:
+        if "PATHOLOGICAL" in doc.text:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        yield from extract_documents(nlp, [doc], extractor=extractor, **options)
+
+
+def test_a_worker_stuck_past_the_time_limit_is_stopped_and_the_rest_goes_on(monkeypatch):
+    import quotetrack.workers
+
+    monkeypatch.setattr(quotetrack.workers, "WATCHDOG_GRACE", 1.0)
+    docs = [
+        Document("a", SAID, "a.txt"),
+        Document("stuck", f"{SAID} PATHOLOGICAL", "stuck.txt"),
+        Document("b", SAID, "b.txt"),
+    ]
+    spec = PipelineSpec(coref="off", doc_timeout=0.5)
+    results = {r.doc.id: r for r in run_in_processes(spec, docs, 1, extract=unstoppable_extract)}
+    assert sorted(results) == ["a", "b", "stuck"]
+    assert results["a"].ok and results["b"].ok and results["b"].quotes[0].speaker == "Ann Lee"
+    assert not results["stuck"].ok and "its worker process was stopped" in results["stuck"].error
+
+
 # --- interrupted runs ---------------------------------------------------------
 
 
