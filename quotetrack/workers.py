@@ -261,6 +261,12 @@ def run_in_processes(
 
     retired: list[_Worker] = []
 
+    def reap(worker: _Worker) -> None:
+        retired.remove(worker)
+        worker.process.join()
+        worker.tasks.close()
+        worker.results.close()
+
     def retire(worker: _Worker) -> None:
         """Stop a worker that has done its share; a fresh one takes its place."""
         del workers[worker.wid]
@@ -275,6 +281,8 @@ def run_in_processes(
             for worker in list(workers.values()):
                 if worker.done >= recycle_after and not worker.held and worker.tasks_open == 0:
                     retire(worker)
+            for worker in [w for w in retired if w.process.exitcode is not None]:
+                reap(worker)  # no zombie per replaced worker over a long run
             while len(workers) < jobs:
                 start_worker()
             for worker in list(workers.values()):
