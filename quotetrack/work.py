@@ -128,8 +128,17 @@ class DocTimeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`DocTimeout` in this block after ``seconds`` (main thread only; else no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """Raise :class:`DocTimeout` in this block after ``seconds``.
+
+    No limit outside the main thread (signals go to it alone) or when the
+    host program has a real-time timer of its own running (it is not ours to cancel).
+    """
+    if (
+        not seconds
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
         yield
         return
     armed = True
