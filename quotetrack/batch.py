@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -110,11 +110,15 @@ def run_extraction(
     cluster_options: dict | None = None,
     encoding: str = DEFAULT_ENCODING,
     on_note: NoteHook | None = None,
+    doc_timeout: float | None = None,
 ) -> RunSummary:
     """Extract every new or changed document under ``paths`` into the store.
 
     ``nlp``: a loaded pipeline, used in this process (``jobs`` must be 1,
-    engine local). Otherwise the pipeline described by ``spec`` is loaded
+    engine local). ``doc_timeout``: seconds a document may take (per 50,000
+    characters) before it is reported as failed and the run goes on (in
+    this process and in ``--jobs`` workers; not enforced on Dask); ``0`` or
+    ``None``: no limit. Otherwise the pipeline described by ``spec`` is loaded
     by each worker (or here, for ``jobs=1``). Ctrl-C stops the run cleanly:
     what was stored stays, speakers are refreshed, and the summary says
     ``interrupted``.
@@ -122,6 +126,8 @@ def run_extraction(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
     spec = spec or PipelineSpec()
+    if doc_timeout is not None:
+        spec = replace(spec, doc_timeout=doc_timeout or None)
     summary = RunSummary(engine=engine, jobs=jobs if nlp is None or engine == "dask" else 1)
     started = time.perf_counter()
     if nlp is None and engine == "local" and jobs <= 1:
@@ -156,7 +162,7 @@ def run_extraction(
 
         results = run_on_dask(spec, todo(), scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
     elif nlp is not None:
-        results = extract(nlp, todo(), extractor=extractor)
+        results = extract(nlp, todo(), extractor=extractor, **spec.extract_options())
     else:
         from .workers import run_in_processes
 

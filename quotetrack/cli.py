@@ -146,6 +146,11 @@ def _load_pipeline(model: str | None, wheelhouse: Path | None, coref: str = "win
         _fatal(str(exc))
 
 
+# A news article takes about half a second; coreferee is quadratic on some pathological texts
+# (thousands of short glued quotes) and would take hours.
+DEFAULT_DOC_TIMEOUT = 120.0
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Articles: .txt files, folders of them (searched recursively), or .jsonl files of {\"id\", \"text\"} objects.", show_default=False)],
@@ -161,6 +166,7 @@ def extract(
     engine: Annotated[str, typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)] = None,
     coref: Annotated[str, typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
+    doc_timeout: Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")] = DEFAULT_DOC_TIMEOUT,
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export.
 
@@ -209,7 +215,7 @@ def extract(
                 summary = run_extraction(
                     paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
                     jobs=jobs, engine=engine, scheduler=scheduler, spec=PipelineSpec(model, coref),
-                    on_failure=lambda f: _report("failed", str(f)),
+                    on_failure=lambda f: _report("failed", str(f)), doc_timeout=doc_timeout,
                     on_document=lambda _id, s: progress.update(s.done, s.words),
                 )
         except (ModelError, WorkerStartError) as exc:

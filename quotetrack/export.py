@@ -139,6 +139,32 @@ def _speakers(conn: sqlite3.Connection, quotes: list[dict]) -> list[dict]:
             continue
         counts[sid] = counts.get(sid, 0) + 1
         docs.setdefault(sid, set()).add(q["doc_id"])
+    return _speaker_records(conn, counts, docs)
+
+
+_SPEAKER_IDS_SQL = """
+SELECT q.speaker_id, q.doc_id
+FROM quotes q
+LEFT JOIN reviews r ON r.quote_id = q.id
+WHERE q.speaker_id IS NOT NULL AND coalesce(r.speaker_name, q.speaker_name) IS NOT NULL {status}
+"""
+
+
+def _speakers_streamed(conn: sqlite3.Connection, statuses: list[str] | None) -> list[dict]:
+    """:func:`_speakers` from a query over the quotes' speaker ids, without holding the quotes."""
+    status, params = "", []
+    if statuses:
+        status = f"AND coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
+        params = statuses
+    counts: dict[str, int] = {}
+    docs: dict[str, set[str]] = {}
+    for sid, doc_id in conn.execute(_SPEAKER_IDS_SQL.format(status=status), params):
+        counts[sid] = counts.get(sid, 0) + 1
+        docs.setdefault(sid, set()).add(doc_id)
+    return _speaker_records(conn, counts, docs)
+
+
+def _speaker_records(conn: sqlite3.Connection, counts: dict[str, int], docs: dict[str, set[str]]) -> list[dict]:
     if not counts:
         return []
     aliases: dict[str, list[str]] = {}
@@ -158,6 +184,42 @@ def _speakers(conn: sqlite3.Connection, quotes: list[dict]) -> list[dict]:
                 }
             )
     return out
+
+
+def _indented(value, depth: int) -> bytes:
+    """``value`` as ``orjson`` writes it with ``OPT_INDENT_2`` at nesting ``depth`` (its first line unindented)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n" + b"  " * depth)
+
+
+def _array(items: Iterable, counter: list[int] | None = None) -> Iterator[bytes]:
+    """An array that is a value of the top-level object, item by item, as ``OPT_INDENT_2`` writes it."""
+    first = True
+    for item in items:
+        yield (b"[\n    " if first else b",\n    ") + _indented(item, 2)
+        first = False
+        if counter is not None:
+            counter[0] += 1
+    yield b"[]" if first else b"\n  ]"
+
+
+def stream_export(conn: sqlite3.Connection, statuses: list[str] | None = None, counter: list[int] | None = None) -> Iterator[bytes]:
+    """The ``json`` export as :func:`build_export` and ``orjson`` (``OPT_INDENT_2``) would write it,
+    byte for byte, in pieces: documents and quotes are read from the store as they are written,
+    so memory does not grow with the corpus. ``counter[0]`` counts the quotes written."""
+    head = {"schema": SCHEMA_ID, "generated_at": store.utc_now(), "tool": tool_info(conn)}
+    yield b"{\n"
+    for key, value in head.items():
+        yield b"  " + orjson.dumps(key) + b": " + _indented(value, 1) + b",\n"
+    yield b'  "documents": '
+    yield from _array(
+        {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
+        for r in conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id")
+    )
+    yield b',\n  "speakers": '
+    yield from _array(_speakers_streamed(conn, statuses))
+    yield b',\n  "quotes": '
+    yield from _array(iter_quotes(conn, statuses), counter)
+    yield b"\n}\n"
 
 
 def atomic_write(path: str | Path, chunks: Iterable[bytes]) -> None:
@@ -202,6 +264,20 @@ def _umask() -> int:
     return mask
 
 
+def _buffered(chunks: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Pieces joined into about ``size`` bytes each: fewer, larger writes."""
+    buffer: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield b"".join(buffer)
+            buffer, held = [], 0
+    if buffer:
+        yield b"".join(buffer)
+
+
 def write_export(
     conn: sqlite3.Connection, path: str | Path, fmt: str = "json", statuses: list[str] | None = None
 ) -> int:
@@ -209,9 +285,9 @@ def write_export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
     if fmt == "json":
-        data = build_export(conn, statuses)
-        atomic_write(path, [orjson.dumps(data, option=orjson.OPT_INDENT_2), b"\n"])
-        return len(data["quotes"])
+        counter = [0]
+        atomic_write(path, _buffered(stream_export(conn, statuses, counter)))
+        return counter[0]
     count = 0
 
     def lines() -> Iterator[bytes]:
@@ -220,5 +296,5 @@ def write_export(
             count += 1
             yield orjson.dumps(record) + b"\n"
 
-    atomic_write(path, lines())
+    atomic_write(path, _buffered(lines()))
     return count

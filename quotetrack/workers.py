@@ -24,13 +24,14 @@ import pickle
 import queue
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from .domain import Document
-from .work import PipelineSpec, Result, extract_documents
+from .work import TIMEOUT_CHARS, PipelineSpec, Result, extract_documents, timeout_reason
 
 TASK_SIZE = 8  # documents per task sent to a worker
 PREFETCH = 2  # tasks a worker may hold at once
@@ -39,6 +40,11 @@ RETRIES = 1  # times a document whose worker died is tried again (alone)
 # A worker's memory creeps up with every document it parses (about half a MiB each, measured
 # on PolNeAR): a worker that has done this many is replaced by a fresh one, so memory stays flat.
 RECYCLE_AFTER = 400
+# With a per-document time limit, a worker is also watched from here: one that has returned
+# nothing for twice the limit (per 50,000 characters of what it holds) plus this many seconds
+# is killed. The limit is normally enforced inside the worker (SIGALRM); this catches what a
+# signal cannot interrupt (C code that holds the interpreter, such as a runaway regex).
+WATCHDOG_GRACE = 30.0
 
 
 class WorkerStartError(RuntimeError):
@@ -87,7 +93,7 @@ def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results
         if task is None:
             return
         task_id, docs = task
-        for result in extract(nlp, docs, extractor=extractor):
+        for result in extract(nlp, docs, extractor=extractor, **spec.extract_options()):
             # The main process holds the document: its text is not sent back.
             results.send(("result", (result.doc.id, result.quotes, result.words, result.error, result.extractor)))
         results.send(("done", task_id))
@@ -115,6 +121,7 @@ class _Worker:
     tasks_open: int = 0
     alone: bool = False  # running a retried document on its own
     done: int = 0  # documents it has returned
+    since: float = 0.0  # when it last returned something (or was given work while idle)
 
 
 def run_in_processes(
@@ -165,6 +172,8 @@ def run_in_processes(
     def send(worker: _Worker, batch: list[Document], alone: bool = False) -> None:
         nonlocal task_counter
         task_counter += 1
+        if not worker.held:
+            worker.since = time.monotonic()
         for d in batch:
             worker.held[d.id] = d
         worker.tasks_open += 1
@@ -206,6 +215,7 @@ def run_in_processes(
                 doc = worker.held.pop(doc_id, None)
                 if doc is not None:
                     worker.done += 1
+                    worker.since = time.monotonic()
                     yield Result(doc, quotes, words, error, extractor)
             elif kind == "done":
                 worker.tasks_open -= 1
@@ -231,7 +241,31 @@ def run_in_processes(
         if deaths_left < 0:
             raise WorkerStartError(f"worker processes keep dying ({how}); stopping")
 
+    def overran(worker: _Worker) -> bool:
+        if not spec.doc_timeout or not worker.held:
+            return False
+        chars = sum(len(d.text) for d in worker.held.values())
+        allowed = 2 * spec.doc_timeout * max(1.0, chars / TIMEOUT_CHARS) + WATCHDOG_GRACE
+        return time.monotonic() - worker.since > allowed
+
+    def stop_overrun(worker: _Worker) -> Iterator[Result]:
+        """A worker stuck past the time limit: kill it, fail the document it was on, requeue the rest."""
+        del workers[worker.wid]
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.tasks.close()
+        worker.results.close()
+        held = list(worker.held.values())
+        yield Result(held[0], error=f"{timeout_reason(spec.doc_timeout)}; its worker process was stopped")
+        backlog.extendleft(reversed(held[1:]))
+
     retired: list[_Worker] = []
+
+    def reap(worker: _Worker) -> None:
+        retired.remove(worker)
+        worker.process.join()
+        worker.tasks.close()
+        worker.results.close()
 
     def retire(worker: _Worker) -> None:
         """Stop a worker that has done its share; a fresh one takes its place."""
@@ -247,6 +281,8 @@ def run_in_processes(
             for worker in list(workers.values()):
                 if worker.done >= recycle_after and not worker.held and worker.tasks_open == 0:
                     retire(worker)
+            for worker in [w for w in retired if w.process.exitcode is not None]:
+                reap(worker)  # no zombie per replaced worker over a long run
             while len(workers) < jobs:
                 start_worker()
             for worker in list(workers.values()):
@@ -271,6 +307,8 @@ def run_in_processes(
             for worker in list(workers.values()):
                 if worker.process.exitcode is not None and not worker.results.poll():
                     yield from bury(worker)
+                elif overran(worker):
+                    yield from stop_overrun(worker)
     finally:
         _stop(list(workers.values()) + retired)
 

@@ -119,6 +119,88 @@ def test_large_documents_in_both_directions_do_not_deadlock_the_pipes():
     assert all(r.ok and r.words == 25_000 and r.doc.text == d.text for r, d in zip(sorted(results, key=lambda r: r.doc.id), sorted(docs, key=lambda d: d.id)))
 
 
+# --- a document that takes too long -------------------------------------------
+
+SAID = "“We will win this vote tonight, no doubt,” Ann Lee said."
+
+
+def _slow_on_marker(find_candidates):
+    """The quote finder, made to take 30 s on documents marked PATHOLOGICAL (like coreferee on glued quotes)."""
+
+    def slow(doc):
+        if "PATHOLOGICAL" in doc.text:
+            for _ in range(600):
+                time.sleep(0.05)
+        return find_candidates(doc)
+
+    return slow
+
+
+def slow_extract(nlp, docs, extractor=None, **options):
+    """Runs in the worker: the same extraction, with the slow quote finder."""
+    import quotetrack.component
+
+    if not getattr(quotetrack.component.find_candidates, "slowed", False):
+        quotetrack.component.find_candidates = _slow_on_marker(quotetrack.component.find_candidates)
+        quotetrack.component.find_candidates.slowed = True
+    yield from extract_documents(nlp, docs, extractor=extractor, **options)
+
+
+def test_a_document_over_the_time_limit_fails_alone_in_process(tmp_path, nlp, monkeypatch):
+    import quotetrack.component
+
+    monkeypatch.setattr(quotetrack.component, "find_candidates", _slow_on_marker(quotetrack.component.find_candidates))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in (("a", SAID), ("stuck", f"{SAID} PATHOLOGICAL"), ("b", SAID.replace("Ann Lee", "Maria Lopez"))):
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    conn = store.connect(tmp_path / "q.db")
+    summary = run_extraction([corpus], conn, nlp=nlp, doc_timeout=1)
+    assert [(Path(f.source).name, "time limit of 1 s" in f.reason) for f in summary.failures] == [("stuck.txt", True)]
+    assert summary.extracted == 2 and not summary.ok
+    speakers = sorted(r[0] for r in conn.execute("SELECT speaker_name FROM quotes"))
+    assert speakers == ["Ann Lee", "Maria Lopez"]
+    assert conn.execute("SELECT count(*) FROM documents WHERE id = 'stuck'").fetchone()[0] == 0  # tried again next run
+
+
+def test_a_document_over_the_time_limit_fails_alone_in_a_worker():
+    docs = [
+        Document("a", SAID, "a.txt"),
+        Document("stuck", f"{SAID} PATHOLOGICAL", "stuck.txt"),
+        Document("b", SAID, "b.txt"),
+    ]
+    spec = PipelineSpec(coref="off", doc_timeout=1)
+    results = {r.doc.id: r for r in run_in_processes(spec, docs, 1, extract=slow_extract)}
+    assert sorted(results) == ["a", "b", "stuck"]
+    assert results["a"].ok and results["b"].ok and results["b"].quotes[0].speaker == "Ann Lee"
+    assert not results["stuck"].ok and "time limit of 1 s per document (--doc-timeout)" in results["stuck"].error
+
+
+def unstoppable_extract(nlp, docs, extractor=None, **options):
+    """Runs in the worker: hangs on documents marked PATHOLOGICAL where no signal gets through."""
+    for doc in docs:
+        if "PATHOLOGICAL" in doc.text:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        yield from extract_documents(nlp, [doc], extractor=extractor, **options)
+
+
+def test_a_worker_stuck_past_the_time_limit_is_stopped_and_the_rest_goes_on(monkeypatch):
+    import quotetrack.workers
+
+    monkeypatch.setattr(quotetrack.workers, "WATCHDOG_GRACE", 1.0)
+    docs = [
+        Document("a", SAID, "a.txt"),
+        Document("stuck", f"{SAID} PATHOLOGICAL", "stuck.txt"),
+        Document("b", SAID, "b.txt"),
+    ]
+    spec = PipelineSpec(coref="off", doc_timeout=0.5)
+    results = {r.doc.id: r for r in run_in_processes(spec, docs, 1, extract=unstoppable_extract)}
+    assert sorted(results) == ["a", "b", "stuck"]
+    assert results["a"].ok and results["b"].ok and results["b"].quotes[0].speaker == "Ann Lee"
+    assert not results["stuck"].ok and "its worker process was stopped" in results["stuck"].error
+
+
 # --- interrupted runs ---------------------------------------------------------
 
 

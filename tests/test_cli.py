@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jsonschema
@@ -140,6 +141,31 @@ def test_bad_file_reported_rest_goes_on_exit_code_1(cli_env):
     data = orjson.loads((cli_env / "exports" / "quotes.json").read_bytes())
     assert [d["id"] for d in data["documents"]] == ["good"]
     assert data["quotes"][0]["speaker"]["name"] == "Ann Lee"
+
+
+def test_a_document_over_the_time_limit_is_one_failure_line_exit_code_1(cli_env, monkeypatch):
+    import quotetrack.component
+
+    find = quotetrack.component.find_candidates
+
+    def slow_on_marker(doc):
+        if "PATHOLOGICAL" in doc.text:
+            for _ in range(600):  # 30 s: far past the limit
+                time.sleep(0.05)
+        return find(doc)
+
+    monkeypatch.setattr(quotetrack.component, "find_candidates", slow_on_marker)
+    folder = cli_env / "in"
+    folder.mkdir()
+    said = "“We will win this vote tonight, no doubt,” Ann Lee said."
+    (folder / "good.txt").write_text(said, encoding="utf-8")
+    (folder / "stuck.txt").write_text(f"{said} PATHOLOGICAL", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(folder), "--jobs", "1", "--doc-timeout", "1"])
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if "stuck.txt" in line]
+    assert len(lines) == 1 and "time limit of 1 s" in lines[0] and "--doc-timeout" in lines[0]
+    data = orjson.loads((cli_env / "exports" / "quotes.json").read_bytes())
+    assert [d["id"] for d in data["documents"]] == ["good"]
 
 
 def test_reextract_keeps_review_decisions_and_export_by_status(cli_env):

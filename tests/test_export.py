@@ -68,3 +68,30 @@ def test_failed_write_keeps_previous_export_and_leaves_no_temp_file(conn, tmp_pa
         export.atomic_write(path, boom())
     assert path.read_bytes() == b"previous export"
     assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
+
+
+def test_streamed_json_is_byte_for_byte_the_built_object(conn, tmp_path, monkeypatch):
+    # The export is written piece by piece (memory flat on big stores): the file must be exactly
+    # what orjson writes for the whole object, speakers counted over the filtered quotes included.
+    monkeypatch.setattr(store, "utc_now", lambda: "2026-01-01T00:00:00Z")
+    doc = Document(id="d2", text="“No,” Bo Ray said. “Yes,” said Ann Lee. “Maybe,” someone said.", source="d2.txt")
+    quotes = []
+    for word, speaker in (("No", "Bo Ray"), ("Yes", "Ann Lee"), ("Maybe", None)):
+        s = doc.text.index(word)
+        quotes.append(Quote(kind="direct", content=TextSpan(s, s + len(word), word), speaker=speaker,
+                            speaker_kind="person" if speaker else "other", method="syntax", confidence=0.8))
+    ids = store.save_document(conn, doc, quotes, "test")
+    from quotetrack.speakers import refresh_speakers
+
+    refresh_speakers(conn)
+    conn.execute("INSERT INTO reviews(quote_id, status, by, at, speaker_name) VALUES (?, 'corrected', 'ann', 'x', NULL)", (ids[0],))
+    conn.execute("INSERT INTO reviews(quote_id, status, by, at) VALUES (?, 'rejected', 'ann', 'x')", (ids[1],))
+    for statuses in (None, ["confirmed", "corrected"], ["rejected"], ["pending"]):
+        expected = orjson.dumps(export.build_export(conn, statuses), option=orjson.OPT_INDENT_2) + b"\n"
+        path = tmp_path / "s.json"
+        count = export.write_export(conn, path, "json", statuses)
+        assert path.read_bytes() == expected
+        assert count == len(orjson.loads(expected)["quotes"])
+    empty = store.connect(tmp_path / "empty.db")
+    export.write_export(empty, tmp_path / "e.json")
+    assert (tmp_path / "e.json").read_bytes() == orjson.dumps(export.build_export(empty), option=orjson.OPT_INDENT_2) + b"\n"

@@ -517,3 +517,20 @@ def test_seeds_give_one_id_per_entity():
     lavrov = cluster_with(clusters, "Lavrov")
     assert lavrov.name == "Sergey Lavrov" and lavrov.kind == "person"
     assert len([c for c in clusters if c.kind == "person" and "Lavrov" in c.name]) == 1
+
+
+def test_two_ambiguous_clusters_of_one_surname_get_different_ids():
+    # In one article "Clinton" could be Hillary or Chelsea; in another, a bare "Clinton" the
+    # grouping cannot place. Two clusters named "Clinton": storing them needs two ids
+    # (found on 200 PolNeAR articles, where the speakers table rejected the duplicate).
+    a, b = "chelsea-clinton-husband", "sanders-wins-minnesota"
+    clusters = Normaliser(Overrides()).cluster([
+        NameOccurrence("Chelsea Clinton", "person", a, 2),
+        NameOccurrence("Clinton", "person", a, 1),
+        NameOccurrence("Hillary Clinton", "person", a, 3),
+        NameOccurrence("Clinton", "person", b, 5),
+    ])
+    bare = [c for c in clusters if c.name == "Clinton"]
+    assert len(bare) == 2
+    ids = [c.id for c in clusters]
+    assert len(set(ids)) == len(ids)

@@ -322,8 +322,14 @@ def _assign_ids(drafts) -> list[str]:
         if seen[(kind, key)] > 1:
             exact = max((u.profile.exact_key for u in us if u.profile is not None), default="")
             key = f"{key}#{exact}#{min(fold(s) for u in us for s in u.surfaces)}"
-        out.append(_hash_id(kind, key))
-    return out
+        out.append(key)
+    # Still equal (two ambiguous clusters of the same surname, from different articles):
+    # their unit keys tell them apart, and stay the same while their members do.
+    seen = Counter(zip((k for k, _ in keys), out))
+    for n, ((kind, _), (members, *_rest)) in enumerate(zip(keys, drafts)):
+        if seen[(kind, out[n])] > 1:
+            out[n] += "#" + "|".join(sorted(k for _, k in members))
+    return [_hash_id(kind, key) for (kind, _), key in zip(keys, out)]
 
 
 def _add_maybe_flags(clusters: list[SpeakerCluster], drafts) -> None:
