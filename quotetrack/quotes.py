@@ -576,8 +576,14 @@ def _clash(a: Frame, b: Frame) -> bool:
     overlap = any(x < d and c < y for x, y in a.pieces for c, d in b.pieces)
     if not overlap:
         return False
-    nested = _inside(a.cue.start_char, b) or _inside(b.cue.start_char, a)
+    # "Trump said [he wants [to build a wall]]": the inner frame's cue and content both lie
+    # in the outer one's content. Contents that merely cross clash.
+    nested = (_inside(a.cue.start_char, b) and _within(a, b)) or (_inside(b.cue.start_char, a) and _within(b, a))
     return not nested
+
+
+def _within(inner: Frame, outer: Frame) -> bool:
+    return all(any(c <= x and y <= d for c, d in outer.pieces) for x, y in inner.pieces)
 
 
 def _inside(pos: int, f: Frame) -> bool:

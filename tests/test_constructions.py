@@ -269,3 +269,25 @@ def test_confidence_orders_a_clear_quote_above_a_doubtful_one(quotes_of):
     assert clear.confidence >= 0.85
     assert all(0.0 < q.confidence <= 1.0 for q in quotes)
     assert all(q.confidence <= clear.confidence for q in quotes)
+
+
+# --- reports inside reports --------------------------------------------------------
+
+
+def test_a_report_inside_a_report_is_kept_as_two_quotes(quotes_of):
+    quotes = quotes_of("Lavrov said that NATO officials claimed that Russia had violated the treaty.")
+    assert len(quotes) == 2
+    outer, inner = find(quotes, "NATO officials claimed"), next(q for q in quotes if q.cue.text == "claimed")
+    assert (outer.speaker, outer.cue.text) == ("Lavrov", "said")
+    assert (inner.text, inner.mention.text) == ("that Russia had violated the treaty", "NATO officials")
+    assert outer.start <= inner.start and inner.end <= outer.end
+
+
+def test_contents_that_cross_are_never_both_reported(quotes_of):
+    # found by benchmarks/fuzz_quotes.py: two frames whose contents cross without nesting
+    text = "Sergey Lavrov said that Russia Russia Russia Russia Russia is Russia : say. "
+    quotes = quotes_of(text)
+    for k, q in enumerate(quotes):
+        for p in quotes[:k]:
+            if p.end > q.start:
+                assert p.start <= q.start and q.end <= p.end
