@@ -104,7 +104,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(max(1, self.scrollable_content_region.width), self.row_count + 1)
+        """Tell the scrollbar how many rows there are, without a layout pass of the whole screen.
+
+        ``virtual_size`` is a layout reactive: setting it re-arranges every
+        widget on the screen (a fifth of a filter's key press on 100,000
+        rows). The table's own size never depends on its row count (its
+        height is a share of the screen), so only the scrollbar needs to know;
+        if the scrollbar appears or goes, that is a layout change of its own
+        and Textual lays out then.
+        """
+        size = Size(max(1, self.scrollable_content_region.width), self.row_count + 1)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
