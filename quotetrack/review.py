@@ -23,8 +23,9 @@ import sqlite3
 import time
 import unicodedata
 from bisect import bisect_right
+from collections import deque
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import contains, eq, itemgetter, ne
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -641,6 +642,7 @@ class Queue:
         self.status_ranks = [_STATUS_RANK[s] for s in self.statuses]
         self.kind_ranks = [_KIND_RANK.get(self.kind(i), len(_KIND_RANK)) for i in range(n)]
         self.lower_texts = [t.casefold() for t in self.texts]  # what search looks in
+        self._last_search: tuple[str, list[int]] | None = None
         self.doc_rows: dict[str, range] = {}
         for i, doc in enumerate(self.doc_ids):  # rows are in document order: each document is a run
             first = self.doc_rows.get(doc)
@@ -761,10 +763,11 @@ class Queue:
         """Rows matching the filter, in the sort's order.
 
         Document and speaker narrow to a set of rows first (through
-        per-document runs and per-speaker lists), which are then put in
-        order; otherwise the cached order of all rows is walked. Search
-        also narrows (one pass over all texts); status, kind and confidence
-        are checked on what is left.
+        per-document runs and per-speaker lists); search marks its rows in
+        a list of flags (one pass over the texts, or over the last search's
+        hits when the query only grew). What is left is put in order: a few
+        rows are sorted by their place in the cached order, many are picked
+        from it in one pass. Status, kind and confidence are checked last.
         """
         candidates: set[int] | None = None
 
@@ -784,30 +787,37 @@ class Queue:
             by_speaker = self._speaker_rows()
             names = [speaker] if speaker in by_speaker else [n for n in by_speaker if speaker in n]
             narrow(i for n in names for i in by_speaker[n])
-        search = flt.search.strip().casefold()
-        if search:  # one pass over the texts in storage order: faster than in sort order
-            texts = self.lower_texts
-            hits = set(compress(range(len(texts)), map(str.__contains__, texts, repeat(search))))
-            by_speaker = self._speaker_rows()
-            hits.update(i for n in by_speaker if search in n for i in by_speaker[n])
-            narrow(hits)
         order = self.order(sort)
-        if candidates is None:
+        search = flt.search.strip().casefold()
+        if search:
+            hits = self._text_hits(search)
+            by_speaker = self._speaker_rows()
+            named = [by_speaker[n] for n in by_speaker if search in n]
+            if candidates is not None or len(hits) + sum(map(len, named)) < len(order) // 8:
+                found = set(hits).union(*named)
+                narrow(found)
+            else:  # many hits: flags, and one pass over the order picks them (no set of 40,000 rows)
+                flags = [False] * len(order)
+                for part in (hits, *named):
+                    deque(map(flags.__setitem__, part, repeat(True)), maxlen=0)
+                rows = list(compress(order, map(flags.__getitem__, order)))
+        if candidates is not None:
+            if len(candidates) < len(order) // 8:
+                rows = sorted(candidates, key=self._position(sort).__getitem__)
+            else:
+                rows = list(filter(candidates.__contains__, order))
+        elif not search:
             rows = order
-        elif len(candidates) < len(order) // 8:
-            rows = sorted(candidates, key=self._position(sort).__getitem__)
-        else:
-            rows = list(filter(candidates.__contains__, order))
         # (compress/map keep these loops in C: three times faster than comprehensions on 100,000 rows)
         if flt.status:
             ranks = map(self.status_ranks.__getitem__, rows)
             if flt.status == REVIEWED:
-                rows = list(compress(rows, map(_STATUS_RANK["pending"].__ne__, ranks)))
+                rows = list(compress(rows, map(ne, ranks, repeat(_STATUS_RANK["pending"]))))
             else:
-                rows = list(compress(rows, map(_STATUS_RANK[flt.status].__eq__, ranks)))
+                rows = list(compress(rows, map(eq, ranks, repeat(_STATUS_RANK[flt.status]))))
         if flt.kind:
             ranks = map(self.kind_ranks.__getitem__, rows)
-            rows = list(compress(rows, map(_KIND_RANK.get(flt.kind, -1).__eq__, ranks)))
+            rows = list(compress(rows, map(eq, ranks, repeat(_KIND_RANK.get(flt.kind, -1)))))
         if flt.confidence:
             lo, hi = flt.confidence
             cf = self.confidences
@@ -823,6 +833,25 @@ class Queue:
                     out.setdefault(name, []).append(i)
             self._rows_by_speaker = out
         return self._rows_by_speaker
+
+    def _text_hits(self, search: str) -> list[int]:
+        """Rows whose (case-folded) text contains ``search``, in storage order.
+
+        The last answer is kept: a query that only grew (the reviewer typed
+        on) can match only where the shorter one matched, so only those rows
+        are looked at again. Texts change only in :meth:`load`, which forgets it.
+        """
+        texts = self.lower_texts
+        last = self._last_search
+        if last is not None and last[0] in search:
+            if last[0] == search:
+                return last[1]
+            rows = last[1]
+            hits = list(compress(rows, map(contains, map(texts.__getitem__, rows), repeat(search))))
+        else:  # one pass in storage order (faster than in sort order; operator.contains beats str.__contains__)
+            hits = list(compress(range(len(texts)), map(contains, texts, repeat(search))))
+        self._last_search = (search, hits)
+        return hits
 
     def _position(self, sort: QueueSort) -> list[int]:
         """Each row's place in the sort's order."""
