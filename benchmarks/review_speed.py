@@ -10,8 +10,8 @@ app running headless and driven by Textual's Pilot:
   already running interpreter;
 - key presses: from the key being sent to the last frame it caused, for
   moving, next pending, confirm, reject, undo, change speaker (the final
-  Enter of the picker), sort, search, and the status, document and speaker
-  filters.
+  Enter of the picker), sort, search, and the status (``f`` in the queue, ``→``
+  in the status box), document and speaker filters.
 
 A "frame" is Textual handing a screen update to its driver (``App._display``),
 so a latency includes the handler, the store write, layout and rendering, and
@@ -124,12 +124,17 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
             results.setdefault("filter speaker (Enter)", []).append(
                 await _latency(pilot, frames, *["backspace"] * 15, *name, "enter"))
         await pilot.press("slash", "tab", "tab", "tab", *["backspace"] * 15, "enter")
-        for _ in range(3):
-            await pilot.press("slash", "tab", "enter", "down")  # status select open, on "pending"
-            results.setdefault("filter status (choose in select)", []).append(await _latency(pilot, frames, "enter"))
-            await pilot.press("escape")
-            screen.query_one("#status-filter").clear()
-            await pilot.pause()
+        status_box = screen.query_one("#status-filter")
+        for _ in range(2):  # f from the queue: any → pending → confirmed → rejected → corrected → reviewed → any
+            for _ in range(6):
+                results.setdefault("filter status (f in the queue)", []).append(await _latency(pilot, frames, "f"))
+        assert status_box.value is None
+        await pilot.press("slash", "tab")  # → the status box
+        for _ in range(2):
+            for _ in range(6):
+                results.setdefault("filter status (→ in the status box)", []).append(
+                    await _latency(pilot, frames, "right"))
+        await pilot.press("escape")
         assert len(screen.view) > 0
     conn.close()
     return results

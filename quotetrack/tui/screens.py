@@ -17,13 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Select
+from textual.widgets import Header, Input
 
 from .. import review
 from ..domain import QUOTE_KINDS
 from ..review import QueueFilter, QueueSort, ReviewError
 from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
-from .widgets import QUEUE_COLUMNS, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
+from .widgets import QUEUE_COLUMNS, Choice, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
 
 if TYPE_CHECKING:
     from .app import ReviewApp
@@ -51,6 +51,8 @@ class ReviewScreen(Screen):
         Binding("right_square_bracket", "next_pending(1)", "Next", key_display="]"),
         Binding("left_square_bracket", "next_pending(-1)", "Prev", key_display="["),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("f", "status_filter(1)", "Status"),
+        Binding("F", "status_filter(-1)", "Status back", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("p", "speakers", "Speakers"),
         Binding("r", "refresh", "Refresh", show=False),
@@ -67,6 +69,7 @@ class ReviewScreen(Screen):
         ("↑ ↓", "move in the queue (PgUp/PgDn, Home/End too)"),
         ("] [", "next / previous pending quote"),
         ("/", "search quote text and speaker names; Tab moves on to the other filters"),
+        ("f F", "status filter: next / previous (in the filter boxes: ← → or a letter)"),
         ("o", "sort by the next column (click a header to sort by it)"),
         ("p", "speakers: merge, split an alias off, rename"),
         ("r", "refresh: take in other reviewers' decisions now (done every few seconds anyway)"),
@@ -93,10 +96,8 @@ class ReviewScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
-            yield Select([(s, s) for s in review.STATUS_FILTERS], prompt="any status", id="status-filter",
-                         compact=True, value=self.filter.status or Select.NULL)
-            yield Select([(k, k) for k in QUOTE_KINDS], prompt="any kind", id="kind-filter", compact=True,
-                         value=self.filter.kind or Select.NULL)
+            yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
+            yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
             yield Input(placeholder="speaker", id="speaker-filter", compact=True, value=self.filter.speaker)
             yield Input(placeholder="document", id="doc-filter", compact=True, value=self.filter.document)
             yield Input(placeholder="conf e.g. <0.5", id="conf-filter", compact=True)
@@ -283,8 +284,8 @@ class ReviewScreen(Screen):
         self._apply()
 
     def _read_filters(self) -> QueueFilter | None:
-        status = self.query_one("#status-filter", Select).value
-        kind = self.query_one("#kind-filter", Select).value
+        status = self.query_one("#status-filter", Choice).value
+        kind = self.query_one("#kind-filter", Choice).value
         conf_input = self.query_one("#conf-filter", Input)
         try:
             confidence = review.parse_confidence(conf_input.value)
@@ -293,8 +294,8 @@ class ReviewScreen(Screen):
             conf_input.add_class("-invalid")
             confidence = self.filter.confidence
         return QueueFilter(
-            status=status if isinstance(status, str) else None,
-            kind=kind if isinstance(kind, str) else None,
+            status=status,
+            kind=kind,
             speaker=self.query_one("#speaker-filter", Input).value,
             document=self.query_one("#doc-filter", Input).value,
             confidence=confidence,
@@ -321,10 +322,18 @@ class ReviewScreen(Screen):
         self._filters_changed()
         self.table.focus()
 
-    @on(Select.Changed)
-    def _selected(self) -> None:
+    @on(Choice.Changed)
+    def _chosen(self) -> None:
         if self.is_mounted and hasattr(self, "queue"):
             self._filters_changed()
+
+    @on(Choice.Submitted)
+    def _choice_done(self) -> None:
+        self.table.focus()
+
+    def action_status_filter(self, step: int) -> None:
+        """From anywhere on the screen: the next (or previous) status filter, applied at once."""
+        self.query_one("#status-filter", Choice).action_step(step)
 
     # -- the rest --
 
