@@ -587,6 +587,8 @@ class Progress:
         return f"{self.reviewed:,} / {self.total:,} reviewed"
 
 
+_SEARCHES_KEPT = 8  # recent searches whose rows the queue keeps (at most 100,000 ints each)
+
 _QUEUE_SQL = """
 SELECT id, doc_id, kind, confidence, speaker_name, speaker_id, text
 FROM quotes ORDER BY doc_id, start
@@ -642,7 +644,7 @@ class Queue:
         self.status_ranks = [_STATUS_RANK[s] for s in self.statuses]
         self.kind_ranks = [_KIND_RANK.get(self.kind(i), len(_KIND_RANK)) for i in range(n)]
         self.lower_texts = [t.casefold() for t in self.texts]  # what search looks in
-        self._last_search: tuple[str, list[int]] | None = None
+        self._searches: dict[str, list[int]] = {}  # recent queries → their rows (see _text_hits)
         self.doc_rows: dict[str, range] = {}
         for i, doc in enumerate(self.doc_ids):  # rows are in document order: each document is a run
             first = self.doc_rows.get(doc)
@@ -834,23 +836,38 @@ class Queue:
             self._rows_by_speaker = out
         return self._rows_by_speaker
 
+    def prepare_search(self, text: str) -> None:
+        """Look up the rows a search for ``text`` will show, ahead of time.
+
+        The review calls this between key presses while the reviewer types,
+        so that by the time the search is applied (Enter, or a pause) only
+        the newest characters are left to look for.
+        """
+        search = text.strip().casefold()
+        if search:
+            self._text_hits(search)
+
     def _text_hits(self, search: str) -> list[int]:
         """Rows whose (case-folded) text contains ``search``, in storage order.
 
-        The last answer is kept: a query that only grew (the reviewer typed
-        on) can match only where the shorter one matched, so only those rows
-        are looked at again. Texts change only in :meth:`load`, which forgets it.
+        The last few answers are kept: a query that grew (the reviewer typed
+        on) can match only where a shorter one it contains matched, so only
+        those rows are looked at again; one seen before (a backspace) is
+        answered at once. Texts change only in :meth:`load`, which forgets them.
         """
-        texts = self.lower_texts
-        last = self._last_search
-        if last is not None and last[0] in search:
-            if last[0] == search:
-                return last[1]
-            rows = last[1]
-            hits = list(compress(rows, map(contains, map(texts.__getitem__, rows), repeat(search))))
-        else:  # one pass in storage order (faster than in sort order; operator.contains beats str.__contains__)
-            hits = list(compress(range(len(texts)), map(contains, texts, repeat(search))))
-        self._last_search = (search, hits)
+        searches = self._searches
+        hits = searches.pop(search, None)
+        if hits is None:
+            texts = self.lower_texts
+            base = max((q for q in searches if q in search), key=len, default=None)
+            if base is not None:
+                rows = searches[base]
+                hits = list(compress(rows, map(contains, map(texts.__getitem__, rows), repeat(search))))
+            else:  # one pass in storage order (faster than in sort order; operator.contains beats str.__contains__)
+                hits = list(compress(range(len(texts)), map(contains, texts, repeat(search))))
+            while len(searches) >= _SEARCHES_KEPT:
+                del searches[next(iter(searches))]
+        searches[search] = hits  # the most recent last
         return hits
 
     def _position(self, sort: QueueSort) -> list[int]:

@@ -89,6 +89,7 @@ class ReviewScreen(Screen):
         self.last_decision: review.Decision | None = None  # what the screen last showed as saved
         self.pending_shown = 0
         self._debounce: Timer | None = None
+        self._search_warming = False
 
     # -- layout --
 
@@ -312,10 +313,20 @@ class ReviewScreen(Screen):
             self._apply()
 
     @on(Input.Changed)
-    def _typed(self) -> None:
+    def _typed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(0.15, self._filters_changed)
+        if event.input.id == "search" and not self._search_warming:
+            self._search_warming = True
+            self.call_after_refresh(self._warm_search)
+
+    def _warm_search(self) -> None:
+        """Between key presses (after the typed character is on screen): look for what is typed so
+        far, so that applying the search later (Enter, or the pause) finds only the newest
+        characters left to look for. One pass at most per screen refresh, however fast the typing."""
+        self._search_warming = False
+        self.queue.prepare_search(self.query_one("#search", Input).value)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
