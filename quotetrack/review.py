@@ -759,6 +759,8 @@ class Queue:
             return 0
         if len(rows) == 1:
             return int(self.statuses[rows[0]] == "pending")
+        if len(rows) == len(self.statuses):  # all of them: a count, without a tuple of 100,000
+            return self.statuses.count("pending")
         return itemgetter(*rows)(self.status_ranks).count(_STATUS_RANK["pending"])
 
     def select(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> list[int]:
@@ -810,8 +812,10 @@ class Queue:
                 rows = list(filter(candidates.__contains__, order))
         elif not search:
             rows = order
+        if flt.status and rows is order and sort.column == "status":
+            rows = self._status_block(order, flt.status, sort.reverse)  # the status's rows are one run
         # (compress/map keep these loops in C: three times faster than comprehensions on 100,000 rows)
-        if flt.status:
+        elif flt.status:
             ranks = map(self.status_ranks.__getitem__, rows)
             if flt.status == REVIEWED:
                 rows = list(compress(rows, map(ne, ranks, repeat(_STATUS_RANK["pending"]))))
@@ -825,6 +829,23 @@ class Queue:
             cf = self.confidences
             rows = [i for i in rows if lo <= cf[i] <= hi]
         return list(rows) if rows is order else rows  # a copy: the cached order is never handed out
+
+    def _status_block(self, order: list[int], status: str, reverse: bool) -> list[int]:
+        """The rows of one status (or of all reviewed ones) in the order by status.
+
+        Sorted by status, the rows of each status are one run of the order,
+        and the reviewed statuses (all but pending, the first) are adjacent
+        runs: where they lie follows from the counts of each status, with
+        no pass over the rows.
+        """
+        statuses = list(REVIEW_STATUSES)  # in rank order: the order's runs
+        if reverse:
+            statuses.reverse()
+        wanted = [i for i, s in enumerate(statuses) if (s != "pending" if status == REVIEWED else s == status)]
+        if not wanted:
+            raise KeyError(status)
+        counts = [self.statuses.count(s) for s in statuses]
+        return order[sum(counts[:wanted[0]]):sum(counts[:wanted[-1] + 1])]
 
     def _speaker_rows(self) -> dict[str, list[int]]:
         """Rows of each speaker (case-folded display name)."""

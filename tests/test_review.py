@@ -208,6 +208,16 @@ def test_queue_filters(newsroom):
     assert ids_of(QueueFilter(search="FAMILY")) == {ids["fair"]}
     assert ids_of(QueueFilter(search="stoltenberg")) == {ids["intimidated"], ids["door"]}  # speaker names too
     assert ids_of(QueueFilter(search="door", speaker="lavrov")) == set()
+    review.set_speaker(conn, ids["final"], "Ann Lee", "ann")  # corrected
+    review.confirm(conn, ids["fair"], "ann")
+    queue = review.Queue(conn)
+    for sort in (QueueSort(), QueueSort(reverse=True), QueueSort("confidence")):  # every status, in order
+        everything = queue.select(sort=sort)
+        for status in review.STATUS_FILTERS:
+            want = [i for i in everything if queue.statuses[i] == status or
+                    (status == "reviewed" and queue.statuses[i] != "pending")]
+            assert queue.select(QueueFilter(status=status), sort) == want, (status, sort)
+            assert want, status
 
 
 def test_search_typed_letter_by_letter_matches_a_fresh_search(newsroom):
