@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 SIZE = (120, 40)
+WORDS = ["treaty", "vote", "harbour", "ceasefire", "summit", "budget", "reform", "energy", "border", "market"]
 
 
 class Frames:
@@ -102,13 +103,13 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
         await run("sort o (all 100k rows)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
         # search: typing shows the character at once and filters after a 0.15 s pause; Enter filters
         # at once (the worst case: Enter right after the last character) and goes back to the queue
-        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+        for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word[:-1])
             results.setdefault("search: a character typed (echo)", []).append(
                 await _latency(pilot, frames, word[-1]))
             results.setdefault("search: Enter right after typing", []).append(await _latency(pilot, frames, "enter"))
         await pilot.press("slash", *["backspace"] * 12, "enter")
-        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+        for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word)
             await pilot.pause(0.3)  # the results came while typing; Enter goes back to the queue
             results.setdefault("search: Enter after the live results", []).append(
