@@ -114,6 +114,7 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.reviewer} · {self.app.db_name}"
         self.queue = review.Queue(self.app.conn)
+        self.app.settle_heap()
         self._apply(keep=None)
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -356,6 +357,7 @@ class ReviewScreen(Screen):
             self.log.warning(f"poll failed: {exc}")
             return
         if changed is None:
+            self.app.settle_heap()
             self._apply()
         elif changed:
             self.pending_shown = self.queue.pending_in(self.view)
@@ -375,6 +377,7 @@ class ReviewScreen(Screen):
 
     def action_refresh_quiet(self) -> None:
         self.queue.load()
+        self.app.settle_heap()
         self._apply()
 
     def action_export(self) -> None:
