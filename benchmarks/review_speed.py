@@ -10,8 +10,8 @@ app running headless and driven by Textual's Pilot:
   already running interpreter;
 - key presses: from the key being sent to the last frame it caused, for
   moving, next pending, confirm, reject, undo, change speaker (the final
-  Enter of the picker), sort, search, and the status, document and speaker
-  filters.
+  Enter of the picker), sort, search, and the status (``f`` in the queue, ``→``
+  in the status box), document and speaker filters.
 
 A "frame" is Textual handing a screen update to its driver (``App._display``),
 so a latency includes the handler, the store write, layout and rendering, and
@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 SIZE = (120, 40)
+WORDS = ["treaty", "vote", "harbour", "ceasefire", "summit", "budget", "reform", "energy", "border", "market"]
 
 
 class Frames:
@@ -102,13 +103,13 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
         await run("sort o (all 100k rows)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
         # search: typing shows the character at once and filters after a 0.15 s pause; Enter filters
         # at once (the worst case: Enter right after the last character) and goes back to the queue
-        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+        for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word[:-1])
             results.setdefault("search: a character typed (echo)", []).append(
                 await _latency(pilot, frames, word[-1]))
             results.setdefault("search: Enter right after typing", []).append(await _latency(pilot, frames, "enter"))
         await pilot.press("slash", *["backspace"] * 12, "enter")
-        for word in ["treaty", "vote", "harbour", "ceasefire", "summit"]:
+        for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word)
             await pilot.pause(0.3)  # the results came while typing; Enter goes back to the queue
             results.setdefault("search: Enter after the live results", []).append(
@@ -124,12 +125,17 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
             results.setdefault("filter speaker (Enter)", []).append(
                 await _latency(pilot, frames, *["backspace"] * 15, *name, "enter"))
         await pilot.press("slash", "tab", "tab", "tab", *["backspace"] * 15, "enter")
-        for _ in range(3):
-            await pilot.press("slash", "tab", "enter", "down")  # status select open, on "pending"
-            results.setdefault("filter status (choose in select)", []).append(await _latency(pilot, frames, "enter"))
-            await pilot.press("escape")
-            screen.query_one("#status-filter").clear()
-            await pilot.pause()
+        status_box = screen.query_one("#status-filter")
+        for _ in range(2):  # f from the queue: any → pending → confirmed → rejected → corrected → reviewed → any
+            for _ in range(6):
+                results.setdefault("filter status (f in the queue)", []).append(await _latency(pilot, frames, "f"))
+        assert status_box.value is None
+        await pilot.press("slash", "tab")  # → the status box
+        for _ in range(2):
+            for _ in range(6):
+                results.setdefault("filter status (→ in the status box)", []).append(
+                    await _latency(pilot, frames, "right"))
+        await pilot.press("escape")
         assert len(screen.view) > 0
     conn.close()
     return results

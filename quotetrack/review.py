@@ -23,8 +23,9 @@ import sqlite3
 import time
 import unicodedata
 from bisect import bisect_right
+from collections import deque
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import contains, eq, itemgetter, ne
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -586,6 +587,8 @@ class Progress:
         return f"{self.reviewed:,} / {self.total:,} reviewed"
 
 
+_SEARCHES_KEPT = 8  # recent searches whose rows the queue keeps (at most 100,000 ints each)
+
 _QUEUE_SQL = """
 SELECT id, doc_id, kind, confidence, speaker_name, speaker_id, text
 FROM quotes ORDER BY doc_id, start
@@ -641,6 +644,7 @@ class Queue:
         self.status_ranks = [_STATUS_RANK[s] for s in self.statuses]
         self.kind_ranks = [_KIND_RANK.get(self.kind(i), len(_KIND_RANK)) for i in range(n)]
         self.lower_texts = [t.casefold() for t in self.texts]  # what search looks in
+        self._searches: dict[str, list[int]] = {}  # recent queries → their rows (see _text_hits)
         self.doc_rows: dict[str, range] = {}
         for i, doc in enumerate(self.doc_ids):  # rows are in document order: each document is a run
             first = self.doc_rows.get(doc)
@@ -755,16 +759,19 @@ class Queue:
             return 0
         if len(rows) == 1:
             return int(self.statuses[rows[0]] == "pending")
+        if len(rows) == len(self.statuses):  # all of them: a count, without a tuple of 100,000
+            return self.statuses.count("pending")
         return itemgetter(*rows)(self.status_ranks).count(_STATUS_RANK["pending"])
 
     def select(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> list[int]:
         """Rows matching the filter, in the sort's order.
 
         Document and speaker narrow to a set of rows first (through
-        per-document runs and per-speaker lists), which are then put in
-        order; otherwise the cached order of all rows is walked. Search
-        also narrows (one pass over all texts); status, kind and confidence
-        are checked on what is left.
+        per-document runs and per-speaker lists); search marks its rows in
+        a list of flags (one pass over the texts, or over the last search's
+        hits when the query only grew). What is left is put in order: a few
+        rows are sorted by their place in the cached order, many are picked
+        from it in one pass. Status, kind and confidence are checked last.
         """
         candidates: set[int] | None = None
 
@@ -784,35 +791,61 @@ class Queue:
             by_speaker = self._speaker_rows()
             names = [speaker] if speaker in by_speaker else [n for n in by_speaker if speaker in n]
             narrow(i for n in names for i in by_speaker[n])
-        search = flt.search.strip().casefold()
-        if search:  # one pass over the texts in storage order: faster than in sort order
-            texts = self.lower_texts
-            hits = set(compress(range(len(texts)), map(str.__contains__, texts, repeat(search))))
-            by_speaker = self._speaker_rows()
-            hits.update(i for n in by_speaker if search in n for i in by_speaker[n])
-            narrow(hits)
         order = self.order(sort)
-        if candidates is None:
+        search = flt.search.strip().casefold()
+        if search:
+            hits = self._text_hits(search)
+            by_speaker = self._speaker_rows()
+            named = [by_speaker[n] for n in by_speaker if search in n]
+            if candidates is not None or len(hits) + sum(map(len, named)) < len(order) // 8:
+                found = set(hits).union(*named)
+                narrow(found)
+            else:  # many hits: flags, and one pass over the order picks them (no set of 40,000 rows)
+                flags = [False] * len(order)
+                for part in (hits, *named):
+                    deque(map(flags.__setitem__, part, repeat(True)), maxlen=0)
+                rows = list(compress(order, map(flags.__getitem__, order)))
+        if candidates is not None:
+            if len(candidates) < len(order) // 8:
+                rows = sorted(candidates, key=self._position(sort).__getitem__)
+            else:
+                rows = list(filter(candidates.__contains__, order))
+        elif not search:
             rows = order
-        elif len(candidates) < len(order) // 8:
-            rows = sorted(candidates, key=self._position(sort).__getitem__)
-        else:
-            rows = list(filter(candidates.__contains__, order))
+        if flt.status and rows is order and sort.column == "status":
+            rows = self._status_block(order, flt.status, sort.reverse)  # the status's rows are one run
         # (compress/map keep these loops in C: three times faster than comprehensions on 100,000 rows)
-        if flt.status:
+        elif flt.status:
             ranks = map(self.status_ranks.__getitem__, rows)
             if flt.status == REVIEWED:
-                rows = list(compress(rows, map(_STATUS_RANK["pending"].__ne__, ranks)))
+                rows = list(compress(rows, map(ne, ranks, repeat(_STATUS_RANK["pending"]))))
             else:
-                rows = list(compress(rows, map(_STATUS_RANK[flt.status].__eq__, ranks)))
+                rows = list(compress(rows, map(eq, ranks, repeat(_STATUS_RANK[flt.status]))))
         if flt.kind:
             ranks = map(self.kind_ranks.__getitem__, rows)
-            rows = list(compress(rows, map(_KIND_RANK.get(flt.kind, -1).__eq__, ranks)))
+            rows = list(compress(rows, map(eq, ranks, repeat(_KIND_RANK.get(flt.kind, -1)))))
         if flt.confidence:
             lo, hi = flt.confidence
             cf = self.confidences
             rows = [i for i in rows if lo <= cf[i] <= hi]
         return list(rows) if rows is order else rows  # a copy: the cached order is never handed out
+
+    def _status_block(self, order: list[int], status: str, reverse: bool) -> list[int]:
+        """The rows of one status (or of all reviewed ones) in the order by status.
+
+        Sorted by status, the rows of each status are one run of the order,
+        and the reviewed statuses (all but pending, the first) are adjacent
+        runs: where they lie follows from the counts of each status, with
+        no pass over the rows.
+        """
+        statuses = list(REVIEW_STATUSES)  # in rank order: the order's runs
+        if reverse:
+            statuses.reverse()
+        wanted = [i for i, s in enumerate(statuses) if (s != "pending" if status == REVIEWED else s == status)]
+        if not wanted:
+            raise KeyError(status)
+        counts = [self.statuses.count(s) for s in statuses]
+        return order[sum(counts[:wanted[0]]):sum(counts[:wanted[-1] + 1])]
 
     def _speaker_rows(self) -> dict[str, list[int]]:
         """Rows of each speaker (case-folded display name)."""
@@ -823,6 +856,40 @@ class Queue:
                     out.setdefault(name, []).append(i)
             self._rows_by_speaker = out
         return self._rows_by_speaker
+
+    def prepare_search(self, text: str) -> None:
+        """Look up the rows a search for ``text`` will show, ahead of time.
+
+        The review calls this between key presses while the reviewer types,
+        so that by the time the search is applied (Enter, or a pause) only
+        the newest characters are left to look for.
+        """
+        search = text.strip().casefold()
+        if search:
+            self._text_hits(search)
+
+    def _text_hits(self, search: str) -> list[int]:
+        """Rows whose (case-folded) text contains ``search``, in storage order.
+
+        The last few answers are kept: a query that grew (the reviewer typed
+        on) can match only where a shorter one it contains matched, so only
+        those rows are looked at again; one seen before (a backspace) is
+        answered at once. Texts change only in :meth:`load`, which forgets them.
+        """
+        searches = self._searches
+        hits = searches.pop(search, None)
+        if hits is None:
+            texts = self.lower_texts
+            base = max((q for q in searches if q in search), key=len, default=None)
+            if base is not None:
+                rows = searches[base]
+                hits = list(compress(rows, map(contains, map(texts.__getitem__, rows), repeat(search))))
+            else:  # one pass in storage order (faster than in sort order; operator.contains beats str.__contains__)
+                hits = list(compress(range(len(texts)), map(contains, texts, repeat(search))))
+            while len(searches) >= _SEARCHES_KEPT:
+                del searches[next(iter(searches))]
+        searches[search] = hits  # the most recent last
+        return hits
 
     def _position(self, sort: QueueSort) -> list[int]:
         """Each row's place in the sort's order."""

@@ -208,6 +208,34 @@ def test_queue_filters(newsroom):
     assert ids_of(QueueFilter(search="FAMILY")) == {ids["fair"]}
     assert ids_of(QueueFilter(search="stoltenberg")) == {ids["intimidated"], ids["door"]}  # speaker names too
     assert ids_of(QueueFilter(search="door", speaker="lavrov")) == set()
+    review.set_speaker(conn, ids["final"], "Ann Lee", "ann")  # corrected
+    review.confirm(conn, ids["fair"], "ann")
+    queue = review.Queue(conn)
+    for sort in (QueueSort(), QueueSort(reverse=True), QueueSort("confidence")):  # every status, in order
+        everything = queue.select(sort=sort)
+        for status in review.STATUS_FILTERS:
+            want = [i for i in everything if queue.statuses[i] == status or
+                    (status == "reviewed" and queue.statuses[i] != "pending")]
+            assert queue.select(QueueFilter(status=status), sort) == want, (status, sort)
+            assert want, status
+
+
+def test_search_typed_letter_by_letter_matches_a_fresh_search(newsroom):
+    """The queue reuses the last search's hits while the query only grows; the answers never differ."""
+    conn, ids, _ = newsroom
+    queue = review.Queue(conn)
+    typed = ["f", "fa", "fam", "family", "fami", "fair", "a", "an", "ann", "ann lee", "the", "the d", "the door", "x",
+             "the do", "the", "th", "fa"]
+    for i, query in enumerate(typed):
+        if i == 8:  # a speaker changes mid-typing: speaker names are matched afresh every time
+            queue.apply(review.set_speaker(conn, ids["door"], "Ann Leeson", "ann"))
+        if i % 2:
+            queue.prepare_search(query)  # as the screen does between key presses
+        fresh = review.Queue(conn)
+        for sort in (QueueSort(), QueueSort("confidence", reverse=True)):
+            got = [queue.ids[r] for r in queue.select(QueueFilter(search=query), sort)]
+            assert got == [fresh.ids[r] for r in fresh.select(QueueFilter(search=query), sort)], query
+    assert {queue.ids[r] for r in queue.select(QueueFilter(search="ann lee"))} >= {ids["budget"], ids["fair"], ids["door"]}
 
 
 def test_queue_sorting(newsroom):

@@ -185,6 +185,7 @@ def test_open_on_a_document_and_a_status(newsroom):
 
     async def on_status(app, pilot):
         assert [app.screen.queue.ids[i] for i in app.screen.view] == [ids["door"]]
+        assert app.screen.query_one("#status-filter").value == "rejected"
 
     session(path, on_status, status="rejected")
 
@@ -204,6 +205,70 @@ def test_search_and_filters(newsroom):
         screen.query_one("#conf-filter").value = ">0.7"
         await pilot.press("slash", "tab", "tab", "tab", "tab", "tab", "enter")  # Enter in the confidence box
         assert {screen.queue.ids[i] for i in screen.view} == {ids["intimidated"], ids["budget"]}
+
+    session(path, test)
+
+
+def test_status_filter_by_key_from_the_queue(newsroom):
+    path, ids = newsroom
+
+    async def test(app, pilot):
+        screen = app.screen
+        status_box = screen.query_one("#status-filter")
+        shown = lambda: {screen.queue.ids[i] for i in screen.view}  # noqa: E731
+        await pilot.press("x")  # fantasy rejected; the cursor moves on to markup
+        await pilot.press("a")  # markup confirmed
+        await pilot.press("f")
+        assert status_box.value == "pending" and "pending" in widget_text(status_box)
+        assert len(shown()) == 6 and not shown() & {ids["fantasy"], ids["markup"]}
+        assert screen.focused is screen.table  # the queue keeps the keys: decide on at once
+        await pilot.press("f")
+        assert status_box.value == "confirmed" and shown() == {ids["markup"]}
+        await pilot.press("f")
+        assert status_box.value == "rejected" and shown() == {ids["fantasy"]}
+        await pilot.press("f", "f")
+        assert status_box.value == "reviewed" and shown() == {ids["fantasy"], ids["markup"]}
+        await pilot.press("F", "F")
+        assert status_box.value == "rejected"
+        await pilot.press("a")  # decisions still work in a filtered view
+        assert review_row(path, ids["fantasy"])[0] == "confirmed"
+        await pilot.press("f", "f", "f")
+        assert status_box.value is None and len(shown()) == 8
+        assert "any status" in widget_text(status_box)
+
+    session(path, test)
+
+
+def test_status_and_kind_boxes_choose_with_arrows_letters_and_clicks(newsroom):
+    path, ids = newsroom
+
+    async def test(app, pilot):
+        screen = app.screen
+        status_box, kind_box = screen.query_one("#status-filter"), screen.query_one("#kind-filter")
+        shown = lambda: {screen.queue.ids[i] for i in screen.view}  # noqa: E731
+        await pilot.press("slash", "tab")
+        assert screen.focused is status_box
+        await pilot.press("right")
+        assert status_box.value == "pending" and len(shown()) == 8
+        await pilot.press("c", "c")  # letters jump: confirmed, then corrected
+        assert status_box.value == "corrected" and shown() == set()
+        await pilot.press("x", "a", "s")  # letters never reach the queue's keys: nothing is decided
+        assert all(review_row(path, q) is None for q in ids.values())
+        assert status_box.value is None  # "a": any status
+        await pilot.press("left")
+        assert status_box.value == "reviewed"
+        await pilot.press("up", "down", "down")
+        assert status_box.value is None and len(shown()) == 8
+        await pilot.press("tab", "m")
+        assert screen.focused is kind_box and kind_box.value == "mixed" and shown() == {ids["fantasy"]}
+        await pilot.press("enter")  # done: back to the queue, filtered
+        assert screen.focused is screen.table
+        await pilot.press("a")
+        assert review_row(path, ids["fantasy"])[0] == "confirmed"
+        await pilot.click("#kind-filter", offset=(12, 0))  # the right half: the next kind
+        assert kind_box.value is None and len(shown()) == 8
+        await pilot.click("#kind-filter", offset=(1, 0))  # the left half: back
+        assert kind_box.value == "mixed"
 
     session(path, test)
 
@@ -236,7 +301,7 @@ def test_help_lists_every_key(newsroom):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(widget_text(w) for w in app.screen.query("#help-body Static"))
-        for key in ("a", "x", "s", "k", "n", "u", "] [", "/", "e", "p", "?", "q"):
+        for key in ("a", "x", "s", "k", "n", "u", "] [", "/", "f F", "e", "p", "?", "q"):
             assert f" {key} " in text, key
         assert "undo" in text and "Mouse" in text
         await pilot.press("escape")

@@ -17,13 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Select
+from textual.widgets import Header, Input
 
 from .. import review
 from ..domain import QUOTE_KINDS
 from ..review import QueueFilter, QueueSort, ReviewError
 from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
-from .widgets import QUEUE_COLUMNS, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
+from .widgets import QUEUE_COLUMNS, Choice, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
 
 if TYPE_CHECKING:
     from .app import ReviewApp
@@ -51,6 +51,8 @@ class ReviewScreen(Screen):
         Binding("right_square_bracket", "next_pending(1)", "Next", key_display="]"),
         Binding("left_square_bracket", "next_pending(-1)", "Prev", key_display="["),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("f", "status_filter(1)", "Status"),
+        Binding("F", "status_filter(-1)", "Status back", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("p", "speakers", "Speakers"),
         Binding("r", "refresh", "Refresh", show=False),
@@ -67,6 +69,7 @@ class ReviewScreen(Screen):
         ("↑ ↓", "move in the queue (PgUp/PgDn, Home/End too)"),
         ("] [", "next / previous pending quote"),
         ("/", "search quote text and speaker names; Tab moves on to the other filters"),
+        ("f F", "status filter: next / previous (in the filter boxes: ← → or a letter)"),
         ("o", "sort by the next column (click a header to sort by it)"),
         ("p", "speakers: merge, split an alias off, rename"),
         ("r", "refresh: take in other reviewers' decisions now (done every few seconds anyway)"),
@@ -86,6 +89,7 @@ class ReviewScreen(Screen):
         self.last_decision: review.Decision | None = None  # what the screen last showed as saved
         self.pending_shown = 0
         self._debounce: Timer | None = None
+        self._search_warming = False
 
     # -- layout --
 
@@ -93,10 +97,8 @@ class ReviewScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
-            yield Select([(s, s) for s in review.STATUS_FILTERS], prompt="any status", id="status-filter",
-                         compact=True, value=self.filter.status or Select.NULL)
-            yield Select([(k, k) for k in QUOTE_KINDS], prompt="any kind", id="kind-filter", compact=True,
-                         value=self.filter.kind or Select.NULL)
+            yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
+            yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
             yield Input(placeholder="speaker", id="speaker-filter", compact=True, value=self.filter.speaker)
             yield Input(placeholder="document", id="doc-filter", compact=True, value=self.filter.document)
             yield Input(placeholder="conf e.g. <0.5", id="conf-filter", compact=True)
@@ -112,6 +114,7 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.reviewer} · {self.app.db_name}"
         self.queue = review.Queue(self.app.conn)
+        self.app.settle_heap()
         self._apply(keep=None)
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -283,8 +286,8 @@ class ReviewScreen(Screen):
         self._apply()
 
     def _read_filters(self) -> QueueFilter | None:
-        status = self.query_one("#status-filter", Select).value
-        kind = self.query_one("#kind-filter", Select).value
+        status = self.query_one("#status-filter", Choice).value
+        kind = self.query_one("#kind-filter", Choice).value
         conf_input = self.query_one("#conf-filter", Input)
         try:
             confidence = review.parse_confidence(conf_input.value)
@@ -293,8 +296,8 @@ class ReviewScreen(Screen):
             conf_input.add_class("-invalid")
             confidence = self.filter.confidence
         return QueueFilter(
-            status=status if isinstance(status, str) else None,
-            kind=kind if isinstance(kind, str) else None,
+            status=status,
+            kind=kind,
             speaker=self.query_one("#speaker-filter", Input).value,
             document=self.query_one("#doc-filter", Input).value,
             confidence=confidence,
@@ -311,20 +314,38 @@ class ReviewScreen(Screen):
             self._apply()
 
     @on(Input.Changed)
-    def _typed(self) -> None:
+    def _typed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(0.15, self._filters_changed)
+        if event.input.id == "search" and not self._search_warming:
+            self._search_warming = True
+            self.call_after_refresh(self._warm_search)
+
+    def _warm_search(self) -> None:
+        """Between key presses (after the typed character is on screen): look for what is typed so
+        far, so that applying the search later (Enter, or the pause) finds only the newest
+        characters left to look for. One pass at most per screen refresh, however fast the typing."""
+        self._search_warming = False
+        self.queue.prepare_search(self.query_one("#search", Input).value)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self._filters_changed()
         self.table.focus()
 
-    @on(Select.Changed)
-    def _selected(self) -> None:
+    @on(Choice.Changed)
+    def _chosen(self) -> None:
         if self.is_mounted and hasattr(self, "queue"):
             self._filters_changed()
+
+    @on(Choice.Submitted)
+    def _choice_done(self) -> None:
+        self.table.focus()
+
+    def action_status_filter(self, step: int) -> None:
+        """From anywhere on the screen: the next (or previous) status filter, applied at once."""
+        self.query_one("#status-filter", Choice).action_step(step)
 
     # -- the rest --
 
@@ -336,6 +357,7 @@ class ReviewScreen(Screen):
             self.log.warning(f"poll failed: {exc}")
             return
         if changed is None:
+            self.app.settle_heap()
             self._apply()
         elif changed:
             self.pending_shown = self.queue.pending_in(self.view)
@@ -355,6 +377,7 @@ class ReviewScreen(Screen):
 
     def action_refresh_quiet(self) -> None:
         self.queue.load()
+        self.app.settle_heap()
         self._apply()
 
     def action_export(self) -> None:

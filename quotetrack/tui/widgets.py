@@ -104,7 +104,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(max(1, self.scrollable_content_region.width), self.row_count + 1)
+        """Tell the scrollbar how many rows there are, without a layout pass of the whole screen.
+
+        ``virtual_size`` is a layout reactive: setting it re-arranges every
+        widget on the screen (about 20 ms of a filter's key press here). The
+        table's own size never depends on its row count (its height is a
+        share of the screen), so only the scrollbar needs to know; if the
+        scrollbar appears or goes, that is a layout change of its own and
+        Textual lays out then.
+        """
+        size = Size(max(1, self.scrollable_content_region.width), self.row_count + 1)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -214,6 +226,116 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         self.focus()
         self.move_to(round(self.scroll_y) + offset.y - 1)
+
+
+class Choice(Widget, can_focus=True):
+    """One of a few values, chosen in place: ← → (or ↑ ↓, space) step through them, a letter
+    jumps to the next value starting with it, a click on the left or right half steps back or on.
+
+    The filters' drop-downs were Textual ``Select`` widgets, whose overlay
+    closes with a layout pass of the whole screen (25-30 ms of the key press
+    here). This one is a line of fixed width that only redraws
+    itself, and every value is one key away.
+    """
+
+    DEFAULT_CSS = """
+    Choice {
+        height: 1;
+        width: 16;
+        background: $boost;
+        color: $foreground;
+    }
+    Choice:focus {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    Choice > .choice--blank {
+        color: $text-muted;
+    }
+    Choice:focus > .choice--blank {
+        color: $block-cursor-foreground;
+    }
+    """
+    COMPONENT_CLASSES = {"choice--blank"}
+    BINDINGS = [
+        Binding("left,up", "step(-1)", "Previous", show=False),
+        Binding("right,down,space", "step(1)", "Next", show=False),
+        Binding("enter", "submit", "Done", show=False),
+    ]
+
+    class Changed(Message):
+        """The value changed (None: any)."""
+
+        def __init__(self, choice: Choice, value: str | None) -> None:
+            super().__init__()
+            self.choice = choice
+            self.value = value
+
+        @property
+        def control(self) -> Choice:
+            return self.choice
+
+    class Submitted(Message):
+        """Enter: the reviewer is done choosing."""
+
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
+
+        @property
+        def control(self) -> Choice:
+            return self.choice
+
+    def __init__(self, options: Sequence[str], blank: str, value: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.options: list[str | None] = [None, *options]
+        self.blank = blank
+        self._index = self.options.index(value) if value in self.options else 0
+
+    @property
+    def value(self) -> str | None:
+        return self.options[self._index]
+
+    @value.setter
+    def value(self, value: str | None) -> None:
+        self._choose(self.options.index(value))
+
+    def _choose(self, index: int) -> None:
+        index %= len(self.options)
+        if index != self._index:
+            self._index = index
+            self.refresh()  # same width, same height: a repaint of this line, no layout
+            self.post_message(self.Changed(self, self.value))
+
+    def action_step(self, step: int) -> None:
+        self._choose(self._index + step)
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter picks the next value starting with it; letters never reach the screen's keys
+        (as in a text box: typing ``x`` here must not reject a quote)."""
+        char = (event.character or "").casefold()
+        if not (len(char) == 1 and char.isalpha()):
+            return
+        event.stop()
+        event.prevent_default()
+        names = [value or self.blank for value in self.options]
+        for k in range(1, len(names) + 1):
+            i = (self._index + k) % len(names)
+            if names[i].casefold().startswith(char):
+                self._choose(i)
+                return
+
+    def on_click(self, event: events.Click) -> None:
+        self._choose(self._index + (-1 if event.x < self.size.width // 2 else 1))
+
+    def render(self) -> Text:
+        value = self.value
+        label = Text(value or self.blank, style="" if value else self.get_component_rich_style("choice--blank"))
+        return Text.assemble("◂ ", label, " ▸", no_wrap=True, overflow="ellipsis", end="")
 
 
 STATUS_STYLES = {
@@ -414,14 +536,18 @@ class KeyBar(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        """`` a Confirm  x Reject …``; when that is wider than the screen, the keys lose their
+        padding (``a Confirm x Reject …``) before anything is cut off."""
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
+        full = sum(len(display) + len(description) + 3 for _, display, description, _ in self._keys)
+        compact = full > self.size.width
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
         for key, display, description, enabled in self._keys:
             start = len(text)
-            text.append(f" {display} ", key_style if enabled else Style(dim=True))
-            text.append(f"{description} ", description_style if enabled else Style(dim=True))
+            text.append(display if compact else f" {display} ", key_style if enabled else Style(dim=True))
+            text.append(f" {description} " if compact else f"{description} ", description_style if enabled else Style(dim=True))
             self._spans.append((start, len(text), key))
         return text
 
