@@ -84,7 +84,7 @@ class Intervals:
         self.longest = max((b - a for a, b in self.spans), default=0)
 
     def add(self, a: int, b: int) -> None:
-        k = bisect_right(self.starts, a)
+        k = bisect_right(self.spans, (a, b))  # spans stay sorted as pairs, starts with them
         self.starts.insert(k, a)
         self.spans.insert(k, (a, b))
         self.longest = max(self.longest, b - a)
