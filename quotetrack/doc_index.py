@@ -76,28 +76,34 @@ def paragraph_number(text: str, pos: int) -> int:
 
 
 class Intervals:
-    """Character spans, asked which overlap a range: by bisection, not a scan over all of them."""
+    """Character spans, asked which overlap a range: by bisection, not a scan over all of them.
 
-    def __init__(self, spans: list[tuple[int, int]] = ()):
-        self.spans: list[tuple[int, int]] = sorted(spans)
-        self.starts = [a for a, _ in self.spans]
-        self.longest = max((b - a for a, b in self.spans), default=0)
+    A span is ``(a, b)`` or ``(a, b, value)``; what :meth:`overlapping` returns
+    is the tuples as given.
+    """
 
-    def add(self, a: int, b: int) -> None:
-        k = bisect_right(self.spans, (a, b))  # spans stay sorted as pairs, starts with them
+    def __init__(self, spans=()):
+        self.spans: list[tuple] = sorted(spans, key=lambda t: (t[0], t[1]))
+        self.keys = [(t[0], t[1]) for t in self.spans]
+        self.starts = [t[0] for t in self.spans]
+        self.longest = max((t[1] - t[0] for t in self.spans), default=0)
+
+    def add(self, a: int, b: int, *value) -> None:
+        k = bisect_right(self.keys, (a, b))  # kept sorted by (start, end), starts with them
+        self.keys.insert(k, (a, b))
         self.starts.insert(k, a)
-        self.spans.insert(k, (a, b))
+        self.spans.insert(k, (a, b, *value))
         self.longest = max(self.longest, b - a)
 
-    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The spans (a, b) with a < hi and b > lo, in order."""
+    def overlapping(self, lo: int, hi: int) -> list[tuple]:
+        """The spans (a, b, ...) with a < hi and b > lo, in order."""
         out = []
         for k in range(bisect_left(self.starts, hi) - 1, -1, -1):
-            a, b = self.spans[k]
+            a, b = self.keys[k]
             if a + self.longest <= lo:
                 break  # no span starting this early reaches lo
             if b > lo:
-                out.append((a, b))
+                out.append(self.spans[k])
         out.reverse()
         return out
 

@@ -25,13 +25,12 @@ Frames never cross a paragraph: content is cut to the cue's paragraph.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from . import cues
-from .doc_index import doc_text
+from .doc_index import Intervals, doc_text
 from .marks import strip_marks
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -134,20 +133,11 @@ class Nesting:
     """Which cues sit inside the content of another, reliable frame (by bisection, not a scan per frame)."""
 
     def __init__(self, frames: list[Frame]):
-        pieces = sorted((a, b, id(g)) for g in frames if g.key_prior >= 0.5 for a, b in g.pieces)
-        self.pieces = pieces
-        self.starts = [a for a, _, _ in pieces]
-        self.longest = max((b - a for a, b, _ in pieces), default=0)
+        self.pieces = Intervals((a, b, id(g)) for g in frames if g.key_prior >= 0.5 for a, b in g.pieces)
 
     def nested(self, f: Frame) -> bool:
         pos = f.cue.start_char
-        for k in range(bisect_right(self.starts, pos) - 1, -1, -1):
-            a, b, owner = self.pieces[k]
-            if a <= pos - self.longest:
-                break  # no piece starting this early reaches pos
-            if pos < b and owner != id(f):
-                return True
-        return False
+        return any(owner != id(f) for _, _, owner in self.pieces.overlapping(pos, pos + 1))
 
 
 def frame_features(f: Frame, nesting: Nesting | None = None) -> dict[str, float]:

@@ -340,22 +340,15 @@ class _Hosts:
     """Frame content pieces by where they start, to find the frames hosting a quotation by bisection."""
 
     def __init__(self, frames: list[Frame]):
-        self.pieces = sorted(
-            (a, b, i, j, f)
-            for i, f in enumerate(frames)
-            if f.prior >= HOST_MIN_PRIOR
-            for j, (a, b) in enumerate(f.pieces)
+        self.pieces = Intervals(
+            (a, b, (i, j, f)) for i, f in enumerate(frames) if f.prior >= HOST_MIN_PRIOR for j, (a, b) in enumerate(f.pieces)
         )
-        self.starts = [p[0] for p in self.pieces]
-        self.longest = max((b - a for a, b, *_ in self.pieces), default=0)
 
     def of(self, m: MarkedSpan) -> list[tuple[int, Frame, tuple[int, int]]]:
         """Frames whose content piece contains the quoted stretch, smallest piece first."""
         found = []
-        for k in range(bisect_right(self.starts, m.start) - 1, -1, -1):
-            a, b, i, j, f = self.pieces[k]
-            if a + self.longest < m.start - 1:
-                break  # no piece starting this early reaches the quotation
+        # a host piece starts at or before the quotation's first character and reaches it
+        for a, b, (i, j, f) in self.pieces.overlapping(m.start - 1, m.start + 1):
             if m.open_start <= f.cue.start_char < m.close_end:
                 continue
             if a <= m.start < b and b < m.end:
@@ -553,19 +546,14 @@ def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int]
     kept: list[Frame] = []
     # Frames clash only on one cue or on overlapping pieces: look among those near each.
     kept_cues: set[int] = set()
-    hulls = Intervals()
-    by_hull: dict[tuple[int, int], list[Frame]] = {}
+    hulls = Intervals()  # each kept frame under the stretch from its first piece to its last
     for f in pool:
         hull = (min(a for a, _ in f.pieces), max(b for _, b in f.pieces)) if f.pieces else (0, 0)
-        if f.cue.start in kept_cues or any(
-            _clash(f, k) for h in hulls.overlapping(*hull) for k in by_hull[h]
-        ):
+        if f.cue.start in kept_cues or any(_clash(f, k) for _, _, k in hulls.overlapping(*hull)):
             continue
         kept.append(f)
         kept_cues.add(f.cue.start)
-        if hull not in by_hull:
-            hulls.add(*hull)
-        by_hull.setdefault(hull, []).append(f)
+        hulls.add(*hull, f)
     kept.sort(key=lambda f: f.start)
     return kept
 
