@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from . import coref_speed
+
 log = logging.getLogger("quotetrack")
 warnings.filterwarnings("ignore", message=r".*\[W007\].*")
 
@@ -120,8 +122,11 @@ def may_refer_back(tok: Token) -> bool:
 # --- the annotator ------------------------------------------------------------
 
 
-def load_annotator(nlp: Language):
+def load_annotator(nlp: Language, fast: bool = True):
     """coreferee's annotator for ``nlp`` (or ``None`` and the reason).
+
+    ``fast``: with :mod:`quotetrack.coref_speed`'s changes (same answers); ``False``
+    gives coreferee exactly as published, for comparison.
 
     coreferee picks its model by ``nlp.meta["name"]``; a re-upload of an
     official pipeline under another name is presented under the original
@@ -145,26 +150,9 @@ def load_annotator(nlp: Language):
     finally:
         nlp.meta["name"] = name
     CorefereeBroker.set_extensions()
-    use_sets_for_word_lists(annotator.rules_analyzer)
+    if fast:
+        coref_speed.speed_up(annotator)
     return annotator, None
-
-
-# coreferee 1.5 keeps its word and name lists (thousands of entries each) as Python
-# lists and tests membership in them for every candidate pair: a third of its time.
-# They are only ever used with ``in`` (see coreferee/rules.py and lang/en), so sets give
-# the same answers, faster. ``blacklisted_phrases`` is iterated, so it stays a list.
-WORD_LISTS = (
-    "male_names", "female_names", "exclusively_male_names", "exclusively_female_names",
-    "person_words", "exclusively_person_words", "animal_words",
-    "exclusively_male_words", "exclusively_female_words", "avalent_verbs",
-)
-
-
-def use_sets_for_word_lists(rules_analyzer) -> None:
-    for name in WORD_LISTS:
-        value = getattr(rules_analyzer, name, None)
-        if isinstance(value, list):
-            setattr(rules_analyzer, name, frozenset(value))
 
 
 # --- windows ------------------------------------------------------------------
@@ -203,7 +191,7 @@ class WindowedCoref:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self.annotator.annotate(window)
+                coref_speed.annotate(self.annotator, window)
         except Exception as exc:  # coreferee's own pipe swallows these too; attribution falls back
             log.debug("coreferee failed on tokens %d-%d: %s", start, end, exc)
             return []

@@ -173,9 +173,9 @@ def load(
         try:
             import coreferee  # noqa: F401  (registers the "coreferee" factory)
 
-            from .coref import use_sets_for_word_lists
+            from .coref_speed import speed_up
 
-            use_sets_for_word_lists(nlp.add_pipe("coreferee").annotator.rules_analyzer)
+            speed_up(nlp.add_pipe("coreferee").annotator)
         except Exception as exc:  # a broken or mismatched model must not stop extraction
             coref_module, coref_error = None, f"coreferee failed to load: {exc}"
     if coref_module is None and mode != "off":

@@ -1,0 +1,90 @@
+"""The faster coreferee (quotetrack.coref_speed) decides exactly what coreferee decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotetrack import coref, coref_speed
+from quotetrack.inputs import normalise_text
+
+HARD_CASES = (
+    # coordination, "they" for a pair, a plural noun chain, "it" pleonastic and referring
+    "Angela Merkel and Emmanuel Macron met in Paris. They said the talks went well. "
+    "The two leaders agreed that it is important to act. The agreement, they said, was historic. "
+    "It will be signed in May, according to the French president.",
+    # the same surname twice, a company described as "the company", a reflexive
+    "Apple sued Samsung on Monday. The company said it would defend itself. Tim Cook, who runs Apple, "
+    "said he was confident. Cook told reporters: “We will win.” Samsung said it had not been served.",
+    # quotes opened and not closed, and an appositive with "or"
+    "The minister, or his deputy, will speak. “He said that he would come, she said. "
+    "Maria Zakharova, the spokeswoman, said she had no comment. She added that it was too early.",
+)
+
+
+@pytest.fixture(scope="module")
+def annotators(nlp):
+    stock, error = coref.load_annotator(nlp, fast=False)
+    fast, error_fast = coref.load_annotator(nlp)
+    if stock is None or fast is None:
+        pytest.skip(f"no coreferee model: {error or error_fast}")
+    assert getattr(fast, "quotetrack_sped_up", False) and not getattr(stock, "quotetrack_sped_up", False)
+    return stock, fast
+
+
+def _decisions(doc):
+    """Every chain, and every anaphor's candidates in the order coreferee ranked them."""
+    chains = [[tuple(m.token_indexes) for m in chain] for chain in doc._.coref_chains]
+    ranked = {
+        t.i: [tuple(m.token_indexes) for m in t._.coref_chains.temp_potential_referreds]
+        for t in doc
+        if hasattr(t._.coref_chains, "temp_potential_referreds")
+    }
+    return chains, ranked
+
+
+def _both(nlp, annotators, text):
+    stock, fast = annotators
+    with nlp.select_pipes(disable=["quotetrack"]):
+        a, b = nlp(text), nlp(text)
+    stock.rules_analyzer.initialize(a)
+    stock.annotate(a, used_in_training=True)  # keeps the ranked candidates for comparison
+    coref_speed.annotate(fast, b)
+    return _decisions(a), _decisions(b)
+
+
+def test_same_chains_and_rankings_on_the_seed_articles(nlp, annotators, seeds_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = normalise_text(path.read_text(encoding="utf-8"))
+        stock, fast = _both(nlp, annotators, text)
+        assert fast == stock, path.name
+        assert stock[0], f"{path.name}: no chains at all, so the comparison proves nothing"
+
+
+@pytest.mark.parametrize("text", HARD_CASES)
+def test_same_chains_and_rankings_on_hard_constructions(nlp, annotators, text):
+    stock, fast = _both(nlp, annotators, text)
+    assert fast == stock
+    assert stock[1], "no anaphor was ranked, so the scorer was not exercised"
+
+
+def test_answers_are_kept_per_document(nlp, annotators):
+    # The rule tables belong to the document being annotated: a second document, and the
+    # first one again, must not see the other's answers.
+    stock, fast = annotators
+    first, second = HARD_CASES[0], HARD_CASES[1]
+    expected = [_both(nlp, annotators, t)[0] for t in (first, second)]
+    with nlp.select_pipes(disable=["quotetrack"]):
+        docs = [nlp(t) for t in (first, second, first)]
+    for doc in docs:
+        coref_speed.annotate(fast, doc)
+    assert [_decisions(d) for d in docs] == [expected[0], expected[1], expected[0]]
+
+
+def test_the_stock_annotate_entry_point_still_works_when_sped_up(nlp, annotators):
+    # coreferee's own pipe calls annotator.annotate(doc) (initialize and clean-up included).
+    stock, fast = annotators
+    with nlp.select_pipes(disable=["quotetrack"]):
+        a, b = nlp(HARD_CASES[1]), nlp(HARD_CASES[1])
+    stock.annotate(a)
+    fast.annotate(b)
+    assert [[m.token_indexes for m in c] for c in a._.coref_chains] == [[m.token_indexes for m in c] for c in b._.coref_chains]
