@@ -10,6 +10,12 @@ Sections (all by default):
   machine; CPU-time columns too, steadier when other work shares the
   cores), and the share of identical attributions (same quote span,
   speaker and method), listing the differences.
+- ``coref-equivalence``: coreferee as published against
+  ``quotetrack.coref_speed``'s faster version, on every article cut into
+  windows of six sentences (the size the shipped resolver annotates):
+  the share of windows with identical chains and identical candidate
+  rankings for every anaphor, the largest score difference, and the time
+  of each (process CPU seconds).
 - ``engines``: ``run_extraction`` into a fresh store at ``--jobs 1``,
   ``--jobs 2`` and on a Dask ``LocalCluster`` of 2 workers (start-up of
   workers included), on ``--engine-docs`` articles.
@@ -109,6 +115,64 @@ def agreement(limit: int | None) -> None:
     print(flush=True)
 
 
+def coref_equivalence(limit: int | None) -> None:
+    from quotetrack import coref, coref_speed, load
+
+    docs = texts(limit)
+    nlp = load()
+    stock, error = coref.load_annotator(nlp, fast=False)
+    fast, _ = coref.load_annotator(nlp)
+    assert stock is not None and fast is not None, error
+    cpu = {"stock": 0.0, "fast": 0.0}
+    windows = same = tokens = 0
+    largest = 0.0
+    differences = []
+
+    def decisions(window):
+        chains = [[tuple(m.token_indexes) for m in c] for c in window._.coref_chains]
+        ranked = {}
+        for t in window:
+            for m in getattr(t._.coref_chains, "temp_potential_referreds", ()):
+                ranked.setdefault(t.i, []).append((tuple(m.token_indexes), m.temp_score))
+        return chains, ranked
+
+    for name, text in docs:
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(text)
+        starts = [s.start for s in doc.sents] + [len(doc)]
+        for k in range(0, len(starts) - 1, 6):
+            a, b = starts[k], starts[min(k + 6, len(starts) - 1)]
+            one, two = doc[a:b].as_doc(), doc[a:b].as_doc()
+            c = time.process_time()
+            stock.rules_analyzer.initialize(one)
+            stock.annotate(one, used_in_training=True)  # keeps the rankings to compare
+            cpu["stock"] += time.process_time() - c
+            c = time.process_time()
+            coref_speed.annotate(fast, two)
+            cpu["fast"] += time.process_time() - c
+            (chains1, ranked1), (chains2, ranked2) = decisions(one), decisions(two)
+            order1 = {i: [m for m, _ in r] for i, r in ranked1.items()}
+            order2 = {i: [m for m, _ in r] for i, r in ranked2.items()}
+            for i, r in ranked1.items():
+                for (m1, s1), (m2, s2) in zip(r, ranked2.get(i, ())):
+                    if m1 == m2:
+                        largest = max(largest, abs(s1 - s2))
+            windows += 1
+            tokens += b - a
+            if chains1 == chains2 and order1 == order2:
+                same += 1
+            else:
+                differences.append((name, a, b))
+    print(f"## coreferee as published vs quotetrack.coref_speed: {len(docs)} articles, {windows:,} windows, {tokens:,} tokens\n")
+    print(f"identical chains and candidate rankings: {same:,}/{windows:,} windows = {same / windows:.2%}")
+    print(f"largest difference of a candidate's score: {largest:.2g}")
+    print(f"CPU seconds: as published {cpu['stock']:.1f}, coref_speed {cpu['fast']:.1f} "
+          f"({cpu['stock'] / cpu['fast']:.2f}× faster)")
+    for d in differences:
+        print("   differs:", *d)
+    print(flush=True)
+
+
 def engines(limit: int) -> None:
     from quotetrack import load, store
     from quotetrack.batch import run_extraction
@@ -199,13 +263,15 @@ def memory(sizes: list[int]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--section", choices=("agreement", "engines", "memory", "all"), default="all")
-    parser.add_argument("--limit", type=int, default=None, help="articles for the agreement section (default: all 840)")
+    parser.add_argument("--section", choices=("agreement", "coref-equivalence", "engines", "memory", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=None, help="articles for the agreement and coref-equivalence sections (default: all 840)")
     parser.add_argument("--engine-docs", type=int, default=200)
     parser.add_argument("--memory-sizes", default="1000,5000")
     args = parser.parse_args()
     if args.section in ("agreement", "all"):
         agreement(args.limit)
+    if args.section in ("coref-equivalence", "all"):
+        coref_equivalence(args.limit)
     if args.section in ("engines", "all"):
         engines(args.engine_docs)
     if args.section in ("memory", "all"):

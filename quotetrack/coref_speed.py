@@ -1,37 +1,45 @@
-"""coreferee 1.5, faster, with the same answers.
+"""coreferee 1.5, faster, making the same decisions.
 
-coreferee spends most of its time on work it repeats. Three changes remove
-that repetition without changing what it decides:
+coreferee spends most of its time repeating work and reaching per-token
+state through spaCy's extension attributes. These changes remove that
+without changing a rule, a feature or a weight:
 
-* **Word lists as sets.** Its name and word lists (thousands of entries) are
-  Python lists tested with ``in`` for every candidate pair.
-* **The neural scorer, factorised.** coreferee scores every (anaphor,
-  candidate) pair with an ensemble of five networks whose first layer
-  (639 units over 649 inputs) reads the pair's input row: the anaphor's
-  features, the candidate's features and five numbers about the pair. The
-  first two parts are the same for every pair that shares the anaphor or
-  the candidate, so :class:`FactorisedScorer` multiplies them once per
-  anaphor and once per candidate and adds them per pair (the layer is
-  linear before its ReLU). Same weights, same softmax over each anaphor's
-  candidates, same order of the candidates afterwards; only the rounding
-  of float32 sums differs, which ``benchmarks/batch_speed.py --section
-  coref-equivalence`` shows never changes a chain on PolNeAR.
-* **Rule answers remembered per document.** Whether a token is an
-  independent noun or a potential anaphor, its proper-name subtree, and
-  whether two nouns may corefer are pure functions of the parse once
-  coreferee has found coordinations, yet coreferee asks them again for
-  every pair it considers (half a million times for 60 articles).
-  :class:`RuleCache` answers repeats from a table kept for the document
-  being annotated, and rules out noun pairs that can never match (no shared
-  lemma, no name ending, no entity word) before coreferee's own test runs.
-  The loop that links each noun back to an earlier one reads those tables
-  instead of spaCy's extension attributes.
+* **Word lists as sets.** Its name and word lists (thousands of entries)
+  are Python lists tested with ``in`` for every candidate pair.
+* **The neural scorer, factorised** (:class:`FactorisedScorer`). coreferee
+  scores every (anaphor, candidate) pair with an ensemble of five networks
+  whose first layer (639 units over 649 inputs) reads a row made of the
+  anaphor's features, the candidate's features and five numbers about the
+  pair. The first two parts are the same for every pair sharing the
+  anaphor or the candidate, and the layer is linear before its ReLU, so
+  they are multiplied once per anaphor and once per candidate and added
+  per pair. Same weights, same clipped softmax over each anaphor's
+  candidates, same sort afterwards; only the rounding of float32 sums
+  differs (largest score difference on PolNeAR: 4e-7).
+* **The scorer's inputs from per-document tables** (:class:`FeatureMaps`,
+  :class:`Positions`, :class:`PairFacts`): the same feature, position and
+  pair numbers, computed once per token (depths, sentence places, vectors,
+  ancestors) instead of once per pair.
+* **Rule answers remembered per document** (:class:`RuleCache`). Whether a
+  token is an independent noun or a potential anaphor, its proper-name
+  subtree, its morphology, and whether two nouns may corefer are pure
+  functions of the parse once coreferee has found coordinations, yet it
+  asks them again for every pair it considers. Noun pairs that can never
+  match (no shared lemma, no name ending, no entity word) are ruled out
+  before coreferee's own test runs.
+* **initialize and the noun-link loop holding each token's state**
+  (:func:`initialize`, :meth:`RuleCache.noun_link`): coreferee's steps in
+  coreferee's order, with each token's ``ChainHolder`` fetched once.
 * **No clean-up of scratch attributes.** A window is a throw-away copy of
-  part of the document, so the per-token ``temp_*`` attributes coreferee
-  deletes after annotating are left for the copy to take with it.
+  part of the document, so the ``temp_*`` attributes coreferee deletes
+  after annotating go with the copy.
 
-Everything else (the rules, the features, the linking) is coreferee's own
-code. :func:`annotate` is what :mod:`quotetrack.coref` calls.
+The linking itself is coreferee's own code. ``tests/test_coref_speed.py``
+checks every map against coreferee's function and the chains and candidate
+rankings against coreferee as published; ``benchmarks/batch_speed.py
+--section coref-equivalence`` does the same over PolNeAR. :func:`annotate`
+is what :mod:`quotetrack.coref` calls. Written for coreferee 1.5 (the last
+release; ``pyproject.toml`` pins ``<1.6``) and its English rules.
 """
 
 from __future__ import annotations
@@ -394,6 +402,69 @@ def initialize(rules, doc: Doc) -> None:
             holder.temp_potential_referreds = referreds
 
 
+class FeatureMaps:
+    """coreferee's ``get_feature_map``: which of the feature table's values a token (or mention) has.
+
+    The same eleven blocks in the same order (the token's tag, morphology,
+    entity type, dependencies to its children on each side, its own
+    dependency on each side of its head, and its head's tag, morphology and
+    children's dependencies), with the morphology and children of a
+    mention's coordinated siblings added, as coreferee does; each value is
+    looked up in an index instead of being compared with every entry of
+    the table.
+    """
+
+    BLOCKS = (
+        "tags", "morphs", "ent_types", "lefthand_deps_to_children", "righthand_deps_to_children",
+        "lefthand_deps_to_parents", "righthand_deps_to_parents", "parent_tags", "parent_morphs",
+        "parent_lefthand_deps_to_children", "parent_righthand_deps_to_children",
+    )
+
+    def __init__(self, analyzer) -> None:
+        table = analyzer.feature_table
+        self.root_dep = analyzer.rules_analyzer.root_dep
+        self.index = []
+        offset = 0
+        for name in self.BLOCKS:
+            values = getattr(table, name)
+            self.index.append({value: offset + k for k, value in enumerate(values)})
+            offset += len(values)
+        self.width = offset
+
+    def of(self, doc: Doc, root: int, siblings: tuple = ()) -> list:
+        token = doc[root]
+        tokens = [token, *(doc[i] for i in siblings)]
+        found = [0] * self.width
+        (tags, morphs, ents, left_children, right_children, left_parent, right_parent,
+         parent_tags, parent_morphs, parent_left, parent_right) = self.index
+
+        def mark(index: dict, values) -> None:
+            for value in values:
+                k = index.get(value)
+                if k is not None:
+                    found[k] = 1
+
+        mark(tags, (token.tag_,))
+        for t in tokens:
+            mark(morphs, t.morph)
+        mark(ents, (token.ent_type_,))
+        for t in tokens:
+            mark(left_children, [c.dep_ for c in t.children if c.i < t.i])
+        for t in tokens:
+            mark(right_children, [c.dep_ for c in t.children if c.i > t.i])
+        if token.dep_ != self.root_dep:
+            head = token.head
+            if token.i < head.i:
+                mark(left_parent, (token.dep_,))
+            if token.i > head.i:
+                mark(right_parent, (token.dep_,))
+            mark(parent_tags, (head.tag_,))
+            mark(parent_morphs, head.morph)
+            mark(parent_left, [c.dep_ for c in head.children if c.i < head.i])
+            mark(parent_right, [c.dep_ for c in head.children if c.i > head.i])
+        return found
+
+
 class Positions:
     """coreferee's ``get_position_map`` for one document, from depths computed once per token.
 
@@ -595,33 +666,40 @@ class Member:
         (Wa, ba), (Wb, bb) = first, second
         return np.maximum(np.maximum(vectors @ Wa.T + ba, 0) @ Wb.T + bb, 0)
 
-    def first_layer_parts(self, ref_vec, ref_static, ante_vec, ante_static) -> tuple:
-        """The first layer's input from each referrer's and each candidate's own blocks."""
-        ref_sq = self._squeeze(ref_vec, self.ref_a, self.ref_b)
-        ante_sq = self._squeeze(ante_vec, self.ante_a, self.ante_b)
-        return (
-            ref_sq @ self.W_ref_vec.T + ref_static @ self.W_ref_static.T,
-            ante_sq @ self.W_ante_vec.T + ante_static @ self.W_ante_static.T,
-        )
+    def squeezed(self, ref_vec, ante_vec) -> tuple:
+        return self._squeeze(ref_vec, self.ref_a, self.ref_b), self._squeeze(ante_vec, self.ante_a, self.ante_b)
 
 
-def ensemble_logits(members: list, ref_vec, ref_static, ante_vec, ante_static, pair, ref_of_pair, ante_of_pair) -> np.ndarray:
-    """Each member's logit for each pair (pairs × members): the first layer as the sum of its parts."""
-    parts = [m.first_layer_parts(ref_vec, ref_static, ante_vec, ante_static) for m in members]
-    ref_part = np.concatenate([r for r, _ in parts], axis=1)
-    ante_part = np.concatenate([a for _, a in parts], axis=1)
-    W_pair = np.concatenate([m.W_pair for m in members], axis=0)
-    b1 = np.concatenate([m.b1 for m in members])
-    hidden = ref_part[ref_of_pair] + ante_part[ante_of_pair] + pair @ W_pair.T + b1
-    np.maximum(hidden, 0, out=hidden)
-    n, width = len(members), members[0].b1.shape[0]
-    hidden = hidden.reshape(len(pair), n, width).transpose(1, 0, 2)  # members × pairs × 639
-    W2 = np.stack([m.W2.T for m in members])  # members × 639 × 20
-    b2 = np.stack([m.b2 for m in members])[:, None, :]
-    second = np.maximum(hidden @ W2 + b2, 0)
-    W3 = np.stack([m.W3.T for m in members])  # members × 20 × 1
-    b3 = np.stack([m.b3 for m in members])[:, None, :]
-    return (second @ W3 + b3)[:, :, 0].T
+class Ensemble:
+    """The five members side by side: one matrix product per block for all of them."""
+
+    def __init__(self, members: list) -> None:
+        self.members = members
+        self.n, self.width = len(members), members[0].b1.shape[0]
+        self.W_ref_static = np.ascontiguousarray(np.concatenate([m.W_ref_static for m in members], axis=0).T)
+        self.W_ante_static = np.ascontiguousarray(np.concatenate([m.W_ante_static for m in members], axis=0).T)
+        self.W_pair = np.ascontiguousarray(np.concatenate([m.W_pair for m in members], axis=0).T)
+        self.b1 = np.concatenate([m.b1 for m in members])
+        self.W2 = np.stack([m.W2.T for m in members])  # members × 639 × 20
+        self.b2 = np.stack([m.b2 for m in members])[:, None, :]
+        self.W3 = np.stack([m.W3.T for m in members])  # members × 20 × 1
+        self.b3 = np.stack([m.b3 for m in members])[:, None, :]
+
+    def logits(self, ref_vec, ref_static, ante_vec, ante_static, pair, ref_of_pair, ante_of_pair) -> np.ndarray:
+        """Each member's logit for each pair (pairs × members): the first layer as the sum of its parts."""
+        squeezed = [m.squeezed(ref_vec, ante_vec) for m in self.members]
+        ref_part = ref_static @ self.W_ref_static
+        ref_part += np.concatenate([r @ m.W_ref_vec.T for m, (r, _) in zip(self.members, squeezed)], axis=1)
+        ante_part = ante_static @ self.W_ante_static
+        ante_part += np.concatenate([a @ m.W_ante_vec.T for m, (_, a) in zip(self.members, squeezed)], axis=1)
+        hidden = ref_part[ref_of_pair]
+        hidden += ante_part[ante_of_pair]
+        hidden += pair @ self.W_pair
+        hidden += self.b1
+        np.maximum(hidden, 0, out=hidden)
+        hidden = hidden.reshape(len(pair), self.n, self.width).transpose(1, 0, 2)  # members × pairs × 639
+        second = np.maximum(hidden @ self.W2 + self.b2, 0)
+        return (second @ self.W3 + self.b3)[:, :, 0].T
 
 
 class FactorisedScorer:
@@ -650,6 +728,9 @@ class FactorisedScorer:
             Member(layers[k * per_member : (k + 1) * per_member], feature_width, self.POSITION_WIDTH, self.COMPAT_WIDTH)
             for k in range(ENSEMBLE_SIZE)
         ]
+        self.ensemble = Ensemble(self.members)
+        self.features = FeatureMaps(tendencies_analyzer)
+        assert self.features.width == feature_width
 
     def score(self, doc: Doc, thinc_ensemble=None) -> None:
         from coreferee.tendencies import _set_vectors
@@ -670,13 +751,11 @@ class FactorisedScorer:
         ref_vec, ref_static = [], []
         ante_index: dict[tuple, int] = {}
         ante_vec, ante_static = [], []
-        ante_maps: list[tuple] = []
         pair_rows, ref_of_pair, ante_of_pair = [], [], []
         for r, (token, candidates) in enumerate(referrers):
             _set_vectors(vectors_nlp, ops, token)
             ref_vec.append(token._.coref_chains.temp_vector)
-            ref_features = analyzer.get_feature_map(token, doc)
-            ref_static.append(ref_features + positions.map(token.i, False))
+            ref_static.append(self.features.of(doc, token.i) + positions.map(token.i, False))
             candidates.sort(key=lambda m: m.root_index)
             for mention in candidates:
                 key = tuple(mention.token_indexes)
@@ -689,9 +768,8 @@ class FactorisedScorer:
                         ante_vec.append(doc[key[0]]._.coref_chains.temp_vector)
                     else:
                         ante_vec.append(np.asarray([doc[i]._.coref_chains.temp_vector for i in key], dtype=np.float32).mean(axis=0))
-                    feature_map = analyzer.get_feature_map(mention, doc)
+                    feature_map = self.features.of(doc, key[0], key[1:])
                     position_map = positions.map(mention.root_index, len(key) > 1)
-                    ante_maps.append((feature_map, position_map))
                     ante_static.append(feature_map + position_map)
                 # The maps of a candidate depend on its tokens only: coreferee computes them
                 # again for every anaphor that has it as a candidate; here they are reused.
@@ -713,7 +791,7 @@ class FactorisedScorer:
         width = len(ref_static[0]) - self.POSITION_WIDTH
         ref_features, ante_features = arrays[1][:, :width], arrays[3][:, :width]
         arrays[4][:, 4] = (ref_features[arrays[5]] * ante_features[arrays[6]]).sum(axis=1)
-        logits = ensemble_logits(self.members, *arrays)  # pairs × members
+        logits = self.ensemble.logits(*arrays)  # pairs × members
         # thinc's softmax_sequences: clipped, per anaphor over its candidates, per member.
         exp = np.exp(np.clip(logits, -20.0, 20.0))
         ref_of_pair = arrays[5]

@@ -88,3 +88,33 @@ def test_the_stock_annotate_entry_point_still_works_when_sped_up(nlp, annotators
     stock.annotate(a)
     fast.annotate(b)
     assert [[m.token_indexes for m in c] for c in a._.coref_chains] == [[m.token_indexes for m in c] for c in b._.coref_chains]
+
+
+def test_each_map_equals_coreferees_own(nlp, annotators, seeds_dir):
+    """Feature, position and pair maps, recomputed, equal coreferee's functions for every token and candidate."""
+    from coreferee.data_model import Mention
+
+    stock, _ = annotators
+    analyzer = stock.tendencies_analyzer
+    features = coref_speed.FeatureMaps(analyzer)
+    texts = [normalise_text(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))[:2]]
+    checked = 0
+    for text in [*texts, *HARD_CASES]:
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(text)
+        stock.rules_analyzer.initialize(doc)
+        positions = coref_speed.Positions(stock.rules_analyzer, doc)
+        pairs = coref_speed.PairFacts(analyzer, doc)
+        for token in doc:
+            assert features.of(doc, token.i) == analyzer.get_feature_map(token, doc)
+            assert positions.map(token.i, False) == analyzer.get_position_map(token, doc)
+            for mention in getattr(token._.coref_chains, "temp_potential_referreds", ()):
+                fresh = Mention(doc[mention.root_index], len(mention.token_indexes) > 1)
+                key = tuple(fresh.token_indexes)
+                assert features.of(doc, key[0], key[1:]) == analyzer.get_feature_map(fresh, doc)
+                assert positions.map(key[0], len(key) > 1) == analyzer.get_position_map(fresh, doc)
+                ours = pairs.compatibility(fresh.root_index, token.i)
+                theirs = analyzer.get_compatibility_map(fresh, token)
+                assert ours[:4] == theirs[:4]  # the fifth (shared features) is counted per batch
+                checked += 1
+    assert checked > 100
