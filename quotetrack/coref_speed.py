@@ -65,8 +65,24 @@ def use_sets_for_word_lists(rules_analyzer) -> None:
             setattr(rules_analyzer, name, frozenset(value))
 
 
+def one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process.
+
+    The scorer's products are small (a few hundred rows): OpenBLAS's extra
+    thread spins for them, costing more CPU than it saves, and with
+    ``--jobs`` it takes cores the other workers need. spaCy's own layers
+    use blis, which this does not touch.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # an optional speed-up; coreferee's answers do not depend on it
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def speed_up(annotator) -> None:
     """Make ``annotator`` (a coreferee ``Annotator``) faster, in place, with the same results."""
+    one_blas_thread()
     use_sets_for_word_lists(annotator.rules_analyzer)
     cache = RuleCache(annotator.rules_analyzer)
     cache.install()
