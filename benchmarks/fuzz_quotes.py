@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/fuzz_quotes.py --minutes 10
 
-Two stages share the budget: the character-level mark finder
-(``marks.find_marked``, fast, many examples) and the full pipeline (spaCy
-parse + coreferee + quote finder + attribution) on generated news text.
+Three stages share the budget: the character-level mark finder
+(``marks.find_marked``, fast, many examples), the full pipeline (spaCy
+parse + coreferee + quote finder + attribution) on generated news text,
+and coreferee as published against ``quotetrack.coref_speed`` (the same
+chains and candidate rankings, ``tests/invariants.check_coref_speed``).
 Every example is checked against the invariants of ``tests/invariants.py``
 (never raises; offsets in range; every span's text equals the text at its
 offsets; quotes do not overlap) and run twice to check that the same input
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
-from invariants import check_marked, check_quotes  # noqa: E402
+from invariants import check_coref_speed, check_marked, check_quotes  # noqa: E402
 from strategies import any_text, news_text  # noqa: E402
 
 
@@ -67,13 +69,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=10.0, help="total time budget (default 10)")
     parser.add_argument("--marks-share", type=float, default=0.2, help="share of the budget for the mark finder")
+    parser.add_argument("--coref-share", type=float, default=0.2,
+                        help="share of the budget for coref_speed against coreferee as published")
     parser.add_argument("--seed", type=int, default=0, help="first round's seed (rounds use seed, seed+1, ...)")
     args = parser.parse_args()
 
     import quotetrack
+    from quotetrack import coref
     from quotetrack.marks import find_marked
 
     nlp = quotetrack.load()
+    stock, _ = coref.load_annotator(nlp, fast=False)
+    fast, _ = coref.load_annotator(nlp)
 
     def check_marks(text: str) -> None:
         spans = find_marked(text)
@@ -85,12 +92,18 @@ def main() -> int:
         check_quotes(text, quotes)
         assert nlp(text)._.quotes == quotes, "not deterministic"
 
+    def check_coref(text: str) -> None:
+        check_coref_speed(nlp, stock, fast, text)
+
     budget = args.minutes * 60
     stages = [
         (Stage("marks.find_marked", any_text, check_marks, batch=2000), budget * args.marks_share),
         (Stage("pipeline (nlp → doc._.quotes)", news_text() | any_text, check_pipeline, batch=100),
-         budget * (1 - args.marks_share)),
+         budget * (1 - args.marks_share - args.coref_share)),
     ]
+    if stock is not None and fast is not None:
+        stages.append((Stage("coref_speed ≡ coreferee", news_text() | any_text, check_coref, batch=100),
+                       budget * args.coref_share))
     started = time.perf_counter()
     for stage, stage_budget in stages:
         stage_end = time.perf_counter() + stage_budget

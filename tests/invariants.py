@@ -46,3 +46,32 @@ def check_quotes(text: str, quotes) -> None:
         assert q.kind in QUOTE_KINDS and q.speaker_kind in SPEAKER_KINDS and q.method in METHODS, q
         assert 0.0 <= q.confidence <= 1.0, q
         assert q.speaker is None or (isinstance(q.speaker, str) and q.speaker.strip()), q
+
+
+def coref_decisions(doc) -> tuple:
+    """What coreferee decided for ``doc``: every chain, and every anaphor's candidates in ranked order.
+
+    The ranking is only there when the scratch attributes were kept
+    (``quotetrack.coref_speed.annotate``, or ``Annotator.annotate(doc, used_in_training=True)``).
+    """
+    chains = [[tuple(m.token_indexes) for m in chain] for chain in doc._.coref_chains]
+    ranked = {
+        t.i: [tuple(m.token_indexes) for m in t._.coref_chains.temp_potential_referreds]
+        for t in doc
+        if hasattr(t._.coref_chains, "temp_potential_referreds")
+    }
+    return chains, ranked
+
+
+def check_coref_speed(nlp, stock, fast, text: str) -> tuple:
+    """coreferee as published (``stock``) and quotetrack's faster one (``fast``) decide the same on ``text``."""
+    from quotetrack import coref_speed
+
+    with nlp.select_pipes(disable=["quotetrack"]):
+        one, two = nlp(text), nlp(text)
+    stock.rules_analyzer.initialize(one)
+    stock.annotate(one, used_in_training=True)  # keeps the rankings to compare
+    coref_speed.annotate(fast, two)
+    expected, found = coref_decisions(one), coref_decisions(two)
+    assert found == expected, f"coref_speed decided differently:\n{found}\ncoreferee:\n{expected}"
+    return expected
