@@ -44,6 +44,7 @@ release; ``pyproject.toml`` pins ``<1.6``) and its English rules.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import numpy as np
@@ -65,24 +66,32 @@ def use_sets_for_word_lists(rules_analyzer) -> None:
             setattr(rules_analyzer, name, frozenset(value))
 
 
-def one_blas_thread() -> None:
-    """Keep numpy's BLAS to one thread in this process.
+class OneBlasThread:
+    """A context in which numpy's BLAS uses one thread (and nothing else in the process is touched).
 
     The scorer's products are small (a few hundred rows): OpenBLAS's extra
     thread spins for them, costing more CPU than it saves, and with
-    ``--jobs`` it takes cores the other workers need. spaCy's own layers
-    use blis, which this does not touch.
+    ``--jobs`` it takes the core another worker needs. The limit holds only
+    while the scorer multiplies, so a program that imports quotetrack keeps
+    its own BLAS settings. spaCy's own layers use blis, which this does not touch.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # an optional speed-up; coreferee's answers do not depend on it
-        return
-    threadpool_limits(limits=1, user_api="blas")
+
+    def __init__(self) -> None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # a dependency; without it the answers are the same, only slower
+            self.controller = None
+        else:
+            self.controller = ThreadpoolController()
+
+    def __call__(self):
+        if self.controller is None:
+            return contextlib.nullcontext()
+        return self.controller.limit(limits=1, user_api="blas")
 
 
 def speed_up(annotator) -> None:
     """Make ``annotator`` (a coreferee ``Annotator``) faster, in place, with the same results."""
-    one_blas_thread()
     use_sets_for_word_lists(annotator.rules_analyzer)
     cache = RuleCache(annotator.rules_analyzer)
     cache.install()
@@ -745,6 +754,7 @@ class FactorisedScorer:
             for k in range(ENSEMBLE_SIZE)
         ]
         self.ensemble = Ensemble(self.members)
+        self.one_blas_thread = OneBlasThread()
         self.features = FeatureMaps(tendencies_analyzer)
         assert self.features.width == feature_width
 
@@ -807,7 +817,8 @@ class FactorisedScorer:
         width = len(ref_static[0]) - self.POSITION_WIDTH
         ref_features, ante_features = arrays[1][:, :width], arrays[3][:, :width]
         arrays[4][:, 4] = (ref_features[arrays[5]] * ante_features[arrays[6]]).sum(axis=1)
-        logits = self.ensemble.logits(*arrays)  # pairs × members
+        with self.one_blas_thread():
+            logits = self.ensemble.logits(*arrays)  # pairs × members
         # thinc's softmax_sequences: clipped, per anaphor over its candidates, per member.
         exp = np.exp(np.clip(logits, -20.0, 20.0))
         ref_of_pair = arrays[5]
