@@ -1,6 +1,6 @@
 """Coreference for attribution: the antecedent name of a source token, resolved only where asked.
 
-coreferee over a whole news article costs about four times the parse, yet
+coreferee (as published) over a whole news article costs two to four times the parse, yet
 attribution only ever asks about a handful of tokens: pronoun sources ("he
 said") and descriptive ones ("the spokeswoman said"). coreferee links an
 anaphor to a mention at most five sentences back (nouns: two), so the
@@ -8,7 +8,8 @@ sentences just before a source decide its chain. :class:`WindowedCoref`
 runs coreferee's annotator on those windows only (a window is a
 ``Span.as_doc()`` copy, which keeps the parse, morphology, lemmas, entities
 and the tensor coreferee's similarity reads), maps the chains back to the
-document's token indices, and caches them per document.
+document's token indices, and caches them per document. The annotator is
+coreferee made faster by :mod:`quotetrack.coref_speed` (the same decisions).
 
 When ``doc._.coref_chains`` is already set (the ``coreferee`` pipe ran
 before ``quotetrack``), those whole-document chains are used instead:
