@@ -125,7 +125,6 @@ class RuleCache:
             for name in (
                 "is_independent_noun", "is_potential_anaphor", "get_propn_subtree",
                 "is_potential_coreferring_noun_pair", "has_morph",
-                "language_independent_is_potential_anaphoric_pair",
             )
         }
 
@@ -737,15 +736,8 @@ class FactorisedScorer:
         from coreferee.tendencies import ENSEMBLE_SIZE
 
         self.analyzer = tendencies_analyzer
-        table = tendencies_analyzer.feature_table
-        feature_width = sum(
-            len(getattr(table, name))
-            for name in (
-                "tags", "morphs", "ent_types", "lefthand_deps_to_children", "righthand_deps_to_children",
-                "lefthand_deps_to_parents", "righthand_deps_to_parents", "parent_tags", "parent_morphs",
-                "parent_lefthand_deps_to_children", "parent_righthand_deps_to_children",
-            )
-        )
+        self.features = FeatureMaps(tendencies_analyzer)
+        feature_width = self.features.width
         layers = _dense_layers(ensemble)
         per_member = len(layers) // ENSEMBLE_SIZE
         assert per_member == 7 and len(layers) == 7 * ENSEMBLE_SIZE, [w.shape for w, _ in layers]
@@ -755,8 +747,6 @@ class FactorisedScorer:
         ]
         self.ensemble = Ensemble(self.members)
         self.one_blas_thread = OneBlasThread()
-        self.features = FeatureMaps(tendencies_analyzer)
-        assert self.features.width == feature_width
 
     def score(self, doc: Doc, thinc_ensemble=None) -> None:
         from coreferee.tendencies import _set_vectors
@@ -814,7 +804,7 @@ class FactorisedScorer:
             np.asarray(ante_of_pair, dtype=np.intp),
         )
         # The map's last number: how many features the two share (feature maps are 0/1).
-        width = len(ref_static[0]) - self.POSITION_WIDTH
+        width = self.features.width
         ref_features, ante_features = arrays[1][:, :width], arrays[3][:, :width]
         arrays[4][:, 4] = (ref_features[arrays[5]] * ante_features[arrays[6]]).sum(axis=1)
         with self.one_blas_thread():
