@@ -11,7 +11,7 @@ Sections (all by default):
   cores), and the share of identical attributions (same quote span,
   speaker and method), listing the differences.
 - ``coref-equivalence``: coreferee as published against
-  ``quotetrack.coref_speed``'s faster version, on every article cut into
+  ``quotetrack.extract.coref_fast``'s faster version, on every article cut into
   windows of six sentences (the size the shipped resolver annotates):
   the share of windows with identical chains and identical candidate
   rankings for every anaphor, the largest score difference, and the time
@@ -46,7 +46,7 @@ POLNEAR = ROOT.parent / "shared" / "data" / "polnear-train" / "text"
 
 
 def texts(limit: int | None = None) -> list[tuple[str, str]]:
-    from quotetrack.inputs import normalise_text
+    from quotetrack.run.inputs import normalise_text
 
     files = sorted(POLNEAR.glob("*.txt"))[:limit]
     return [(f.stem, normalise_text(f.read_text(encoding="utf-8"))) for f in files]
@@ -58,7 +58,7 @@ def _key(q) -> tuple:
 
 def agreement(limit: int | None) -> None:
     from quotetrack import load
-    from quotetrack.work import count_words
+    from quotetrack.run.work import count_words
 
     docs = texts(limit)
     nlp = load()
@@ -118,7 +118,8 @@ def agreement(limit: int | None) -> None:
 
 
 def coref_equivalence(limit: int | None) -> None:
-    from quotetrack import coref, coref_speed, load
+    from quotetrack import load
+    from quotetrack.extract import coref, coref_fast
 
     docs = texts(limit)
     nlp = load()
@@ -150,7 +151,7 @@ def coref_equivalence(limit: int | None) -> None:
             stock.annotate(one, used_in_training=True)  # keeps the rankings to compare
             cpu["stock"] += time.process_time() - c
             c = time.process_time()
-            coref_speed.annotate(fast, two)
+            coref_fast.annotate(fast, two)
             cpu["fast"] += time.process_time() - c
             (chains1, ranked1), (chains2, ranked2) = decisions(one), decisions(two)
             order1 = {i: [m for m, _ in r] for i, r in ranked1.items()}
@@ -175,10 +176,10 @@ def coref_equivalence(limit: int | None) -> None:
             whole_same += 1
         else:
             differences.append((name, "whole document"))
-    print(f"## coreferee as published vs quotetrack.coref_speed: {len(docs)} articles, {windows:,} windows, {tokens:,} tokens\n")
+    print(f"## coreferee as published vs quotetrack.extract.coref_fast: {len(docs)} articles, {windows:,} windows, {tokens:,} tokens\n")
     print(f"identical chains and candidate rankings: {same:,}/{windows:,} windows = {same / windows:.2%}")
     print(f"largest difference of a candidate's score: {largest:.2g}")
-    print(f"CPU seconds: as published {cpu['stock']:.1f}, coref_speed {cpu['fast']:.1f} "
+    print(f"CPU seconds: as published {cpu['stock']:.1f}, coref_fast {cpu['fast']:.1f} "
           f"({cpu['stock'] / cpu['fast']:.2f}× faster)")
     print(f"whole articles through coreferee's own annotate(): identical chains in {whole_same:,}/{len(docs):,}")
     for d in differences:
@@ -188,7 +189,7 @@ def coref_equivalence(limit: int | None) -> None:
 
 def engines(limit: int) -> None:
     from quotetrack import load, store
-    from quotetrack.batch import run_extraction
+    from quotetrack.corpus import run_extraction
 
     work = Path(tempfile.mkdtemp(prefix="qt-engines-"))
     corpus = work / "corpus"

@@ -1,12 +1,12 @@
-"""Fit quotetrack's confidence table (quotetrack/data/confidence.tsv) on PolNeAR train.
+"""Fit quotetrack's confidence table (quotetrack/extract/data/confidence.tsv) on PolNeAR train.
 
 Runs the extractor over the cached parses (benchmarks/polnear_tune.py) and
 labels every predicted quote with the outcome ``quotetrack evaluate`` gives
 its unit in overlap mode: right end to end (matched and right speaker) or
-not. The table holds, for every cell of :func:`quotetrack.confidence.features`
+not. The table holds, for every cell of :func:`quotetrack.extract.confidence.features`
 at every level of detail (kind; kind + construction; … + speaker method;
 … + prior band), how many quotes fell in it and how many were right;
-:func:`quotetrack.confidence.fitted` shrinks each level toward its parent.
+:func:`quotetrack.extract.confidence.fitted` shrinks each level toward its parent.
 
 A second pass with the coreference chains removed fills the cells of
 pronouns resolved without coreference (method ``nearest-name`` flagged
@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs, unit_outcomes  # noqa: E402
 
-from quotetrack import confidence  # noqa: E402
-from quotetrack.attribution import attribute  # noqa: E402
 from quotetrack.evaluate import read_gold  # noqa: E402
-from quotetrack.quotes import find_candidates  # noqa: E402
+from quotetrack.extract import confidence  # noqa: E402
+from quotetrack.extract.attribution import attribute  # noqa: E402
+from quotetrack.extract.quotes import find_candidates  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "data" / "confidence.tsv"
+OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data" / "confidence.tsv"
 EDGES = (0.0, 0.5, 0.7, 0.85, 1.0)
 
 

@@ -5,7 +5,7 @@
 Three stages share the budget: the character-level mark finder
 (``marks.find_marked``, fast, many examples), the full pipeline (spaCy
 parse + coreferee + quote finder + attribution) on generated news text,
-and coreferee as published against ``quotetrack.coref_speed`` (the same
+and coreferee as published against ``quotetrack.extract.coref_fast`` (the same
 chains and candidate rankings, ``tests/invariants.check_coref_speed``).
 Every example is checked against the invariants of ``tests/invariants.py``
 (never raises; offsets in range; every span's text equals the text at its
@@ -24,12 +24,12 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
-from invariants import check_coref_speed, check_marked, check_quotes  # noqa: E402
-from strategies import any_text, news_text  # noqa: E402
+from tests.support.invariants import check_coref_speed, check_marked, check_quotes  # noqa: E402
+from tests.support.strategies import any_text, news_text  # noqa: E402
 
 
 class Stage:
@@ -70,13 +70,13 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0, help="total time budget (default 10)")
     parser.add_argument("--marks-share", type=float, default=0.2, help="share of the budget for the mark finder")
     parser.add_argument("--coref-share", type=float, default=0.2,
-                        help="share of the budget for coref_speed against coreferee as published")
+                        help="share of the budget for coref_fast against coreferee as published")
     parser.add_argument("--seed", type=int, default=0, help="first round's seed (rounds use seed, seed+1, ...)")
     args = parser.parse_args()
 
     import quotetrack
-    from quotetrack import coref
-    from quotetrack.marks import find_marked
+    from quotetrack.extract import coref
+    from quotetrack.extract.marks import find_marked
 
     nlp = quotetrack.load()
     stock, _ = coref.load_annotator(nlp, fast=False)
@@ -102,7 +102,7 @@ def main() -> int:
          budget * (1 - args.marks_share - args.coref_share)),
     ]
     if stock is not None and fast is not None:
-        stages.append((Stage("coref_speed ≡ coreferee", news_text() | any_text, check_coref, batch=100),
+        stages.append((Stage("coref_fast ≡ coreferee", news_text() | any_text, check_coref, batch=100),
                        budget * args.coref_share))
     started = time.perf_counter()
     for stage, stage_budget in stages:

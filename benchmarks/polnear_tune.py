@@ -89,7 +89,7 @@ def unit_outcomes(gold_doc, quotes):
 def write_records(path: Path, gold, predictions, candidates) -> None:
     import orjson
 
-    from quotetrack.confidence import features
+    from quotetrack.extract.confidence import features
 
     with path.open("wb") as fh:
         for g in gold:
@@ -126,13 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=Path, default=None, help="write one JSON line per predicted quote (features, right/wrong)")
     args = ap.parse_args(argv)
 
+    import importlib
+
     from rich.console import Console
 
-    from quotetrack.attribution import attribute
     from quotetrack.evaluate import format_report, read_gold, report_to_dict, score
-    from quotetrack.quotes import find_candidates
-
-    import importlib
+    from quotetrack.extract.attribution import attribute
+    from quotetrack.extract.quotes import find_candidates
 
     for item in args.set:
         name, value = item.split("=", 1)

@@ -7,11 +7,10 @@ in the store indexes its document's text exactly as extraction would.
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 from quotetrack import store
-from quotetrack.speakers import refresh_speakers
+from quotetrack.store.speakers import refresh_speakers
 
 FIRST = ["Ann", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jens", "Kofi", "Lena",
          "Marta", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sergey", "Tomas", "Uma", "Viktor", "Wen", "Yara"]

@@ -9,6 +9,6 @@ __all__ = ["__version__", "load"]
 
 def load(*args, **kwargs):
     """Build the spaCy pipeline with coreferee and quotetrack; see :func:`quotetrack.pipeline.load`."""
-    from .pipeline import load as _load
+    from .models import load as _load
 
     return _load(*args, **kwargs)

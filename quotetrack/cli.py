@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .terminal import printable
+from .text import printable
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL, EXIT_BUG = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
@@ -100,7 +100,7 @@ def _store_errors(db: Path, after: str = ""):
 
 
 def _write_export(conn, db: Path, output: Path, fmt: str, statuses=None) -> int:
-    from .export import write_export
+    from .store.export import write_export
 
     try:
         with _store_errors(db):
@@ -138,7 +138,7 @@ def _open_store(db: Path, create: bool = True, check: bool = False):
 
 
 def _load_pipeline(model: str | None, wheelhouse: Path | None, coref: str = "window"):
-    from .pipeline import ModelError, load
+    from .models import ModelError, load
 
     try:
         return load(model, wheelhouse=wheelhouse, coref=coref)
@@ -173,12 +173,12 @@ def extract(
     Resumable: documents already stored from the same text are skipped, so
     rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
     """
-    from .batch import run_extraction
-    from .inputs import check_encoding, count_documents
-    from .pipeline import COREF_MODES, ModelError
-    from .progress import RunProgress
-    from .work import PipelineSpec
-    from .workers import WorkerStartError, default_jobs
+    from .corpus import run_extraction
+    from .models import COREF_MODES, ModelError
+    from .run.inputs import check_encoding, count_documents
+    from .run.processes import WorkerStartError, default_jobs
+    from .run.progress import RunProgress
+    from .run.work import PipelineSpec
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
@@ -236,8 +236,7 @@ AUTO_DOCS_PER_JOB = 8
 
 
 def _install_coref_model(wheelhouse: Path) -> None:
-    from .install import InstallError, install_coref_model
-    from .pipeline import ModelError, choose_spacy_model, coref_model_available
+    from .models import InstallError, ModelError, choose_spacy_model, coref_model_available, install_coref_model
 
     try:
         if coref_model_available(choose_spacy_model(None))[0] is None:
@@ -288,7 +287,7 @@ def export_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
 ) -> None:
     """Write the quote database from the store, without extracting anything."""
-    from .export import parse_statuses
+    from .store.export import parse_statuses
 
     try:
         statuses = parse_statuses(status)
@@ -335,7 +334,7 @@ def _os_user() -> str:
 def _use_aliases(conn, aliases: Path | None) -> None:
     if aliases is None:
         return
-    from .speakers import use_aliases_file
+    from .store.speakers import use_aliases_file
 
     try:
         use_aliases_file(conn, aliases)
@@ -352,8 +351,8 @@ def speakers(
     """List the canonical speakers with their aliases, quote counts and documents."""
     import orjson
 
-    from .speakers import refresh_speakers
     from .store import speaker_summaries
+    from .store.speakers import refresh_speakers
 
     conn = _open_store(db, create=False)
     with _store_errors(db):
@@ -408,7 +407,7 @@ def install_models_cmd(
     offline: Annotated[bool, typer.Option("--offline", help="Never fall back to coreferee's online installer.")] = False,
 ) -> None:
     """Install the spaCy and coreferee models quotetrack needs (idempotent)."""
-    from .install import InstallError, install_coref_model, install_spacy_model
+    from .models import InstallError, install_coref_model, install_spacy_model
 
     try:
         out.print(install_spacy_model(), highlight=False)
@@ -425,7 +424,7 @@ def doctor(
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to check.")] = None,
 ) -> None:
     """Show which spaCy model, coreferee model and versions quotetrack uses."""
-    from .pipeline import installed_spacy_models, model_info
+    from .models import installed_spacy_models, model_info
 
     nlp = _load_pipeline(model, None)
     info = model_info(nlp)

@@ -10,6 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that uses the spaCy pipeline is ``slow``: ``pytest -m "not slow"`` runs the rest in seconds."""
+    for item in items:
+        if "nlp" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def nlp():
     import quotetrack
@@ -30,13 +37,6 @@ def quotes_of(nlp):
         return nlp(text)._.quotes
 
     return run
-
-
-def find(quotes, fragment: str):
-    """The one quote whose text contains ``fragment``."""
-    hits = [q for q in quotes if fragment in q.text]
-    assert len(hits) == 1, f"expected one quote containing {fragment!r}, got {[q.text for q in quotes]}"
-    return hits[0]
 
 
 # Hypothesis: derandomized on CI (CI=true) so a failure there reproduces anywhere;

@@ -9,30 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Letters NFKD does not decompose into "base letter + accent"; folding them by
-# hand keeps ``Łukaszenka`` and ``Lukaszenka`` (or ``Straße``/``Strasse``) equal.
-_SPECIAL = str.maketrans(
-    {
-        "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
-        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th",
-        "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H",
-        # every apostrophe-like mark becomes "'" so possessives and soft signs look alike
-        "’": "'", "‘": "'", "´": "'", "`": "'", "ʼ": "'", "ʹ": "'", "ʻ": "'", "′": "'", "ʾ": "'", "ʿ": "'",
-        # dashes become hyphens (name parts are joined by any of them)
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-",
-        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
-    }
-)
+from ..text import plain_marks, strip_accents
 
 _POSSESSIVE = re.compile(r"(?<=\w)(?:'s|s')$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-
-
-def ascii_fold(text: str) -> str:
-    """Drop accents and map special letters to ASCII, keeping case: ``Erdoğan`` -> ``Erdogan``."""
-    text = text.translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_SPECIAL)
 
 
 def strip_possessive(text: str) -> str:
@@ -43,7 +23,7 @@ def strip_possessive(text: str) -> str:
 def clean_surface(name: str) -> str:
     """A displayable form of a raw name: whitespace collapsed, quotes and a trailing
     possessive dropped, accents kept (they are part of how a name is written)."""
-    text = unicodedata.normalize("NFC", name).translate(_SPECIAL)
+    text = plain_marks(unicodedata.normalize("NFC", name))
     text = _SPACES.sub(" ", text).strip(" \t\n,;:\"")
     text = strip_possessive(text)
     return text.strip(" ,;:-")
@@ -56,7 +36,7 @@ def fold(name: str) -> str:
     an aliases file or by a reviewer against the corpus), not a similarity
     key: ``Sergey Lavrov`` and ``Sergei Lavrov`` stay different here.
     """
-    text = strip_possessive(ascii_fold(_SPACES.sub(" ", name).strip()))
+    text = strip_possessive(strip_accents(_SPACES.sub(" ", name).strip()))
     return " ".join(text.replace(".", " ").replace("'", "").casefold().split())
 
 
@@ -82,4 +62,4 @@ def initials_of(token: str) -> list[str]:
 
 def letters_only(text: str) -> str:
     """Lower-case ASCII letters of ``text`` (hyphens, dots, apostrophes, spaces dropped)."""
-    return "".join(c for c in ascii_fold(text).lower() if "a" <= c <= "z")
+    return "".join(c for c in strip_accents(text).lower() if "a" <= c <= "z")

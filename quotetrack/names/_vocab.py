@@ -1,7 +1,7 @@
 """Word lists the name rules rely on. Kept in one place so they can be read,
 reviewed and extended without touching the logic.
 
-All entries are lower-case ASCII (as produced by ``_text.ascii_fold(...).lower()``).
+All entries are lower-case ASCII (as produced by ``_text.strip_accents(...).lower()``).
 """
 
 from __future__ import annotations

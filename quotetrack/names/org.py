@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._text import ascii_fold, clean_surface, letters_only
+from ._text import clean_surface, letters_only, strip_accents
 from ._vocab import ACRONYMS, COUNTRIES, NATIONALITIES, ORG_NOUNS, ORG_SPELLING, ROLE_WORDS, STOPWORDS
 from .person import is_descriptor, parse_person, strip_descriptors
 from .translit import bucket_key, coarse, coarse_equal, skeleton
@@ -84,7 +84,7 @@ def _arabic_key(ws: list[str]) -> str:
 
 def _org_words(text: str) -> list[str]:
     """Lower-case ASCII words with dots of abbreviations dropped (``U.S.`` -> ``us``)."""
-    text = ascii_fold(text).lower().replace("&", " and ")
+    text = strip_accents(text).lower().replace("&", " and ")
     text = re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
     text = re.sub(r"[^a-z0-9' -]+", " ", text)
     out = []
@@ -242,11 +242,11 @@ def guess_kind(name: str) -> str:
     if is_definitely_org(text):
         return "organization"
     tokens = text.split()
-    lowered = [ascii_fold(t).lower().removesuffix("'s") for t in tokens]
+    lowered = [strip_accents(t).lower().removesuffix("'s") for t in tokens]
     has_org_noun = any(w in ORG_NOUNS for w in lowered)
     rest, stripped = strip_descriptors(tokens)
     person = parse_person(text)
-    if person is not None and not any(w in ORG_NOUNS for w in (ascii_fold(t).lower() for t in rest)):
+    if person is not None and not any(w in ORG_NOUNS for w in (strip_accents(t).lower() for t in rest)):
         if stripped or not has_org_noun:
             if not (len(tokens) <= 3 and all(_is_acronym_token(t) for t in tokens)):
                 return "person"

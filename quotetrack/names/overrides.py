@@ -19,9 +19,10 @@ Lavrov`` is possible and means what it says.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from ._text import fold
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._text import ascii_fold, clean_surface, initials_of, is_initial, letters_only, words
+from ._text import clean_surface, initials_of, is_initial, letters_only, strip_accents, words
 from ._vocab import (
     ARABIC_ARTICLES,
     ARABIC_GIVEN_NAMES,
@@ -104,7 +104,7 @@ class PersonName:
 # -- descriptors ---------------------------------------------------------------------------
 
 def _token_lower(token: str) -> str:
-    return ascii_fold(token).lower().strip(".,;:")
+    return strip_accents(token).lower().strip(".,;:")
 
 
 def is_descriptor(token: str) -> bool:

@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from .. import review, store
 from ..review import QueueFilter
+from ..text import visible
 from .dialogs import HelpScreen
 from .screens import MOUSE_NOTES, ReviewScreen
 
@@ -42,7 +43,7 @@ class ReviewApp(App):
         super().__init__()
         self.conn = conn
         self.db_path = Path(db_path)
-        self.db_name = review.visible(self.db_path.name)
+        self.db_name = visible(self.db_path.name)
         self.reviewer = reviewer
         self.export_path = Path(export_path)
         self.initial_filter = QueueFilter(status=status or None, document=document or "")

@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 
 from ..domain import QUOTE_KINDS
-from ..review import fuzzy_match, visible
+from ..review import fuzzy_match
+from ..text import visible
 from .widgets import plain
 
 STRONG_MATCH = 400  # fuzzy_match scores from here up: the typed text occurs in the name

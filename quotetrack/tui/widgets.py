@@ -2,7 +2,7 @@
 
 Document text, names and ids are data, never markup: everything here is
 drawn from ``rich.text.Text`` built from plain strings (control characters
-made visible by :func:`quotetrack.review.visible`), never parsed.
+made visible by :func:`quotetrack.text.visible`), never parsed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ..review import Progress, QueueFilter, QueueSort, QuoteDetail, visible
+from ..review import Progress, QueueFilter, QueueSort, QuoteDetail
+from ..text import visible
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,184 @@
+"""Extraction runs: documents in, quotes stored, speakers refreshed.
+
+Reads inputs lazily, skips documents already extracted from the same text
+by the same extractor, has an engine extract the rest, and stores each
+document (with its quotes) in its own transaction as its result arrives,
+so an interrupted run (Ctrl-C, a kill, a crash) keeps everything finished
+so far and a rerun carries on where it stopped, without duplicates.
+One bad document is reported and the run goes on.
+
+Engines (all run :func:`quotetrack.work.extract_documents`, so their
+output is the same):
+
+- in this process, with a pipeline already loaded (``nlp``) or loaded
+  here from ``spec`` (``jobs=1``);
+- ``jobs`` worker processes (:mod:`quotetrack.workers`);
+- a Dask cluster (:mod:`quotetrack.dask_engine`).
+
+Speaker normalisation runs afterwards, over the whole store
+(:func:`quotetrack.speakers.refresh_speakers`), so it is the same
+whichever engine ran and in whatever order documents finished.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from spacy.language import Language
+
+from . import store
+from .domain import Document
+from .models import ModelInfo, describe, extractor_id, model_info
+from .run.inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
+from .run.work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
+from .store.speakers import refresh_speakers
+
+ENGINES = ("local", "dask")
+
+
+@dataclass(slots=True)
+class Failure:
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass
+class RunSummary:
+    seen: int = 0
+    extracted: int = 0
+    unchanged: int = 0
+    words: int = 0
+    quotes: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+    engine: str = "local"
+    jobs: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.interrupted
+
+    @property
+    def done(self) -> int:
+        """Documents finished one way or another: extracted, unchanged or failed."""
+        return self.extracted + self.unchanged + len(self.failures)
+
+
+ProgressHook = Callable[[str, "RunSummary"], None]
+
+
+def record_models(conn: sqlite3.Connection, info: Language | ModelInfo) -> None:
+    if not isinstance(info, ModelInfo):
+        info = model_info(info)
+    with store.transaction(conn):
+        store.set_meta(conn, "spacy_model", info.spacy_model)
+        store.set_meta(conn, "coref_model", info.coref_model or "")
+        store.set_meta(conn, "quotetrack_version", info.quotetrack_version)
+
+
+def run_extraction(
+    paths: Iterable[str | Path],
+    conn: sqlite3.Connection,
+    nlp: Language | None = None,
+    *,
+    force: bool = False,
+    spec: PipelineSpec | None = None,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    on_document: ProgressHook | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+    extract: Callable = extract_documents,
+    cluster_options: dict | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    on_note: NoteHook | None = None,
+    doc_timeout: float | None = None,
+) -> RunSummary:
+    """Extract every new or changed document under ``paths`` into the store.
+
+    ``nlp``: a loaded pipeline, used in this process (``jobs`` must be 1,
+    engine local). ``doc_timeout``: seconds a document may take (per 50,000
+    characters) before it is reported as failed and the run goes on (in
+    this process and in ``--jobs`` workers; not enforced on Dask); ``0`` or
+    ``None``: no limit. Otherwise the pipeline described by ``spec`` is loaded
+    by each worker (or here, for ``jobs=1``). Ctrl-C stops the run cleanly:
+    what was stored stays, speakers are refreshed, and the summary says
+    ``interrupted``.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
+    spec = spec or PipelineSpec()
+    if doc_timeout is not None:
+        spec = replace(spec, doc_timeout=doc_timeout or None)
+    summary = RunSummary(engine=engine, jobs=jobs if nlp is None or engine == "dask" else 1)
+    started = time.perf_counter()
+    if nlp is None and engine == "local" and jobs <= 1:
+        nlp = spec.load()
+    info = model_info(nlp) if nlp is not None else describe(spec.model, coref=spec.coref)
+    extractor = extractor_id(info)
+    record_models(conn, info)
+
+    def fail(source: str, reason: str) -> None:
+        failure = Failure(source, reason)
+        summary.failures.append(failure)
+        if on_failure:
+            on_failure(failure)
+        if on_document:
+            on_document(source, summary)
+
+    def todo() -> Iterator[Document]:
+        for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
+            if isinstance(item, InputError):
+                fail(item.source, item.reason)
+                continue
+            summary.seen += 1
+            if not force and store.is_current(conn, item, extractor):
+                summary.unchanged += 1
+                if on_document:
+                    on_document(item.id, summary)
+                continue
+            yield item
+
+    if engine == "dask":
+        from .run.dask import run_on_dask
+
+        results = run_on_dask(spec, todo(), scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
+    elif nlp is not None:
+        results = extract(nlp, todo(), extractor=extractor, **spec.extract_options())
+    else:
+        from .run.processes import run_in_processes
+
+        results = run_in_processes(spec, todo(), jobs, extract=extract)
+    try:
+        for result in results:
+            _store(conn, result, extractor, summary, fail)
+            if result.ok and on_document:
+                on_document(result.doc.id, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers
+    refresh_speakers(conn)
+    summary.failures.sort(key=lambda f: (f.source, f.reason))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _store(conn: sqlite3.Connection, result: Result, extractor: str, summary: RunSummary, fail) -> None:
+    if not result.ok:
+        fail(result.doc.source, result.error)
+        return
+    store.save_document(conn, result.doc, result.quotes, result.extractor or extractor)
+    summary.extracted += 1
+    summary.words += result.words
+    summary.quotes += len(result.quotes)

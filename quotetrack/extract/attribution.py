@@ -1,0 +1,580 @@
+"""Attributing quotes to speakers: names, appositions, coreference, continuation.
+
+Input: the finder's :class:`~quotetrack.quotes.Candidate` list, where a
+candidate knows the token the parse names as its source. Output: domain
+:class:`~quotetrack.domain.Quote` objects carrying the speaker's full name
+as the document gives it, the mention that names the speaker at the quote
+("he", "a spokesman", "Lavrov"), what that mention was resolved to ("Jens
+Stoltenberg"), how, and with what confidence (:mod:`quotetrack.confidence`).
+
+The rules, in the order they are tried for a source phrase:
+
+* a person's name in it: ``Foreign Minister Sergey Lavrov`` → the person,
+  not the title; an apposition names the person (``a spokeswoman for the
+  Alliance, Oana Lungescu``);
+* an organisation or country (``NATO``, ``Russia``, ``the White House``);
+* a pronoun → coreference (:func:`coref_antecedent`), else the nearest
+  person named shortly before (flagged ``no-coref``);
+* a definite description that refers back to a person the article named
+  (``the Russian foreign minister``, ``the head of Russian diplomacy`` →
+  Sergey Lavrov, :func:`description_antecedent`) or that coreference links
+  to a name;
+* anything else (``experts``, ``a hospital spokeswoman``) is kept as the
+  mention with no speaker: an unnamed source is never guessed.
+
+Passives and hedges with no agent (``is expected to``, ``seems``) have no
+source: speaker and mention stay ``None``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from weakref import WeakKeyDictionary
+
+from spacy.tokens import Doc, Span, Token
+
+from ..domain import Quote, TextSpan
+from ..names import resolve_in_document
+from . import confidence, coref, cues
+from .doc_index import doc_text
+from .quotes import Candidate
+
+PERSON_LABELS = ("PERSON",)
+ORG_LABELS = ("ORG", "GPE", "NORP")
+TITLE_WORDS = frozenset(
+    """
+    mr mrs ms dr sir madam president minister secretary general spokesman spokeswoman
+    spokesperson chancellor senator governor ambassador chief director prime foreign
+    defence defense deputy vice premier king queen prince princess pope sen rep gov
+    lt col gen adm sgt capt judge justice mayor
+    """.split()
+)
+# Head nouns of phrases that speak as an institution: "the Clinton campaign", "Trump's office".
+INSTITUTION_NOUNS = frozenset(
+    """
+    campaign administration office government ministry department committee team party
+    agency commission council court company embassy mission alliance authority authorities
+    organization organisation group firm bank army military police service board union
+    newspaper network channel website magazine paper
+    """.split()
+)
+# With no coreference model, a pronoun is resolved to the nearest person named this close.
+FALLBACK_WINDOW_CHARS = 600
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+
+
+def has_coref(doc: Doc) -> bool:
+    return coref.available(doc)
+
+
+def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
+    """Turn candidates into quotes with speakers, in document order. Never raises on odd parses."""
+    _ENTS.pop(doc, None)  # the entities as they are now
+    coref = has_coref(doc)
+    titles = TitleIndex(doc)
+    quotes: list[Quote] = []
+    by_candidate: dict[int, Quote] = {}
+    for cand in candidates:
+        try:
+            q = _attribute_one(doc, cand, coref, titles)
+        except (IndexError, ValueError, AttributeError):
+            q = _bare(doc, cand)
+        by_candidate[id(cand)] = q
+        quotes.append(q)
+    for cand, q in zip(candidates, quotes):
+        if cand.follows is not None and id(cand.follows) in by_candidate:
+            _copy_speaker(by_candidate[id(cand.follows)], q, cand.construction)
+    _complete_names(doc, quotes)
+    for cand, q in zip(candidates, quotes):
+        q.confidence = confidence.confidence(cand, q)
+    return quotes
+
+
+def _tspan(span: Span | None) -> TextSpan | None:
+    if span is None or len(span) == 0:
+        return None
+    return TextSpan(span.start_char, span.end_char, span.text)
+
+
+def _bare(doc: Doc, cand: Candidate) -> Quote:
+    return Quote(
+        kind=cand.kind,
+        content=TextSpan(cand.start, cand.end, doc_text(doc)[cand.start : cand.end]),
+        cue=_tspan(cand.cue),
+        flags=tuple(cand.flags),
+    )
+
+
+def _copy_speaker(src: Quote, q: Quote, construction: str) -> None:
+    """A split half or continuation speaks with the voice of the quote it continues."""
+    q.speaker, q.speaker_kind = src.speaker, src.speaker_kind
+    q.mention, q.resolved = src.mention, src.resolved
+    if construction == "continuation":
+        q.method = "continuation" if src.speaker is not None or src.mention is not None else "none"
+    else:
+        q.method = src.method
+    q.flags = tuple(dict.fromkeys(q.flags + tuple(f for f in src.flags if f in ("no-coref", "unnamed-source"))))
+
+
+def _attribute_one(doc: Doc, cand: Candidate, coref: bool, titles: "TitleIndex") -> Quote:
+    q = _bare(doc, cand)
+    src = cand.source
+    if src is None:
+        q.method = "none"
+        if cand.via == "implicit":
+            q.flags = q.flags + ("implicit-source",)
+        return q
+    if cand.via == "relative" or (src.lower_ in RELATIVE_PRONOUNS and src.tag_ in ("WP", "WDT")):
+        _resolve_relative(doc, src, q, titles)
+        return q
+    if src.pos_ == "PRON" or src.lower_ in cues.PRONOUNS:
+        _resolve_pronoun(doc, src, q, coref)
+        return q
+    _resolve_phrase(doc, src, q, coref, titles, cand.cue)
+    if cand.via == "according" and q.method == "syntax":
+        q.method = "according"
+    return q
+
+
+def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:
+    mention, kind, method = name_in_phrase(src)
+    if mention is not None and cue is not None and mention.start < cue.start < mention.end:
+        # NER ran the name into a headline's cue: "Dennis Prager Tells …"
+        mention = doc[mention.start : cue.start]
+    if mention is not None:
+        q.mention = _tspan(mention)
+        q.speaker = clean_name(mention)
+        q.speaker_kind = kind
+        q.method = method
+        return
+    # A description ("the head of Russian diplomacy", "a spokeswoman"): keep the words,
+    # and take a name only from the article, never from a guess.
+    phrase = noun_phrase(src)
+    q.mention = _tspan(phrase)
+    q.method = "description"
+    antecedent = description_antecedent(doc, phrase, titles)
+    if antecedent is None and coref:
+        antecedent = coref_antecedent(doc, src)
+        if antecedent is not None and _kind_of(antecedent) == "other":
+            antecedent = None
+    if antecedent is not None:
+        q.resolved = _tspan(antecedent)
+        q.speaker = clean_name(antecedent)
+        q.speaker_kind = _kind_of(antecedent) if _kind_of(antecedent) != "other" else "person"
+        q.method = "description"
+        return
+    institution = _institution(phrase)
+    if institution is not None:
+        q.speaker, q.speaker_kind, q.method = institution, "organization", "syntax"
+        return
+    q.flags = q.flags + ("unnamed-source",)
+
+
+def _resolve_pronoun(doc: Doc, src: Token, q: Quote, coref: bool) -> None:
+    q.mention = _tspan(doc[src.i : src.i + 1])
+    if src.lower_ in ("i", "we", "you", "me", "us"):
+        # First and second person: the speaker of the quote this sits in, which the finder
+        # does not know; keep the mention, guess nothing.
+        antecedent = coref_antecedent(doc, src) if coref else None
+        if antecedent is not None:
+            q.resolved, q.speaker, q.speaker_kind, q.method = _tspan(antecedent), clean_name(antecedent), _kind_of(antecedent), "coref"
+        else:
+            q.method = "none"
+        return
+    antecedent = coref_antecedent(doc, src) if coref else None
+    if antecedent is not None:
+        q.method = "coref"
+    else:
+        antecedent = _nearest_name_before(doc, src)
+        q.method = "nearest-name" if antecedent is not None else "none"
+        if not coref:
+            q.flags = q.flags + ("no-coref",)
+    if antecedent is not None:
+        q.resolved = _tspan(antecedent)
+        q.speaker = clean_name(antecedent)
+        q.speaker_kind = _kind_of(antecedent)
+
+
+def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> None:
+    """'Smith, who said …': the relative pronoun is the mention, the noun it hangs from the speaker."""
+    q.mention = _tspan(doc[src.i : src.i + 1])
+    verb = src.head
+    while verb.dep_ not in ("relcl", "acl") and verb.head.i != verb.i:
+        if verb.dep_ in ("ROOT",):
+            break
+        verb = verb.head
+    noun = verb.head if verb.dep_ in ("relcl", "acl") else None
+    if noun is None or noun.pos_ not in ("PROPN", "NOUN", "PRON"):
+        q.method = "none"
+        return
+    mention, kind, _ = name_in_phrase(noun)
+    if mention is not None:
+        q.resolved, q.speaker, q.speaker_kind = _tspan(mention), clean_name(mention), kind
+        q.method = "syntax"
+        return
+    phrase = noun_phrase(noun)
+    antecedent = description_antecedent(doc, phrase, titles)
+    q.resolved = _tspan(antecedent or phrase)
+    if antecedent is not None:
+        q.speaker, q.speaker_kind = clean_name(antecedent), "person"
+    q.method = "description"
+
+
+# --- names in noun phrases ---------------------------------------------------
+
+
+# ``doc.ents`` and ``span.ents`` build a Span for every entity of the document on each
+# access; asked once per quote, that made attribution quadratic in the document's length.
+_ENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _doc_ents(doc: Doc) -> tuple[tuple[Span, ...], list[int], list[int]]:
+    """The doc's entities (in order, never overlapping), their start and end token indexes."""
+    entry = _ENTS.get(doc)
+    if entry is None:
+        ents = tuple(doc.ents)
+        entry = (ents, [e.start for e in ents], [e.end for e in ents])
+        _ENTS[doc] = entry
+    return entry
+
+
+def _entity_of(tok: Token) -> Span | None:
+    if tok.ent_type_ == "":
+        return None
+    ents, starts, _ = _doc_ents(tok.doc)
+    k = bisect_right(starts, tok.i) - 1
+    return ents[k] if k >= 0 and ents[k].start <= tok.i < ents[k].end else None
+
+
+def noun_phrase(head: Token) -> Span:
+    """The head's phrase, without clauses hanging off it."""
+    doc = head.doc
+    left = head.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in ("relcl", "acl", "punct", "cc", "conj", "advcl", "appos"):
+            break
+        right = child.right_edge.i
+    while right > left and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left : right + 1]
+
+
+def _appositive_person(head: Token) -> Span | None:
+    """'a spokeswoman for the Alliance, Oana Lungescu' / 'Clinton's campaign manager, Robby Mook'."""
+    for child in head.subtree:
+        if child.dep_ == "appos" and child.i > head.i and child.doc[child.i - 1].text != "," and child.left_edge.i > 0 and child.doc[child.left_edge.i - 1].text != ",":
+            continue
+        if child.dep_ == "appos":
+            ent = _entity_of(child)
+            if ent is not None and ent.label_ in PERSON_LABELS:
+                return _strip_titles(ent)
+    # Names in the phrase that are not under a preposition ("a spokesman for Hillary Clinton"
+    # is not Hillary Clinton) and not possessors/modifiers of another noun.
+    for tok in head.subtree:
+        if tok.i == head.i or tok.ent_type_ not in PERSON_LABELS:
+            continue
+        path_ok = True
+        t = tok
+        while t.i != head.i and t.head.i != t.i:
+            if t.dep_ in ("prep", "pobj", "poss", "relcl", "acl", "compound", "amod", "nmod") or t.tag_ == "POS":
+                path_ok = False
+                break
+            t = t.head
+        if path_ok and t.i == head.i:
+            ent = _entity_of(tok)
+            if ent is not None:
+                return _strip_titles(ent)
+    return None
+
+
+def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
+    """The name a source phrase gives: (mention span, kind, method).
+
+    'Foreign Minister Sergey Lavrov' → 'Sergey Lavrov' (syntax); 'a
+    spokeswoman for the Alliance, Oana Lungescu' → 'Oana Lungescu'
+    (apposition); 'NATO' → organization. ``None`` when the phrase names
+    nobody ('experts', 'the head of Russian diplomacy', 'a spokesman for
+    Hillary Clinton').
+    """
+    ent = _entity_of(head)
+    if ent is not None and ent.label_ in PERSON_LABELS:
+        return _strip_titles(ent), "person", "syntax"
+    if (head.lower_ in PARTY_WORDS or head.lower_.strip(".") in TITLE_WORDS) and any(
+        c.lower_ in _DETERMINERS and c.dep_ == "det" for c in head.children
+    ):
+        # 'the Massachusetts Democrat', 'The Russian Foreign Minister': a description of a person
+        return None, "other", "none"
+    if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
+        # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
+        return _strip_titles(_propn_run(head)), "person", "syntax"
+    person = _appositive_person(head)
+    if person is not None:
+        return person, "person", "apposition"
+    if ent is not None and ent.label_ in ORG_LABELS + ("FAC",):
+        return _strip_determiner(_strip_possessive(ent)), "organization", "syntax"
+    if head.pos_ == "PROPN":
+        span = _strip_titles(_propn_run(head))
+        if all(t.lower_.strip(".") in TITLE_WORDS for t in span):  # "the Minister": a description
+            return None, "other", "none"
+        return span, _kind_of(span), "syntax"
+    return None, "other", "none"
+
+
+def _propn_run(head: Token) -> Span:
+    left = head.i
+    while left > 0 and head.doc[left - 1].pos_ == "PROPN" and head.doc[left - 1].dep_ in ("compound", "flat"):
+        left -= 1
+    return head.doc[left : head.i + 1]
+
+
+def _institution(phrase: Span) -> str | None:
+    """'the Clinton campaign', "Trump's office": an institution named by its owner, as said in the text."""
+    head = phrase.root
+    if head.lemma_.lower() not in INSTITUTION_NOUNS:
+        return None
+    owners = [t for t in phrase if t.i < head.i and t.pos_ == "PROPN"]
+    if not owners:
+        return None
+    words = [t for t in phrase if t.i >= owners[0].i and t.i <= head.i]
+    return " ".join(t.text for t in words).replace(" 's", "'s").replace(" ’s", "’s")
+
+
+def _strip_possessive(span: Span) -> Span:
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span.doc[span.start : end]
+
+
+def _strip_determiner(span: Span) -> Span:
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    return span.doc[start : span.end]
+
+
+def _strip_titles(span: Span) -> Span:
+    span = _strip_possessive(span)
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_.strip(".") in TITLE_WORDS:
+        start += 1
+    return span.doc[start : span.end]
+
+
+def clean_name(span: Span) -> str:
+    text = span.text
+    for suffix in ("’s", "'s", "´s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return " ".join(text.split())
+
+
+def _kind_of(span: Span) -> str:
+    labels = {t.ent_type_ for t in span if t.ent_type_}
+    if labels & set(PERSON_LABELS):
+        return "person"
+    if labels & set(ORG_LABELS):
+        return "organization"
+    return "other"
+
+
+# --- coreference ---------------------------------------------------------------
+
+
+def _expand_name(tok: Token) -> Span:
+    ent = _entity_of(tok)
+    if ent is not None:
+        return _strip_titles(ent)
+    doc = tok.doc
+    left = tok.i
+    while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ in ("compound", "flat"):
+        left -= 1
+    return doc[left : tok.i + 1]
+
+
+def coref_antecedent(doc: Doc, tok: Token) -> Span | None:
+    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.coref`)."""
+    pick = coref.antecedent_token(doc, tok)
+    return _expand_name(pick) if pick is not None else None
+
+
+def _nearest_name_before(doc: Doc, tok: Token) -> Span | None:
+    """Without coreference: the closest person named shortly before a he/she."""
+    if tok.lower_ not in ("he", "she", "him", "her"):
+        return None
+    ents, _, ends = _doc_ents(doc)
+    for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
+        ent = ents[k]
+        if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
+            break
+        if ent.label_ in PERSON_LABELS:
+            return _strip_titles(ent)
+    return None
+
+
+# --- descriptions that refer back to a named person ---------------------------
+
+# Role words a description may use for a title the article gave in other words.
+ROLE_SYNONYMS = {
+    "diplomat": {"minister", "secretary", "ambassador", "diplomat"},
+    "diplomacy": {"foreign", "minister", "secretary", "state"},
+    "envoy": {"ambassador", "envoy", "representative"},
+    "leader": {"president", "leader", "chancellor", "premier", "prime", "secretary-general", "chief", "head"},
+    "head": {"president", "chief", "head", "director", "secretary-general", "chairman", "leader", "minister"},
+    "chief": {"chief", "head", "director", "president", "secretary-general"},
+    "boss": {"chief", "head", "director", "chairman", "secretary-general"},
+}
+_DETERMINERS = frozenset({"the", "this", "that"})
+_SKIP_WORDS = frozenset({"the", "of", "for", "a", "an", "'s", "’s", "former", "new", "top", "then", "current", "also"})
+
+
+def _stem(word: str) -> str:
+    """'Russian' / 'Russia’s' / 'Russia' → 'russi': nationality and country match."""
+    w = word.lower().strip(".").replace("’s", "").replace("'s", "")
+    for suffix in ("ian", "ia", "an", "ese", "ish", "i", "n", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: len(w) - len(suffix)][:5]
+    return w[:5]
+
+
+class TitleIndex:
+    """Who the article gave which title: 'Foreign Minister Sergey Lavrov', 'Stoltenberg, NATO's chief'.
+
+    Titles are the words before a person's name in the same noun phrase
+    (compounds, modifiers, possessors) and the words of an apposition.
+    """
+
+    def __init__(self, doc: Doc):
+        self.people: list[tuple[Span, set[str], set[str]]] = []
+        for ent in doc.ents:
+            if ent.label_ not in PERSON_LABELS:
+                continue
+            words = self._title_words(ent)
+            if words:
+                places = {_stem(t.text) for t in ent.root.subtree if t.ent_type_ in ("NORP", "GPE") and t.lower_ in words}
+                self.people.append((_strip_titles(ent), words, places))
+
+    @staticmethod
+    def _title_words(ent: Span) -> set[str]:
+        root = ent.root
+        out: set[str] = set()
+        # words before the name inside its phrase: "Russia's Foreign Minister Sergey Lavrov"
+        for tok in root.subtree:
+            if tok.i >= ent.start:
+                break
+            if tok.dep_ in ("compound", "amod", "poss", "nmod", "case") or tok.pos_ in ("PROPN", "NOUN", "ADJ"):
+                out.add(tok.lower_)
+        # leading title words NER put inside the entity: "President Obama"
+        for tok in ent:
+            if tok.lower_.strip(".") in TITLE_WORDS:
+                out.add(tok.lower_.strip("."))
+        # appositions either way: "Lavrov, the foreign minister," / "the minister, Lavrov"
+        for child in root.children:
+            if child.dep_ == "appos":
+                out.update(t.lower_ for t in child.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ"))
+        if root.dep_ == "appos":
+            out.update(t.lower_ for t in root.head.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ") and not (ent.start <= t.i < ent.end))
+        # hyphenated titles: "Secretary-General"
+        for tok in list(out):
+            if "-" in tok:
+                out.update(tok.split("-"))
+        return {w for w in out if w not in _SKIP_WORDS and len(w) > 1}
+
+    def lookup(self, phrase: Span) -> Span | None:
+        words = [t for t in phrase if t.lower_ not in _SKIP_WORDS and not t.is_punct]
+        head = phrase.root
+        if not words or head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        head_word = head.lower_
+        best, best_key = None, None
+        for name, titles, places in self.people:
+            if name.start <= phrase.start < name.end:
+                continue
+            if head_word in titles or head.lemma_.lower() in titles:
+                head_ok = True
+            else:
+                head_ok = bool(ROLE_SYNONYMS.get(head_word, set()) & titles)
+            if not head_ok:
+                continue
+            # every content word of the description must fit the title (or a synonym of it);
+            # a nationality may be missing from the title, but must not contradict it
+            score = 1
+            fits = True
+            title_stems = {_stem(w) for w in titles}
+            for t in words:
+                if t.i == head.i:
+                    continue
+                w = t.lower_
+                if w in titles or _stem(w) in title_stems or (ROLE_SYNONYMS.get(w, set()) & titles):
+                    score += 1
+                elif t.ent_type_ in ("NORP", "GPE") and not places:
+                    continue
+                elif t.pos_ in ("ADJ", "PROPN", "NOUN"):
+                    fits = False
+                    break
+            if not fits:
+                continue
+            # more words in common first; then a name before the description, the nearest
+            before = name.start < phrase.start
+            key = (score, before, name.start if before else -name.start)
+            if best_key is None or key > best_key:
+                best, best_key = name, key
+        return best
+
+
+def description_antecedent(doc: Doc, phrase: Span, titles: TitleIndex | None = None) -> Span | None:
+    """The named person a definite description refers back to, or None.
+
+    'the Russian foreign minister' → 'Sergey Lavrov' when the article
+    called him 'Russia's Foreign Minister Sergey Lavrov' earlier; 'the head
+    of Russian diplomacy' likewise (head ↔ minister, diplomacy ↔ foreign).
+    Only definite singular descriptions ("the …", "Russia's …"); "a
+    spokeswoman", "officials", "experts" are unnamed sources and stay so.
+    When two people fit equally, the one named last wins.
+    """
+    if len(phrase) == 0:
+        return None
+    first = phrase[0]
+    head = phrase.root
+    if head.tag_ in ("NNS", "NNPS") or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    definite = first.lower_ in _DETERMINERS or any(t.dep_ == "poss" and t.head.i == head.i for t in phrase)
+    if not definite:
+        return None
+    return (titles or TitleIndex(doc)).lookup(phrase)
+
+
+# 'The Massachusetts Democrat said …': US news refers back to a politician by party.
+PARTY_WORDS = frozenset({"democrat", "republican", "independent", "libertarian", "conservative", "liberal", "tory"})
+# --- document-level conventions ----------------------------------------------
+
+
+def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
+    """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
+    ents = _doc_ents(doc)[0]
+    people = [clean_name(_strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
+    first_mention: dict[str, Span] = {}
+    for e in ents:
+        if e.label_ in PERSON_LABELS:
+            first_mention.setdefault(clean_name(_strip_titles(e)), _strip_titles(e))
+    # NER often labels a lone surname an organisation ("Lavrov said"): a name the article
+    # gives elsewhere as a person's is taken as that person, whatever the label here.
+    candidates = [q for q in quotes if q.speaker]
+    mapping = resolve_in_document(people + [q.speaker for q in candidates])
+    person_names = set(people)
+    for q in candidates:
+        full = mapping.get(q.speaker)
+        if full is None:
+            if q.speaker in mapping and q.speaker_kind == "person":  # two people share it: flag, don't guess
+                q.flags = q.flags + ("ambiguous-name",)
+            continue
+        if full in person_names:
+            q.speaker_kind = "person"
+        if q.speaker_kind != "person" or full == q.speaker:
+            continue
+        q.speaker = full
+        if q.resolved is None and full in first_mention:
+            q.resolved = _tspan(first_mention[full])

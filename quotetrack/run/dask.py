@@ -1,0 +1,138 @@
+"""``--engine dask``: the same extraction on a Dask distributed cluster.
+
+Each Dask worker loads the pipeline once, through a worker plugin
+(:class:`PipelinePlugin`), and runs :func:`~quotetrack.work.extract_documents`
+on batches of documents sent from the client. Results come back to the
+client, which stores them, so the store and the export are the same as
+with the local engine. Without a scheduler address a ``LocalCluster`` of
+``jobs`` single-threaded worker processes is started (and stopped).
+
+A worker that dies takes its tasks with it; Dask reschedules them on
+other workers, and a batch that has killed workers too often
+(``distributed.scheduler.allowed-failures``) comes back as
+``KilledWorker``: its documents are reported as failed, never dropped.
+
+Workers must have quotetrack and the same models installed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+
+from ..domain import Document
+from .work import PipelineSpec, Result, extract_documents
+
+PLUGIN_NAME = "quotetrack-pipeline"
+TASK_SIZE = 8
+IN_FLIGHT_PER_WORKER = 2
+
+
+try:  # the base class is optional at import time: the local engine does not need Dask
+    from distributed import WorkerPlugin as _WorkerPlugin
+except ImportError:  # pragma: no cover
+    _WorkerPlugin = object
+
+
+class PipelinePlugin(_WorkerPlugin):
+    """Loads the quotetrack pipeline once per Dask worker (``setup`` runs when the worker starts or joins)."""
+
+    def __init__(self, spec: PipelineSpec):
+        self.spec = spec
+        self.nlp = None
+        self.extractor = None
+        self.lock = threading.Lock()  # one document batch at a time, whatever the worker's thread count
+
+    def setup(self, worker=None) -> None:
+        from ..models import extractor_id
+
+        self.nlp = self.spec.load()
+        self.extractor = extractor_id(self.nlp)
+
+    def __getstate__(self) -> dict:
+        return {"spec": self.spec}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["spec"])
+
+
+def extract_batch(docs: list[Document]) -> list[Result]:
+    """Runs on a Dask worker: the batch's results, with the worker's pipeline."""
+    from distributed import get_worker
+
+    plugin: PipelinePlugin = get_worker().plugins[PLUGIN_NAME]
+    with plugin.lock:
+        if plugin.nlp is None:
+            plugin.setup()
+        return list(extract_documents(plugin.nlp, docs, extractor=plugin.extractor))
+
+
+def run_on_dask(
+    spec: PipelineSpec,
+    docs: Iterable[Document],
+    *,
+    scheduler: str | None = None,
+    jobs: int = 1,
+    task_size: int = TASK_SIZE,
+    cluster_options: dict | None = None,
+) -> Iterator[Result]:
+    """Results of ``docs`` extracted on a Dask cluster, as batches finish.
+
+    ``scheduler``: the address of a running scheduler (``tcp://host:8786``);
+    ``None`` starts a ``LocalCluster`` (``jobs`` worker processes of one
+    thread; ``cluster_options`` are passed to it). At most a couple of
+    batches per worker are in flight, so memory stays flat.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError as exc:  # pragma: no cover
+        raise RuntimeError("the Dask engine needs dask[distributed] (pip install 'dask[distributed]')") from exc
+
+    cluster = None
+    if scheduler is None:
+        options = {"n_workers": jobs, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        options.update(cluster_options or {})
+        cluster = LocalCluster(**options)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        client.register_plugin(PipelinePlugin(spec), name=PLUGIN_NAME)
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        limit = workers * IN_FLIGHT_PER_WORKER
+        source = iter(docs)
+        batches: dict = {}
+
+        def submit() -> bool:
+            batch = []
+            for doc in source:
+                batch.append(doc)
+                if len(batch) >= task_size:
+                    break
+            if not batch:
+                return False
+            future = client.submit(extract_batch, batch, pure=False)
+            batches[future.key] = batch
+            pending.add(future)
+            return True
+
+        pending = as_completed()
+        for _ in range(limit):
+            if not submit():
+                break
+        for future in pending:
+            batch = batches.pop(future.key)
+            try:
+                results = future.result()
+            except KilledWorker as exc:
+                results = [Result(doc, error=f"Dask workers died while extracting it ({exc})") for doc in batch]
+            except Exception as exc:  # noqa: BLE001 (a batch's failure is its documents' failure)
+                results = [Result(doc, error=f"extraction failed on Dask: {type(exc).__name__}: {exc}") for doc in batch]
+            future.release()
+            yield from results
+            submit()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,100 @@
+"""Windowed coreference: the same attributions as coreferee over whole documents, for less work."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+
+from quotetrack.extract import coref
+from quotetrack.run.inputs import normalise_text
+
+FAR_BACK = (
+    "Jens Stoltenberg arrived in Brussels on Monday.\n"
+    + "".join(f"He met the {w} delegation in the afternoon.\n" for w in ["French", "German", "Polish", "Danish", "Dutch", "Spanish", "Greek"])
+    + "“Russia is responsible for aggressive actions against its neighbors,” he said.\n"
+)
+
+
+def _key(quotes):
+    return [(q.kind, q.start, q.end, q.speaker, q.method, q.resolved) for q in quotes]
+
+
+def _whole_document(nlp, text):
+    """quotetrack's answer when coreferee has run over the whole document first."""
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(text)
+    tracker = nlp.get_pipe("quotetrack")
+    tracker.resolver.annotator.annotate(doc)
+    assert coref.has_chains(doc)
+    return tracker(doc)._.quotes
+
+
+def test_windows_give_the_whole_document_attributions_on_the_seeds(nlp, seeds_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = normalise_text(path.read_text(encoding="utf-8"))
+        assert _key(nlp(text)._.quotes) == _key(_whole_document(nlp, text)), path.name
+
+
+def test_a_chain_of_pronouns_is_followed_back_beyond_the_window(nlp):
+    (q,) = nlp(FAR_BACK)._.quotes
+    assert q.speaker == "Jens Stoltenberg" and q.method == "coref"
+    assert q.resolved.start == 0
+    assert _key([q]) == _key(_whole_document(nlp, FAR_BACK))
+
+
+def test_only_the_windows_around_asked_tokens_are_annotated(nlp, monkeypatch):
+    spans = []
+    original = coref.WindowedCoref.annotate
+
+    def spy(self, doc, start, end):
+        spans.append((start, end, len(doc)))
+        return original(self, doc, start, end)
+
+    monkeypatch.setattr(coref.WindowedCoref, "annotate", spy)
+    named = "Officials met in Vienna on Monday. " * 20 + "“We will win this vote tonight, no doubt,” Ann Lee said."
+    assert nlp(named)._.quotes[0].speaker == "Ann Lee"
+    assert spans == []  # a named speaker needs no coreference at all
+    nlp(FAR_BACK)
+    assert spans and all(end - start < n for start, end, n in spans[:1])  # the first window is not the whole text
+
+
+@pytest.mark.parametrize(
+    "sentence, word, expected",
+    [
+        ("“We are ready,” he said.", "he", True),
+        ("“We are ready,” I said.", "I", False),
+        ("“We are ready,” officials said.", "officials", False),
+        ("“We are ready,” a spokeswoman said.", "spokeswoman", False),
+        ("“We are ready,” the spokeswoman said.", "spokeswoman", True),
+    ],
+)
+def test_which_sources_can_have_an_antecedent(nlp, sentence, word, expected):
+    doc = nlp(sentence)
+    (tok,) = [t for t in doc if t.text == word]
+    assert coref.may_refer_back(tok) is expected
+
+
+def test_the_component_leaves_no_state_on_the_doc(nlp):
+    doc = nlp(FAR_BACK)
+    assert doc._.get(coref.EXTENSION) is None
+    assert not coref.available(doc)
+
+
+def test_coref_off_in_the_component_config(nlp):
+    from quotetrack.extract.component import QuoteTracker
+
+    tracker = QuoteTracker(nlp, "qt", "off")
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(FAR_BACK)
+    (q,) = tracker(doc)._.quotes
+    assert "no-coref" in q.flags and q.method == "nearest-name"
+    with pytest.raises(ValueError):
+        QuoteTracker(nlp, "qt", "sometimes")
+
+
+def test_coreferee_word_lists_are_looked_up_as_sets(nlp):
+    tracker = nlp.get_pipe("quotetrack")
+    rules = tracker.resolver.annotator.rules_analyzer
+    assert isinstance(rules.male_names, frozenset) and isinstance(rules.person_words, frozenset)
+    assert isinstance(rules.blacklisted_phrases, list)  # iterated in order: stays a list
+    assert Doc.has_extension("coref_chains")
