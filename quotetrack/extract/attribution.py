@@ -34,7 +34,7 @@ from weakref import WeakKeyDictionary
 from spacy.tokens import Doc, Span, Token
 
 from ..domain import Quote, TextSpan
-from ..names import resolve_in_document
+from ..names import parse_person, resolve_in_document
 from . import confidence, coref, cues
 from .doc_index import doc_text
 from .quotes import Candidate
@@ -552,6 +552,11 @@ PARTY_WORDS = frozenset({"democrat", "republican", "independent", "libertarian",
 # --- document-level conventions ----------------------------------------------
 
 
+def _full_name(name: str) -> bool:
+    person = parse_person(name)
+    return person is not None and person.given_level == 2
+
+
 def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
     """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
     ents = _doc_ents(doc)[0]
@@ -560,21 +565,22 @@ def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
     for e in ents:
         if e.label_ in PERSON_LABELS:
             first_mention.setdefault(clean_name(_strip_titles(e)), _strip_titles(e))
-    # NER often labels a lone surname an organisation ("Lavrov said"): a name the article
-    # gives elsewhere as a person's is taken as that person, whatever the label here.
+    # NER often labels a lone surname, or one spelling of a name, an organisation ("Lavrov
+    # said"): a name that stands in this article for someone it names elsewhere as a person
+    # is that person, whatever the label here.
     candidates = [q for q in quotes if q.speaker]
     mapping = resolve_in_document(people + [q.speaker for q in candidates])
-    person_names = set(people)
+    persons = {mapping.get(n) for n in people} | {mapping.get(q.speaker) for q in candidates if q.speaker_kind == "person"}
     for q in candidates:
         full = mapping.get(q.speaker)
         if full is None:
             if q.speaker in mapping and q.speaker_kind == "person":  # two people share it: flag, don't guess
                 q.flags = q.flags + ("ambiguous-name",)
             continue
-        if full in person_names:
+        if full in persons:
             q.speaker_kind = "person"
-        if q.speaker_kind != "person" or full == q.speaker:
-            continue
+        if q.speaker_kind != "person" or full == q.speaker or _full_name(q.speaker):
+            continue  # a full name keeps its own spelling: only a surname is completed
         q.speaker = full
         if q.resolved is None and full in first_mention:
             q.resolved = _tspan(first_mention[full])

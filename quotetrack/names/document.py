@@ -132,8 +132,6 @@ def _resolve_group(profiles, counts, compatible, forbidden, kind) -> dict[str, R
                                     lambda x: profiles[x].specificity) for c in grouping.ambiguous[m])
                     )
                     out[n] = Resolution(kind, None, profiles[n], cands)
-                elif kind == "person" and profiles[n].given_level == 2:
-                    out[n] = Resolution(kind, n, profiles[n])
                 else:
                     out[n] = Resolution(kind, rep, profiles[rep])
     return out
