@@ -332,10 +332,10 @@ def quoted_runs(gold_doc, min_words: int = 4):
     What a "take everything in quotation marks" extractor would propose:
     the runs no gold Content overlaps by half are its false positives.
     """
-    from quotetrack.evaluate.gold import quoted_mask
+    from quotetrack.extract.marks import find_marked, quoted_mask
 
     text = gold_doc.text
-    mask = quoted_mask(text)
+    mask = quoted_mask(text, find_marked(text))
     tokens = Tokens(text)
     covered = set()
     for a in gold_doc.attributions:

@@ -1,56 +1,22 @@
-"""Gold attributions from brat standoff files (the PolNeAR format).
+"""Gold attributions from brat standoff files (PolNeAR format), flat or PolNeAR folder layout.
 
-A gold folder holds article texts and brat ``.ann`` files annotated with
-``Source`` / ``Cue`` / ``Content`` spans tied together by ``E`` lines.
-Two layouts are read:
-
-* PolNeAR: ``DIR/text/NAME.txt`` and ``DIR/attributions/NAME_XXXX.ann``
-  (``XXXX`` is the annotator);
-* flat: ``DIR/NAME.txt`` next to ``DIR/NAME.ann`` or ``DIR/NAME_XXXX.ann``.
-
-When an article has several annotators we use exactly one, the first
-``.ann`` by sorted file name, so results never depend on directory order.
-
-Offsets. quotetrack's offsets index the *normalised* text (BOM dropped,
-``\\r\\n``/``\\r`` turned into ``\\n``). brat offsets index the text as the
-annotation tool decoded it, which keeps both. We map every raw offset to its
-normalised offset; when an ``.ann`` file evidently already indexes the
-normalised text (its covered-text column matches that reading better) we
-use its offsets as they are.
-
-Kind rule (direct / mixed / indirect). Quotation marks are tracked across
-each paragraph with a small state machine (see :func:`quoted_mask`), which
-marks every character that sits inside quotation marks. A Content is
-``direct`` when all its word characters are quoted, ``mixed`` when some are
-and some are not, ``indirect`` when none are. Because the state is computed
-over the whole paragraph, marks just outside the annotated span (``said
-"`` + span + ``,"``), trailing punctuation, and continuation paragraphs
-that open with a mark and never close it are all handled without special
-cases; a scare-quoted word inside reported speech makes it ``mixed``.
+Offsets are mapped to quotetrack's normalised text; a Content's kind
+(direct / mixed / indirect) is read with the extractor's own quotation-mark
+reader (:mod:`quotetrack.extract.marks`), so gold and predictions mean the
+same thing by "quoted". Rules in docs/evaluate.md.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extract import marks
-from ..text import lines
 
 KINDS = ("direct", "mixed", "indirect")
 
 Fragments = tuple[tuple[int, int], ...]
-
-# Marks of the double-quote family. Straight marks toggle; curly ones say
-# which side they are on, so one stray straight mark cannot flip the rest
-# of a paragraph that uses curly marks.
-_DOUBLE_OPEN = "“„‟«‹"
-_DOUBLE_CLOSE = "”»›"
-_DOUBLE_TOGGLE = '"'
-_SINGLE_OPEN = "‘'"
-_SINGLE_CLOSE = "’'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,130 +77,6 @@ def normalise_with_map(raw: str) -> tuple[str, list[int]]:
         i += 1
     mapping.append(len(out))
     return "".join(out), mapping
-
-
-# ----------------------------------------------------------------------
-# Quotation marks and the kind rule
-
-
-def quoted_mask(text: str) -> bytearray:
-    """``mask[i] == 1`` when character ``i`` is inside quotation marks.
-
-    Scanned paragraph by paragraph (state resets at every newline, which is
-    what journalism's convention of reopening a continued quote on each new
-    paragraph needs). Double marks: ``"`` toggles, ``“ „ « ‹`` open,
-    ``” » ›`` close, the typewriter pairs ``''`` and ````  `` (NYT style)
-    act like ``"``; a curly mark typed on the wrong side (``says, ”Hi``,
-    ``end.“ Then``) is read by where it stands, and a paragraph whose first
-    curly mark is a closing one is taken to start inside a quote. Single marks ``‘ ’ '`` count only outside double quotes,
-    only when they look like marks rather than apostrophes (an opener not
-    preceded by a letter and followed by a letter; a closer not followed by
-    a letter), and only when a closer is found in the same paragraph.
-    """
-    mask = bytearray(len(text))
-    for start, end in lines(text):
-        _mask_paragraph(text, start, end, mask)
-    return mask
-
-
-def _starts_inside(text: str, start: int, end: int) -> bool:
-    """A paragraph whose first curly double mark closes began inside a quote.
-
-    That is a quote whose opening mark is missing or sits in an earlier
-    paragraph (``compete,” said Paul Lindsay``).
-    """
-    for i in range(start, end):
-        ch = text[i]
-        if ch in _DOUBLE_OPEN or ch == _DOUBLE_TOGGLE:
-            return False
-        if ch in _DOUBLE_CLOSE:
-            return not _looks_opening(text, i, start, end)
-    return False
-
-
-def _mask_paragraph(text: str, start: int, end: int, mask: bytearray) -> None:
-    inside = _starts_inside(text, start, end)
-    i = start
-    outside_runs: list[tuple[int, int]] = []
-    run_start = start
-    while i < end:
-        pair = text[i : i + 2]
-        step = 1
-        was_inside = inside
-        if pair in ("''", "``"):
-            inside = True if pair == "``" else not inside
-            step = 2
-        elif text[i] == _DOUBLE_TOGGLE:
-            inside = not inside
-        elif text[i] in _DOUBLE_OPEN:
-            inside = not _looks_closing(text, i, start, end)
-        elif text[i] in _DOUBLE_CLOSE:
-            inside = _looks_opening(text, i, start, end)
-        elif inside:
-            mask[i] = 1
-        if was_inside != inside:
-            if inside:
-                outside_runs.append((run_start, i))
-            else:
-                run_start = i + step
-        i += step
-    if not inside:
-        outside_runs.append((run_start, end))
-    for a, b in outside_runs:
-        _mask_single_quotes(text, a, b, mask)
-
-
-def _prev_visible(text: str, i: int, start: int) -> str:
-    """The character before ``i`` skipping invisible format marks (U+202A...)."""
-    k = i - 1
-    while k >= start and unicodedata.category(text[k]) == "Cf":
-        k -= 1
-    return text[k] if k >= start else ""
-
-
-def _looks_opening(text: str, i: int, start: int, end: int) -> bool:
-    """A closing mark typed where an opening one belongs (``says, ”Hi``)."""
-    before = _prev_visible(text, i, start)
-    after = text[i + 1] if i + 1 < end else ""
-    return (before == "" or before.isspace()) and after != "" and not after.isspace()
-
-
-def _looks_closing(text: str, i: int, start: int, end: int) -> bool:
-    """An opening mark typed where a closing one belongs (``end.“ Then``)."""
-    before = _prev_visible(text, i, start)
-    after = text[i + 1] if i + 1 < end else ""
-    return before != "" and not before.isspace() and (after == "" or after.isspace())
-
-
-def _is_letter(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and text[i].isalnum()
-
-
-def _mask_single_quotes(text: str, start: int, end: int, mask: bytearray) -> None:
-    """Mark ‘…’ / '…' pairs in a stretch that is outside double quotes."""
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _SINGLE_OPEN and not _is_letter(text, i - 1) and _is_letter(text, i + 1):
-            close = _find_single_close(text, i + 1, end)
-            if close is not None:
-                for k in range(i + 1, close):
-                    mask[k] = 1
-                i = close + 1
-                continue
-        i += 1
-
-
-def _find_single_close(text: str, start: int, end: int) -> int | None:
-    for k in range(start, end):
-        if text[k] in _SINGLE_CLOSE and k > start and not _is_letter(text, k + 1):
-            return k
-    return None
-
-
-def kind_of(text: str, fragments: Fragments, mask: bytearray | None = None) -> str:
-    """``direct`` / ``mixed`` / ``indirect`` by how many word chars are quoted (gold's own reading of the marks)."""
-    return marks.kind_of(text, fragments, quoted_mask(text) if mask is None else mask)
 
 
 # ----------------------------------------------------------------------
@@ -307,7 +149,7 @@ def build_document(name: str, raw_text: str, ann_text: str, ann_path: Path, anno
     text, mapping = normalise_with_map(raw_text)
     bounds, events, warnings = parse_ann(ann_text)
     offset_map = _choose_offset_map(raw_text, text, mapping, bounds)
-    mask = quoted_mask(text)
+    mask = marks.quoted_mask(text, marks.find_marked(text))
     attributions: list[GoldAttribution] = []
     referenced: set[str] = set()
     mismatched = 0
@@ -335,7 +177,7 @@ def build_document(name: str, raw_text: str, ann_text: str, ann_path: Path, anno
         attributions.append(
             GoldAttribution(
                 id=eid,
-                kind=kind_of(text, content, mask),
+                kind=marks.kind_of(text, content, mask),
                 content=content,
                 cue=tuple(sorted(set(roles["Cue"]))) or None,
                 source=tuple(sorted(set(roles["Source"]))) or None,

@@ -1,14 +1,11 @@
-"""The evaluate command's rules, on hand-made gold folders and predictions.
+"""Scoring rules on the hand-made gold folders and hand-made predictions.
 
-The gold folders under tests/data were written by hand (offsets checked
-against the texts); every expected number below was worked out on paper
-from them, so a change in a matching, kind or speaker rule shows up here.
-No spaCy: predictions are hand-made Quote objects.
+Every expected number below was worked out on paper from data/gold_flat,
+so a change in a matching, kind or speaker rule shows up here. No spaCy:
+predictions are hand-made Quote objects and the pipeline a stand-in.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import orjson
 import pytest
@@ -22,16 +19,11 @@ from quotetrack.evaluate import (
     name_key,
     names_match,
     predict,
-    read_gold,
     report_to_dict,
     run,
     score,
 )
-from quotetrack.evaluate.gold import build_document, fragments_text, kind_of, normalise_with_map, quoted_mask
-
-DATA = Path(__file__).parent / "data"
-FLAT = DATA / "gold_flat"
-POLNEAR = DATA / "gold_polnear"
+from quotetrack.evaluate.gold import fragments_text
 
 
 def span(text: str, s: str, nth: int = 0) -> TextSpan:
@@ -52,11 +44,6 @@ def quote(text, content, kind, confidence, cue=None, speaker=None, mention=None,
         resolved=span(text, *resolved) if resolved else None,
         confidence=confidence,
     )
-
-
-@pytest.fixture(scope="module")
-def flat():
-    return {d.name: d for d in read_gold(FLAT)}
 
 
 def predictions_a(text: str) -> list[Quote]:
@@ -81,115 +68,6 @@ def predictions_a(text: str) -> list[Quote]:
         # nothing in gold
         quote(text, "Jane Smith said on Monday", "direct", 0.3),
     ]
-
-
-# ----------------------------------------------------------------------
-# Reading gold
-
-
-def test_flat_layout_reads_annotated_texts_only(flat):
-    assert sorted(flat) == ["a", "b", "b_x3"]  # unannotated.txt skipped
-
-
-def test_first_annotator_by_sorted_name_and_no_stealing(flat):
-    b = flat["b"]
-    assert b.ann_path.name == "b_x1.ann"
-    assert b.annotators == ("x1", "x2")  # b_x3.ann belongs to b_x3.txt
-    assert [fragments_text(b.text, g.content) for g in b.attributions] == ["the plan failed"]
-    assert flat["b_x3"].ann_path.name == "b_x3.ann"
-
-
-def test_relations_kinds_and_discontinuous_content(flat):
-    a = flat["a"]
-    got = [(g.kind, fragments_text(a.text, g.content, "|"), fragments_text(a.text, g.source)) for g in a.attributions]
-    assert got == [
-        ("direct", "“We will win the vote,”", "Jane Smith"),
-        ("indirect", "taxes would fall next year", "The mayor"),
-        ("indirect", "the bridge is unsafe", "officials"),
-        ("mixed", "the plan “a disaster for everyone.”", "He"),
-        ("direct", "“It is over,”|“and we lost.”", "she"),
-        ("indirect", "the bill will pass", ""),
-    ]
-    assert a.attributions[-1].source is None
-    assert a.warnings == []  # the Discuss span and the note line are not relations
-
-
-def test_polnear_layout_bom_crlf_and_content2():
-    docs = {d.name: d for d in read_gold(POLNEAR)}
-    assert sorted(docs) == ["crlf", "empty"]
-    assert docs["empty"].attributions == []
-    d = docs["crlf"]
-    assert "\r" not in d.text and not d.text.startswith("\ufeff")
-    first, second = d.attributions
-    assert [d.text[a:b] for a, b in first.content] == ["“Taxes will rise,”", "“and soon.”"]
-    assert first.kind == "direct"
-    assert fragments_text(d.text, first.source) == "the senator"
-    assert fragments_text(d.text, second.content) == "that “nothing is certain.”"
-    assert fragments_text(d.text, second.source) == "She"
-    assert second.kind == "mixed"
-    assert d.warnings == []
-
-
-def test_offsets_already_normalised_are_used_as_they_are():
-    raw = "A\r\nHe said “yes.”\r\n"
-    text, _ = normalise_with_map(raw)
-    start = text.index("“yes.”")
-    ann = f"T1\tSource {start - 8} {start - 6}\tHe\nT2\tCue {start - 5} {start - 1}\tsaid\n" \
-          f"T3\tContent {start} {start + 6}\t“yes.”\nE1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n"
-    doc = build_document("x", raw, ann, Path("x.ann"))
-    assert fragments_text(doc.text, doc.attributions[0].content) == "“yes.”"
-    assert fragments_text(doc.text, doc.attributions[0].source) == "He"
-
-
-def test_missing_folder_and_folder_without_gold(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        read_gold(tmp_path / "nope")
-    (tmp_path / "x.txt").write_text("hello")
-    with pytest.raises(ValueError):
-        read_gold(tmp_path)
-
-
-def test_normalise_map_covers_ends():
-    text, m = normalise_with_map("\ufeffab\r\ncd\re")
-    assert text == "ab\ncd\ne"
-    assert len(m) == len("\ufeffab\r\ncd\re") + 1
-    assert [m[1], m[3], m[5], m[8], m[9]] == [0, 2, 3, 6, 7]
-
-
-# ----------------------------------------------------------------------
-# Kind rule
-
-
-@pytest.mark.parametrize(
-    "text, content, expected",
-    [
-        ('He said, "We won." Then he left.', "We won.", "direct"),  # marks just outside
-        ('"We won," he said.', '"We won,"', "direct"),
-        ("''We won,'' Mr. Smith said.", "We won", "direct"),  # NYT typewriter marks
-        ("Il a dit « nous avons gagné ».", "nous avons gagné", "direct"),
-        ("“We won. We will win again.\n“And again,” he said.", "We won. We will win again.", "direct"),  # continued quote
-        ("He called it “malign” and left.", "it “malign”", "mixed"),
-        ("He said the plan’s cost was ‘huge’ overall.", "the plan’s cost was ‘huge’ overall", "mixed"),
-        ("He said the candidates’ plans don’t work.", "the candidates’ plans don’t work", "indirect"),  # apostrophes
-        ("Trump: ‘I will win’", "I will win", "direct"),
-        ("\u202a”Isis is evil,” wrote Pete.", "Isis is evil,", "direct"),  # closing mark typed as opener
-        ("to compete,” said Paul Lindsay.", "to compete,", "direct"),  # opening mark missing
-        ("He said,“ nothing.", "nothing", "indirect"),  # opening mark typed as closer
-        ('He said that "it works" and that costs fell.', 'that "it works" and that costs fell', "mixed"),
-        ('"A," he said. "B."', '"A," he said. "B."', "mixed"),  # a whole span with the cue inside
-        ("Officials said the bridge is unsafe.", "the bridge is unsafe", "indirect"),
-    ],
-)
-def test_kind_rule(text, content, expected):
-    s = text.index(content)
-    assert kind_of(text, ((s, s + len(content)),)) == expected
-
-
-def test_quoted_mask_resets_each_paragraph():
-    text = 'He said "unclosed\nNext paragraph is plain.'
-    mask = quoted_mask(text)
-    assert mask[text.index("unclosed")] == 1
-    assert mask[text.index("plain")] == 0
 
 
 # ----------------------------------------------------------------------
@@ -417,7 +295,7 @@ class _FakeNLP:
             yield _FakeDoc(self.by_text.get(t, []))
 
 
-def test_run_predicts_scores_prints_and_writes_json(flat, tmp_path):
+def test_run_predicts_scores_prints_and_writes_json(flat, gold_data, tmp_path):
     a = flat["a"]
     nlp = _FakeNLP({a.text: predictions_a(a.text)})
     assert sorted(predict(list(flat.values()), nlp)) == ["a", "b", "b_x3"]
@@ -425,7 +303,7 @@ def test_run_predicts_scores_prints_and_writes_json(flat, tmp_path):
 
     console = Console(record=True, width=200)
     out = tmp_path / "r.json"
-    report = run(FLAT, nlp, limit=1, json_out=out, console=console, errors=1)
+    report = run(gold_data / "gold_flat", nlp, limit=1, json_out=out, console=console, errors=1)
     assert report.n_docs == 1
     assert orjson.loads(out.read_bytes())["overlap"]["kinds"]["overall"]["detection"]["matched_gold"] == 6
     assert "token overlap" in console.export_text()
