@@ -14,10 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy import util
 
 from .cues import smoothed_prior
+
+if TYPE_CHECKING:  # pragma: no cover
+    from importlib.resources.abc import Traversable  # Python 3.11+, for the annotations only
 
 CUE_FRAMES = "cue_frames.tsv"
 FRAME_MODEL = "frame_model.json"
@@ -51,10 +55,10 @@ class Tables:
     @classmethod
     def shipped(cls) -> Tables:
         """The tables in the package's ``data`` folder."""
-        return cls.read(Path(str(resources.files("quotetrack.extract") / "data")))
+        return cls.read(resources.files("quotetrack.extract") / "data")
 
     @classmethod
-    def read(cls, folder: Path) -> Tables:
+    def read(cls, folder: Path | Traversable) -> Tables:
         """The tables in ``folder``; a missing file gives an empty table (or no frame model)."""
         return cls.from_texts({name: _read(folder / name) for name in FILES})
 
@@ -93,7 +97,7 @@ class Tables:
 
     def from_bytes(self, data: bytes, exclude: Iterable[str] = ()) -> Tables:
         texts: dict[str, str] = {}
-        util.from_bytes(data, {name: (lambda text, name=name: texts.__setitem__(name, text)) for name in FILES}, exclude)
+        util.from_bytes(data, {name: _setter(texts, name) for name in FILES}, exclude)
         return Tables.from_texts(texts, base=self)
 
     # --- what quote finding asks ---------------------------------------------
@@ -197,7 +201,7 @@ def format_confidence(cells: Mapping[tuple[str, ...], tuple[int, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _read(path: Path) -> str:
+def _read(path: Path | Traversable) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
@@ -216,3 +220,10 @@ def _reader(texts: dict[str, str], name: str):
         texts[name] = _read(path)
 
     return read
+
+
+def _setter(texts: dict[str, str], name: str):
+    def store(text: str) -> None:
+        texts[name] = text
+
+    return store
