@@ -37,21 +37,26 @@ from quotetrack.evaluate import read_gold  # noqa: E402
 from quotetrack.extract import confidence  # noqa: E402
 from quotetrack.extract.attribution import attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
+from quotetrack.extract.tables import Tables, format_confidence  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data" / "confidence.tsv"
 EDGES = (0.0, 0.5, 0.7, 0.85, 1.0)
 
 
-def observations(gold, docs, coref: bool) -> list[tuple[int, tuple[str, ...], bool]]:
-    """(document index, features, right) for every predicted quote."""
+def observations(gold, docs, coref: bool, tables: Tables) -> list[tuple[int, tuple[str, ...], bool]]:
+    """(document index, features, right) for every predicted quote, found with ``tables``.
+
+    The features do not depend on the confidence cells ``tables`` holds, only on its cue
+    table and frame model.
+    """
     out = []
     for i, (g, d) in enumerate(zip(gold, docs)):
         saved = d._.coref_chains if d.has_extension("coref_chains") else None
         if not coref and saved is not None:
             d._.coref_chains = None
         try:
-            cands = find_candidates(d)
-            quotes = attribute(d, cands)
+            cands = find_candidates(d, tables)
+            quotes = attribute(d, cands, tables)
         finally:
             if not coref and saved is not None:
                 d._.coref_chains = saved
@@ -74,12 +79,7 @@ def cells(obs) -> dict[tuple[str, ...], list[int]]:
 
 
 def predict(table, feats) -> float:
-    n, k = table.get((), (0, 0))
-    value = k / n if n else 0.5
-    for depth in range(1, len(feats) + 1):
-        n, k = table.get(feats[:depth], (0, 0))
-        value = (k + confidence.SHRINK * value) / (n + confidence.SHRINK)
-    return max(confidence.FLOOR, min(confidence.CEILING, value))
+    return max(confidence.FLOOR, min(confidence.CEILING, confidence.fitted(feats, table)))
 
 
 def report(pairs: list[tuple[float, bool]], title: str) -> None:
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = read_gold(args.gold)
     _, docs = parsed_docs(gold, args.cache)
-    obs = observations(gold, docs, coref=True) + observations(gold, docs, coref=False)
+    tables = Tables.shipped()
+    obs = observations(gold, docs, True, tables) + observations(gold, docs, False, tables)
     # how well does a table fitted on one half do on the other?
     held_out = []
     for fold in (0, 1):
@@ -117,13 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     report(held_out, "fitted on one half, scored on the other")
     table = cells(obs)
     report([(predict(table, f), r) for _, f, r in obs], "fitted and scored on all (in-sample)")
-    names = ("kind", "construction", "method", "band")
-    with args.out.open("w", encoding="utf-8") as fh:
-        fh.write("\t".join(names) + "\tn\tright\taccuracy\n")
-        for key in sorted(table, key=lambda k: (len(k), k)):
-            n, k = table[key]
-            cols = list(key) + ["*"] * (len(names) - len(key))
-            fh.write("\t".join(cols) + f"\t{n}\t{k}\t{k / n:.3f}\n")
+    args.out.write_text(format_confidence({key: (n, k) for key, (n, k) in table.items()}), encoding="utf-8")
     print(f"wrote {len(table)} cells to {args.out}")
     return 0
 

@@ -6,7 +6,7 @@ Three stages share the budget: the character-level mark finder
 (``marks.find_marked``, fast, many examples), the full pipeline (spaCy
 parse + coreferee + quote finder + attribution) on generated news text,
 and coreferee as published against ``quotetrack.extract.coref_fast`` (the same
-chains and candidate rankings, ``tests/invariants.check_coref_speed``).
+chains and candidate rankings, ``tests/support/invariants.check_coref_speed``).
 Every example is checked against the invariants of ``tests/invariants.py``
 (never raises; offsets in range; every span's text equals the text at its
 offsets; quotes do not overlap) and run twice to check that the same input

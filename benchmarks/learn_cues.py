@@ -9,7 +9,7 @@ Writes two files the extractor reads:
   furniture are left out, as the extractor leaves them out) is checked: a
   frame *agrees* when an annotated attribution has a cue overlapping the
   frame's cue and a content whose words overlap the frame's content with
-  Jaccard >= 0.5. :func:`quotetrack.extract.cues.frame_prior` smooths the counts.
+  Jaccard >= 0.5. :meth:`quotetrack.extract.tables.Tables.frame_prior` smooths the counts.
 * ``quotetrack/extract/data/frame_model.json``: a logistic regression over
   :func:`quotetrack.extract.frames.frame_features` (the cue's smoothed prior, the
   construction, what names the source, verb form, content shape) predicting
@@ -22,8 +22,10 @@ Writes two files the extractor reads:
     python benchmarks/learn_cues.py [--gold DIR] [--cache DIR] [--data DIR] [--l2 1.0]
 
 From Python, :func:`learn` does the same for any subset of articles and
-returns the tables in memory (:class:`Learned`; ``.write(dir)`` writes them),
-as benchmarks/polnear_crossval.py does for each cross-validation fold.
+returns the tables in memory (:class:`Learned`; ``.write(dir)`` writes them,
+``.tables(confidence)`` gives the :class:`~quotetrack.extract.tables.Tables` a
+component would hold), as benchmarks/polnear_crossval.py does for each
+cross-validation fold.
 
 Parses are cached by benchmarks/polnear_tune.py. Train split only.
 """
@@ -32,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,22 +48,29 @@ from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 from quotetrack.evaluate import Tokens, jaccard, read_gold  # noqa: E402
 from quotetrack.extract import cues  # noqa: E402
 from quotetrack.extract.boilerplate import boilerplate_spans  # noqa: E402
+from quotetrack.extract.doc_index import DocIndex  # noqa: E402
 from quotetrack.extract.frames import Nesting, find_frames, frame_features  # noqa: E402
 from quotetrack.extract.marks import find_marked, quoted_mask  # noqa: E402
+from quotetrack.extract.tables import Tables, format_cue_frames, format_frame_model  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data"
 FOLDS = 2
 
 
-def frames_with_agreement(gold_doc, doc, key_prior=None):
-    """(frame, agreed) for every frame the extractor could propose in one document."""
+def frames_with_agreement(gold_doc, doc, key_prior):
+    """(frame, agreed) for every frame the extractor could propose in one document.
+
+    ``key_prior``: (key, construction) → prior. No learned table is read (the frames are
+    proposed with an empty :class:`Tables`), so what is learned does not depend on the
+    tables shipped.
+    """
     tokens = Tokens(gold_doc.text)
     golds = [(g.cue, tokens.of(g.content)) for g in gold_doc.attributions if g.cue]
     text = gold_doc.text
     mask = quoted_mask(text, find_marked(text))
     skip = boilerplate_spans(text)
     out = []
-    for f in find_frames(doc, min_prior=-1.0, key_prior=key_prior):
+    for f in find_frames(DocIndex(doc), Tables(), min_prior=-1.0, key_prior=key_prior):
         if mask[f.cue.start_char] or any(a <= f.cue.start_char < b for a, b in skip):
             continue  # the extractor never proposes these (quotes.find_candidates)
         ca, cb = f.cue.start_char, f.cue.end_char
@@ -103,15 +111,6 @@ def table_rows(counts) -> list[tuple[str, str, int, int]]:
     return rows
 
 
-def write_table(path: Path, counts) -> int:
-    rows = table_rows(counts)
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write("cue\tconstruction\tproposed\tagreed\tprecision\n")
-        for key, construction, n, k in rows:
-            fh.write(f"{key}\t{construction}\t{n}\t{k}\t{k / n:.3f}\n")
-    return len(rows)
-
-
 def fit_logistic(rows: list[dict[str, float]], y: np.ndarray, l2: float, iters: int = 60):
     """L2-regularised logistic regression by Newton's method (IRLS); returns (bias, weights)."""
     names = sorted({k for r in rows for k in r})
@@ -144,19 +143,19 @@ class Learned:
     weights: dict[str, float]  # unrounded, for the printout
 
     def table(self) -> dict[tuple[str, str], tuple[int, int]]:
-        """(cue key, construction) → (proposed, agreed): what :func:`quotetrack.extract.cues.frame_table` loads from the TSV."""
+        """(cue key, construction) → (proposed, agreed): the rows cue_frames.tsv keeps, in its order."""
         return {(key, c): (n, k) for key, c, n, k in table_rows(self.counts)}
 
-    def frame_model(self) -> dict:
-        """The model as :func:`quotetrack.extract.cues.frame_model` loads it from the JSON."""
-        return {"bias": float(self.model["bias"]), "weights": {k: float(v) for k, v in self.model["weights"].items()}}
+    def tables(self, confidence: dict[tuple[str, ...], tuple[int, int]]) -> Tables:
+        """The learned cue table and frame model, with these confidence cells."""
+        return Tables(cue_frames=self.table(), frame_model=self.model, confidence=confidence)
 
     def write(self, data: Path) -> tuple[Path, Path]:
         """Write cue_frames.tsv and frame_model.json into ``data``; returns their paths."""
         data.mkdir(parents=True, exist_ok=True)
         table, model = data / "cue_frames.tsv", data / "frame_model.json"
-        write_table(table, self.counts)
-        model.write_text(json.dumps(self.model, indent=1) + "\n", encoding="utf-8")
+        table.write_text(format_cue_frames(self.table()), encoding="utf-8")
+        model.write_text(format_frame_model(self.model), encoding="utf-8")
         return table, model
 
 
@@ -194,7 +193,7 @@ def learn(gold, docs, l2: float = 1.0, min_count: int = 20) -> Learned:
         for f, agreed in pairs:
             if f.key_prior <= 0:
                 continue  # never proposed: no row, no hand prior
-            rows.append(frame_features(f, nesting))
+            rows.append(frame_features(f, g.text, nesting))
             labels.append(1.0 if agreed else 0.0)
     seen = collections.Counter(k for r in rows for k in r)
     rows = [{k: v for k, v in r.items() if seen[k] >= min_count} for r in rows]

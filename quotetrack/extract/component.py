@@ -1,32 +1,32 @@
 """The spaCy pipeline component: ``nlp.add_pipe("quotetrack")`` sets ``doc._.quotes``.
 
-Registered under the ``spacy_factories`` entry point, so any spaCy
-pipeline can add it once quotetrack is installed. Put it after the parser
-and NER. Coreference (config ``coref``):
-
-- ``"window"`` (the default): coreferee runs only on the few sentences
-  around the pronoun and descriptive sources attribution asks about (see
-  :mod:`quotetrack.coref`); the coreferee model loads on first use.
-- ``"off"``: no coreference; pronoun speakers fall back to the nearest
-  named person, at lower confidence, flagged ``no-coref``.
-
-Whatever the setting, when the ``coreferee`` pipe ran before this one
-(``doc._.coref_chains`` is set) its whole-document chains are used.
+Registered under the ``spacy_factories`` entry point; put it after the parser and
+NER. It owns the learned tables (:class:`~quotetrack.extract.tables.Tables`), which
+``nlp.to_disk`` saves with the pipeline and ``spacy.load`` reads back.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import coref
 from .attribution import attribute
+from .doc_index import DocIndex
 from .quotes import find_candidates
+from .tables import Tables
 
 log = logging.getLogger("quotetrack")
-COREF_MODES = ("window", "off")
+# window: coreferee on the sentences around pronoun and descriptive sources, loaded on
+# first use; document: the whole-document chains of a ``coreferee`` pipe that runs
+# before this one; off: pronoun speakers fall back to the nearest named person, at
+# lower confidence, flagged ``no-coref``. Whatever the mode, chains already on the
+# doc (a coreferee pipe ran) are used.
+COREF_MODES = ("window", "document", "off")
 
 
 def register_extensions() -> None:
@@ -36,22 +36,26 @@ def register_extensions() -> None:
 
 
 class QuoteTracker:
-    """Find quotes and attribute them; the result is a list of :class:`quotetrack.domain.Quote`."""
+    """Find quotes and attribute them; the result is a list of :class:`quotetrack.domain.Quote`.
 
-    def __init__(self, nlp: Language, name: str = "quotetrack", coref_mode: str = "window"):
+    ``tables``: the learned tables (default: those shipped with quotetrack).
+    """
+
+    def __init__(self, nlp: Language, name: str = "quotetrack", coref_mode: str = "window", tables: Tables | None = None):
         if coref_mode not in COREF_MODES:
             raise ValueError(f"quotetrack: coref must be one of {', '.join(COREF_MODES)}, not {coref_mode!r}")
         self.name = name
         self.nlp = nlp
         self.coref_mode = coref_mode
+        self.tables = tables if tables is not None else Tables.shipped()
         self._resolver: coref.WindowedCoref | None = None
         self._resolver_error: str | None = None
         register_extensions()
 
     @property
     def resolver(self) -> coref.WindowedCoref | None:
-        """The window resolver, its coreferee model loaded on first use (``None`` when off or unavailable)."""
-        if self.coref_mode == "off" or self._resolver_error is not None:
+        """The window resolver, its coreferee model loaded on first use (``None`` unless in window mode and available)."""
+        if self.coref_mode != "window" or self._resolver_error is not None:
             return None
         if self._resolver is None:
             annotator, error = coref.load_annotator(self.nlp)
@@ -66,10 +70,11 @@ class QuoteTracker:
         return self._resolver
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = find_candidates(doc)
+        ix = DocIndex(doc)
+        candidates = find_candidates(doc, self.tables, ix)
         resolver = None if coref.has_chains(doc) else self.resolver
         if resolver is None:
-            doc._.quotes = attribute(doc, candidates)
+            doc._.quotes = attribute(doc, candidates, self.tables, ix)
             return doc
         state = resolver.attach(doc)
         try:
@@ -78,20 +83,36 @@ class QuoteTracker:
             # window had to be annotated, every answer was "no chain" in the dry
             # run too, so its result is the result.
             with state.recording():
-                quotes = attribute(doc, candidates)
+                quotes = attribute(doc, candidates, self.tables, ix)
             if state.prepare():
-                quotes = attribute(doc, candidates)
+                quotes = attribute(doc, candidates, self.tables, ix)
             doc._.quotes = quotes
         finally:
             resolver.detach(doc)
         return doc
 
+    # spaCy's serialisation protocol: the tables travel with the pipeline.
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.tables.to_disk(path, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> QuoteTracker:
+        self.tables = self.tables.from_disk(path, exclude)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return self.tables.to_bytes(exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> QuoteTracker:
+        self.tables = self.tables.from_bytes(data, exclude)
+        return self
+
     def __getstate__(self) -> dict:
         # The coreferee model is reloaded where the component is unpickled, never shipped.
-        return {"name": self.name, "nlp": self.nlp, "coref_mode": self.coref_mode}
+        return {"name": self.name, "nlp": self.nlp, "coref_mode": self.coref_mode, "tables": self.tables}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["nlp"], state["name"], state["coref_mode"])
+        self.__init__(state["nlp"], state["name"], state["coref_mode"], state["tables"])
 
 
 @Language.factory(

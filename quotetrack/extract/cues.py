@@ -1,25 +1,10 @@
 """The reporting vocabulary: which words, in which construction, introduce reported speech.
 
-Two sources, one answer (:func:`frame_prior`):
-
-* a table learned from annotated news (``data/cue_frames.tsv``, written by
-  ``benchmarks/learn_cues.py`` from PolNeAR train): for every cue lemma
-  phrase and construction (``say``/``ccomp``, ``call for``/``prep``,
-  ``criticize``/``object``, …), how often the parse proposed it and how
-  often the annotators agreed it attributes that content. Its smoothed
-  precision is the frame's *prior*: frames below :data:`MIN_PRIOR` are not
-  proposed, and the prior feeds the quote's confidence;
-* hand-made lists for what the table has not seen often enough (speech
-  verbs of other news registers: ``denounce``, ``specify``, ``justify``).
+Hand-made word lists, and the smoothing that turns a learned (cue, construction)
+row into a prior (:class:`quotetrack.extract.tables.Tables` holds the rows).
 """
 
 from __future__ import annotations
-
-import csv
-import json
-import math
-from functools import lru_cache
-from importlib import resources
 
 # Verbs whose subject is the source of a quote or of reported speech, by lemma.
 SPEECH_VERBS = frozenset(
@@ -94,30 +79,6 @@ HAND_PRIOR = {"ccomp": 0.6, "ccomp-before": 0.6, "parenthetical": 0.6, "accordin
 SMOOTHING = 4.0
 
 
-@lru_cache(maxsize=1)
-def frame_table() -> dict[tuple[str, str], tuple[int, int]]:
-    """(cue key, construction) → (proposed, agreed) from ``data/cue_frames.tsv``; empty if absent."""
-    table: dict[tuple[str, str], tuple[int, int]] = {}
-    try:
-        path = resources.files("quotetrack.extract") / "data" / "cue_frames.tsv"
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                table[(row["cue"], row["construction"])] = (int(row["proposed"]), int(row["agreed"]))
-    except (FileNotFoundError, OSError, KeyError, ValueError):
-        return {}
-    return table
-
-
-@lru_cache(maxsize=1)
-def _base_rates() -> dict[str, float]:
-    totals: dict[str, list[int]] = {}
-    for (_, construction), (n, k) in frame_table().items():
-        t = totals.setdefault(construction, [0, 0])
-        t[0] += n
-        t[1] += k
-    return {c: (k / n if n else 0.0) for c, (n, k) in totals.items()}
-
-
 def smoothed_prior(key: str, construction: str, row: tuple[int, int] | None, base_rates: dict[str, float]) -> float:
     """A (proposed, agreed) row smoothed toward the hand prior or the construction's base rate."""
     head = key.split()[0] if key else ""
@@ -131,37 +92,3 @@ def smoothed_prior(key: str, construction: str, row: tuple[int, int] | None, bas
     n, k = row
     base = hand if hand is not None else min(base_rates.get(construction, 0.0), 0.2)
     return (k + SMOOTHING * base) / (n + SMOOTHING)
-
-
-@lru_cache(maxsize=8192)
-def frame_prior(key: str, construction: str) -> float:
-    """How often a (cue, construction) frame attributes its content, 0..1, from the table.
-
-    The learned row, smoothed toward the hand prior (for a listed speech
-    verb) or the construction's base rate; the hand prior alone when the
-    table has no row.
-    """
-    return smoothed_prior(key, construction, frame_table().get((key, construction)), _base_rates())
-
-
-@lru_cache(maxsize=1)
-def frame_model() -> dict | None:
-    """The frame classifier (``data/frame_model.json``): bias and weights by feature name."""
-    try:
-        path = resources.files("quotetrack.extract") / "data" / "frame_model.json"
-        with path.open(encoding="utf-8") as fh:
-            model = json.load(fh)
-        return {"bias": float(model["bias"]), "weights": {k: float(v) for k, v in model["weights"].items()}}
-    except (FileNotFoundError, OSError, KeyError, ValueError, TypeError):
-        return None
-
-
-def frame_probability(features: dict[str, float], model: dict | None = None) -> float | None:
-    """P(the frame is an attribution annotators would mark, with this content); None without a model."""
-    model = model if model is not None else frame_model()
-    if model is None:
-        return None
-    weights = model["weights"]
-    z = model["bias"] + sum(weights.get(name, 0.0) * value for name, value in features.items())
-    z = max(-30.0, min(30.0, z))
-    return 1.0 / (1.0 + math.exp(-z))

@@ -1,47 +1,54 @@
 """Per-document lookups that keep quote finding linear in the document's length.
 
-spaCy rebuilds ``doc.text`` from every token on each access, and finding the
-tokens near a quote by scanning the whole doc costs a pass per quote: both
-made extraction quadratic. These are built once per document (or text) and
-answer by bisection.
+A :class:`DocIndex` is built for one document in one call of the component and
+passed down; the lookups answer by bisection instead of a scan per quote.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
-from weakref import WeakKeyDictionary
+from functools import cached_property
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from ..text import paragraphs
 from .marks import MarkedSpan
 
-_DOC_INDEX: WeakKeyDictionary = WeakKeyDictionary()
 
+class DocIndex:
+    """One document's text, token starts, paragraphs and entities, each built once.
 
-def forget(doc: Doc) -> None:
-    """Drop what is known of ``doc`` (call before reading a doc that may have changed)."""
-    _DOC_INDEX.pop(doc, None)
+    spaCy rebuilds ``doc.text`` from every token on each access, and ``doc.ents``
+    builds a Span per entity on each access: asked once per quote, both made
+    extraction quadratic.
+    """
 
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.token_starts = [t.idx for t in doc]
 
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per document."""
-    return _doc_index(doc)[0]
+    def token_range(self, start_char: int, end_char: int) -> tuple[int, int]:
+        """Token indexes [i, j) of the tokens that start in [start_char, end_char)."""
+        return bisect_left(self.token_starts, start_char), bisect_left(self.token_starts, end_char)
 
+    @cached_property
+    def paragraphs(self) -> "Paragraphs":
+        return Paragraphs(self.text)
 
-def _doc_index(doc: Doc) -> tuple[str, list[int]]:
-    entry = _DOC_INDEX.get(doc)
-    if entry is None or len(entry[1]) != len(doc):  # a retokenized doc is indexed again
-        entry = (doc.text, [t.idx for t in doc])
-        _DOC_INDEX[doc] = entry
-    return entry
+    @cached_property
+    def ents(self) -> tuple[tuple[Span, ...], list[int], list[int]]:
+        """The doc's entities (in order, never overlapping), their start and end token indexes."""
+        ents = tuple(self.doc.ents)
+        return ents, [e.start for e in ents], [e.end for e in ents]
 
-
-def token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
-    """Token indexes [i, j) of the tokens that start in [start_char, end_char)."""
-    starts = _doc_index(doc)[1]
-    return bisect_left(starts, start_char), bisect_left(starts, end_char)
+    def entity_of(self, tok: Token) -> Span | None:
+        """The entity ``tok`` is part of, if any."""
+        if tok.ent_type_ == "":
+            return None
+        ents, starts, _ = self.ents
+        k = bisect_right(starts, tok.i) - 1
+        return ents[k] if k >= 0 and ents[k].start <= tok.i < ents[k].end else None
 
 
 class Blocks:
@@ -59,15 +66,16 @@ class Blocks:
         return k > 0 and self.reach[k - 1] > pos
 
 
-@lru_cache(maxsize=8)
-def _paragraph_line_ends(text: str) -> list[int]:
-    """Just after the ``\n`` of each paragraph that has one (the last, unended line is not counted)."""
-    return [end + 1 for _, end in paragraphs(text) if end < len(text)]
+class Paragraphs:
+    """Which paragraph a character is in, blank lines not counted."""
 
+    def __init__(self, text: str):
+        # just after the ``\n`` of each paragraph that has one (the last, unended line is not counted)
+        self.line_ends = [end + 1 for _, end in paragraphs(text) if end < len(text)]
 
-def paragraph_number(text: str, pos: int) -> int:
-    """Index of the paragraph holding ``pos``, blank lines not counted."""
-    return bisect_right(_paragraph_line_ends(text), pos)
+    def number(self, pos: int) -> int:
+        """Index of the paragraph holding ``pos``."""
+        return bisect_right(self.line_ends, pos)
 
 
 class Intervals:

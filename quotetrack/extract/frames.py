@@ -1,24 +1,7 @@
 """Reporting frames in the parse: a cue, who it names as the source, and its content.
 
-A frame is one way a sentence attributes words or a stance to someone:
-
-* ``ccomp``: a cue verb with a clause, content after it (``Lavrov said (that) …``,
-  ``told reporters …``, ``warned that …``);
-* ``ccomp-before``: the clause comes first (``…, Lavrov said.``, ``…, added Lavrov.``);
-* ``parenthetical``: the cue sits inside its content (``By early next month,
-  foreign minister Sergey Lavrov said, Russia will …``): two pieces, one cue;
-* ``object``: the cue verb's object (and the complements after it) is the content
-  (``criticized the plan``, ``accused Moscow of increasing …``, ``urged Congress to act``);
-* ``prep``: a verb + preposition cue and the preposition's object (``called for a
-  ban``, ``talked about the economy``);
-* ``xcomp``: a verb with an infinitive (``vowed to fight on``, ``declined to comment``);
-* ``according``: ``according to X, …`` / ``…, according to X``.
-
-Which (cue, construction) pairs really report speech is not decided here but
-by :func:`quotetrack.cues.frame_prior`, learned from annotated news; this
-module only reads the parse, and proposes every frame it can see when asked
-to (``min_prior=0``), which is how the table is learned.
-
+This module only reads the parse (the constructions are listed in ``docs/extraction.md``);
+which (cue, construction) pairs report speech is the learned tables' answer.
 Frames never cross a paragraph: content is cut to the cue's paragraph.
 """
 
@@ -27,11 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from . import cues
-from .doc_index import Intervals, doc_text
+from .doc_index import DocIndex, Intervals
 from .marks import strip_marks
+from .tables import Tables
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Prepositions that carry the content after an object: "accused X of Y", "described X as Y".
@@ -70,30 +54,31 @@ def lemma(tok: Token) -> str:
     return cues.LEMMA_FIXES.get(lem, lem)
 
 
-def find_frames(doc: Doc, min_prior: float | None = None, key_prior=None) -> list[Frame]:
-    """Every frame whose prior reaches ``min_prior`` (default: cues.MIN_PRIOR).
+def find_frames(ix: DocIndex, tables: Tables, min_prior: float | None = None, key_prior=None) -> list[Frame]:
+    """Every frame of ``ix.doc`` whose prior reaches ``min_prior`` (default: cues.MIN_PRIOR).
 
-    The prior is the frame classifier's probability (:func:`cues.frame_probability`
-    over :func:`frame_features`) when a model ships, else the table prior of
+    The prior is the frame classifier's probability (:meth:`Tables.frame_probability`
+    over :func:`frame_features`) when the tables have a model, else the table prior of
     its (cue, construction). ``key_prior``: a function (key, construction) →
     prior to use instead of the table (for cross-fitted training).
     """
     threshold = cues.MIN_PRIOR if min_prior is None else min_prior
-    key_prior = key_prior or cues.frame_prior
+    key_prior = key_prior or tables.frame_prior
+    text = ix.text
     frames: list[Frame] = []
-    for tok in doc:
+    for tok in ix.doc:
         try:
-            found = _frames_at(tok)
+            found = _frames_at(tok, text)
         except (IndexError, ValueError):  # a parse we cannot read: no frame, never a crash
             continue
         for f in found:
             if f.pieces:
                 f.key_prior = key_prior(f.key, f.construction)
                 frames.append(f)
-    model = cues.frame_model()
+    has_model = tables.frame_model is not None
     nesting = Nesting(frames)
     for f in frames:
-        p = cues.frame_probability(frame_features(f, nesting), model) if model is not None and f.key_prior > 0 else None
+        p = tables.frame_probability(frame_features(f, text, nesting)) if has_model and f.key_prior > 0 else None
         f.prior = f.key_prior if p is None else p
     return [f for f in frames if f.prior >= threshold]
 
@@ -140,11 +125,12 @@ class Nesting:
         return any(owner != id(f) for _, _, owner in self.pieces.overlapping(pos, pos + 1))
 
 
-def frame_features(f: Frame, nesting: Nesting | None = None) -> dict[str, float]:
-    """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape."""
+def frame_features(f: Frame, text: str, nesting: Nesting | None = None) -> dict[str, float]:
+    """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape.
+
+    ``text``: the document's text.
+    """
     root = f.cue.root
-    doc = f.cue.doc
-    text = doc_text(doc)
     content = " ".join(text[a:b] for a, b in f.pieces)
     words = len(content.split())
     kp = min(0.99, max(0.01, f.key_prior))
@@ -175,20 +161,20 @@ def frame_features(f: Frame, nesting: Nesting | None = None) -> dict[str, float]
     return feats
 
 
-def _frames_at(tok: Token) -> list[Frame]:
+def _frames_at(tok: Token, text: str) -> list[Frame]:
     if tok.lower_ == "according":
-        f = according(tok)
+        f = according(tok, text)
         return [f] if f else []
     if tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
-        tail = tail_frame(tok)
+        tail = tail_frame(tok, text)
         if tail is not None:
             return [tail]
     if tok.pos_ != "VERB":
         return []
-    return verb_frames(tok)
+    return verb_frames(tok, text)
 
 
-def tail_frame(verb: Token) -> Frame | None:
+def tail_frame(verb: Token, text: str) -> Frame | None:
     """'…, added Lavrov.' / '"…", denounced Russia.': a cue and its source closing the sentence.
 
     Read from the surface, because the parser often takes the inverted
@@ -225,9 +211,9 @@ def tail_frame(verb: Token) -> Frame | None:
     while source.head.i != source.i and source.head in phrase and source.dep_ in ("compound", "flat", "amod", "poss"):
         source = source.head
     sent_start = verb.sent.start
-    p_start, _ = paragraph_of(doc, verb)
+    p_start, _ = paragraph_of(text, verb)
     tokens = [t for t in doc[sent_start:k] if t.idx >= p_start]
-    pieces = _pieces(tokens, verb) if tokens else []
+    pieces = _pieces(tokens, verb, text) if tokens else []
     if not pieces:
         return None
     return Frame(cue_span(verb), cue_key(verb), "tail", pieces, source, "inversion")
@@ -266,14 +252,10 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
     part of the content, not its source. Passives give the agent ("was
     criticized by X") or nobody (``implicit``: "is expected to", "it is said").
     """
-
-    def outside(tok: Token) -> bool:
-        return inside is None or not (inside[0] <= tok.idx < inside[1])
-
     if lemma(verb) in cues.IMPLICIT_SOURCE:
         return None, "implicit"
     for child in verb.children:
-        if child.dep_ == "nsubj" and child.tag_ != "EX" and outside(child):
+        if child.dep_ == "nsubj" and child.tag_ != "EX" and _outside(child, inside):
             if child.lower_ == "it" and any(c.dep_ == "ccomp" for c in verb.children) and verb.lemma_ in ("seem", "appear"):
                 return None, "implicit"
             if child.tag_ in ("WP", "WDT") or (child.lower_ == "that" and verb.dep_ == "relcl"):
@@ -284,13 +266,29 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
         for child in verb.children:
             if child.dep_ == "agent":
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if pobj is not None and outside(pobj):
+                if pobj is not None and _outside(pobj, inside):
                     return pobj, "agent"
         return None, "implicit"
     if any(c.dep_ == "expl" for c in verb.children):
         return None, "implicit"
-    # "..., saying ...", "declined to say", "by rejecting ...", "was able to convince ...":
-    # a participle's or infinitive's subject is that of the verb it depends on.
+    found = _subject_above(verb, inside)
+    if found is not None:
+        return found
+    left = _left_noun(verb, inside)
+    if left is not None:
+        return left, "subject"
+    return None, "none"
+
+
+def _outside(tok: Token, inside: tuple[int, int] | None) -> bool:
+    return inside is None or not (inside[0] <= tok.idx < inside[1])
+
+
+def _subject_above(verb: Token, inside: tuple[int, int] | None) -> tuple[Token | None, str] | None:
+    """The source of a participle or infinitive: that of the verb it depends on (None: not found).
+
+    "..., saying ...", "declined to say", "by rejecting ...", "was able to convince ...".
+    """
     head = verb
     for _ in range(6):
         if head.head.i == head.i or head.dep_ not in _CLIMB:
@@ -302,39 +300,42 @@ def subject_of(verb: Token, inside: tuple[int, int] | None = None) -> tuple[Toke
         if head.dep_ == "xcomp":
             # "prompting Russia to withdraw", "urged Congress to act": the object does it.
             obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative") and c.i < head.i), None)
-            if obj is not None and (inside is None or not (inside[0] <= obj.idx < inside[1])):
+            if obj is not None and _outside(obj, inside):
                 return obj, "participle"
         if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            # "officials saying ...": the noun names the source. "said in a statement
-            # highlighting ...", "his statement saying ...": the statement's author.
-            noun = head.head
-            if lemma(noun) in cues.STATEMENT_NOUNS:
-                author = author_of(noun, inside)
-                if author is not None:
-                    return author, "participle"
-            if not _inanimate(noun):
-                return noun, "participle"
-            # "gave a speech refuting …", "took a moment to point out …": the thing
-            # does not speak; whoever the clause is about does.
-            gov = noun.head
-            while gov.head.i != gov.i and gov.pos_ not in ("VERB", "AUX"):
-                gov = gov.head
-            subj = next((c for c in gov.children if c.dep_ == "nsubj" and outside(c) and c.tag_ != "EX"), None)
-            if subj is not None and not _inanimate(subj):
-                return subj, "participle"
-            return noun, "participle"
+            return _noun_source(head.head, inside)
         head = head.head
         for child in head.children:
-            if child.dep_ == "nsubj" and outside(child) and child.tag_ != "EX":
+            if child.dep_ == "nsubj" and _outside(child, inside) and child.tag_ != "EX":
                 if child.tag_ in ("WP", "WDT") or (child.lower_ == "that" and head.dep_ == "relcl"):
                     return child, "relative"
                 return child, "participle"
             if child.dep_ == "nsubjpass":
                 return None, "implicit"
-    left = _left_noun(verb, inside)
-    if left is not None:
-        return left, "subject"
-    return None, "none"
+    return None
+
+
+def _noun_source(noun: Token, inside: tuple[int, int] | None) -> tuple[Token, str]:
+    """Who speaks through a participle hanging off ``noun``.
+
+    "officials saying ...": the noun names the source. "said in a statement
+    highlighting ...", "his statement saying ...": the statement's author.
+    """
+    if lemma(noun) in cues.STATEMENT_NOUNS:
+        author = author_of(noun, inside)
+        if author is not None:
+            return author, "participle"
+    if not _inanimate(noun):
+        return noun, "participle"
+    # "gave a speech refuting …", "took a moment to point out …": the thing
+    # does not speak; whoever the clause is about does.
+    gov = noun.head
+    while gov.head.i != gov.i and gov.pos_ not in ("VERB", "AUX"):
+        gov = gov.head
+    subj = next((c for c in gov.children if c.dep_ == "nsubj" and _outside(c, inside) and c.tag_ != "EX"), None)
+    if subj is not None and not _inanimate(subj):
+        return subj, "participle"
+    return noun, "participle"
 
 
 def _inanimate(tok: Token) -> bool:
@@ -406,36 +407,34 @@ def inverted_object(verb: Token, inside: tuple[int, int] | None = None) -> Token
 # --- content -----------------------------------------------------------------
 
 
-def paragraph_of(doc: Doc, tok: Token) -> tuple[int, int]:
-    text = doc_text(doc)
+def paragraph_of(text: str, tok: Token) -> tuple[int, int]:
     start = text.rfind("\n", 0, tok.idx) + 1
     end = text.find("\n", tok.idx)
     return start, len(text) if end < 0 else end
 
 
-def trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop edge whitespace, marks and sentence-final punctuation (content has no frame)."""
-    text = doc_text(doc)
     start, end = strip_marks(text, start, end)
     while end > start and text[end - 1] in ".!?":
         end -= 1
     return strip_marks(text, start, end)
 
 
-def content_span(tokens: list[Token], anchor: Token) -> tuple[int, int] | None:
+def content_span(tokens: list[Token], anchor: Token, text: str) -> tuple[int, int] | None:
     """Character span of ``tokens`` within ``anchor``'s paragraph, trimmed; None if empty.
 
     The span runs from the first to the last token: subtrees are contiguous
     in a projective parse, and a gap (a cue left out) is split by the caller.
     """
-    p_start, p_end = paragraph_of(anchor.doc, anchor)
+    p_start, p_end = paragraph_of(text, anchor)
     tokens = [t for t in tokens if p_start <= t.idx < p_end]
     if not tokens:
         return None
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
-    start, end = trimmed(anchor.doc, first.idx, last.idx + len(last))
-    if end <= start or not any(ch.isalnum() for ch in doc_text(anchor.doc)[start:end]):
+    start, end = trimmed(text, first.idx, last.idx + len(last))
+    if end <= start or not any(ch.isalnum() for ch in text[start:end]):
         return None
     if len(tokens) == 1 and tokens[0].pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
         return None  # a lone "that" or "so": a misparse, not a content
@@ -449,16 +448,16 @@ def _without(tokens: list[Token], tok: Token | None) -> list[Token]:
     return [t for t in tokens if not lo <= t.i <= hi]
 
 
-def _pieces(tokens: list[Token], anchor: Token, gap: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+def _pieces(tokens: list[Token], anchor: Token, text: str, gap: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """Content pieces: one span, or two around ``gap`` (token indexes of the cue phrase)."""
     if gap is None:
-        span = content_span(tokens, anchor)
+        span = content_span(tokens, anchor, text)
         return [span] if span else []
     left = [t for t in tokens if t.i < gap[0]]
     right = [t for t in tokens if t.i > gap[1]]
     out = []
     for part in (left, right):
-        span = content_span(part, anchor) if part else None
+        span = content_span(part, anchor, text) if part else None
         if span:
             out.append(span)
     return out
@@ -467,43 +466,60 @@ def _pieces(tokens: list[Token], anchor: Token, gap: tuple[int, int] | None = No
 # --- verb frames ---------------------------------------------------------------
 
 
-def verb_frames(verb: Token) -> list[Frame]:
+def verb_frames(verb: Token, text: str) -> list[Frame]:
+    """The frame a verb heads: by its clause, the clause around it, or its object, infinitive or preposition."""
     children = list(verb.children)
     ccomps = [c for c in children if c.dep_ == "ccomp"]
     ccomp = next((c for c in ccomps if c.i > verb.i), None)
     if ccomp is None:
         ccomp = next((c for c in ccomps if _is_clause(c) or _quoted_start(c)), None)
     if ccomp is not None:
-        before = ccomp.i < verb.i
-        tokens = [t for t in ccomp.subtree if (t.i < verb.i) == before]
-        source, via = subject_of(verb)
-        if source is not None and source.i > verb.i and via == "subject":
-            via = "inversion"
-        tokens = _without(tokens, source)
-        if before and source is None and via == "none":
-            # '"…," a spokesperson, Oana Lungescu, said': the parser hung the source inside the clause.
-            source, tokens = _trailing_source(verb, tokens)
-            via = "subject" if source is not None else via
-        pieces = _pieces(tokens, verb)
-        construction = "ccomp-before" if before else "ccomp"
-        return [Frame(cue_span(verb), cue_key(verb), construction, pieces, source, via)] if pieces else []
+        return _clause_frame(verb, ccomp, text)
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
-        # "By early next month, foreign minister Sergey Lavrov said, Russia will halt ...":
-        # the content is the clause around the cue, in two pieces when the cue is inside it.
-        head = verb.head
-        lo, hi = verb.left_edge.i, verb.right_edge.i
-        tokens = [t for t in head.subtree if not lo <= t.i <= hi]
-        source, via = subject_of(verb)
-        inside = any(t.i < lo for t in tokens) and any(t.i > hi for t in tokens)
-        pieces = _pieces(tokens, verb, (lo, hi) if inside else None)
-        return [Frame(cue_span(verb), cue_key(verb), "parenthetical", pieces, source, via)] if pieces else []
+        return _parenthetical_frame(verb, text)
+    return _complement_frame(verb, children, text)
+
+
+def _clause_frame(verb: Token, ccomp: Token, text: str) -> list[Frame]:
+    """'Lavrov said (that) …' / '…, Lavrov said.': the clause is the content."""
+    before = ccomp.i < verb.i
+    tokens = [t for t in ccomp.subtree if (t.i < verb.i) == before]
+    source, via = subject_of(verb)
+    if source is not None and source.i > verb.i and via == "subject":
+        via = "inversion"
+    tokens = _without(tokens, source)
+    if before and source is None and via == "none":
+        # '"…," a spokesperson, Oana Lungescu, said': the parser hung the source inside the clause.
+        source, tokens = _trailing_source(verb, tokens)
+        via = "subject" if source is not None else via
+    pieces = _pieces(tokens, verb, text)
+    construction = "ccomp-before" if before else "ccomp"
+    return [Frame(cue_span(verb), cue_key(verb), construction, pieces, source, via)] if pieces else []
+
+
+def _parenthetical_frame(verb: Token, text: str) -> list[Frame]:
+    """'By early next month, foreign minister Sergey Lavrov said, Russia will halt …'.
+
+    The content is the clause around the cue, in two pieces when the cue is inside it.
+    """
+    head = verb.head
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    tokens = [t for t in head.subtree if not lo <= t.i <= hi]
+    source, via = subject_of(verb)
+    inside = any(t.i < lo for t in tokens) and any(t.i > hi for t in tokens)
+    pieces = _pieces(tokens, verb, text, (lo, hi) if inside else None)
+    return [Frame(cue_span(verb), cue_key(verb), "parenthetical", pieces, source, via)] if pieces else []
+
+
+def _complement_frame(verb: Token, children: list[Token], text: str) -> list[Frame]:
+    """A verb without a clause: its object (and what follows it), its infinitive, or a preposition's object."""
     frames = []
     dobj = next((c for c in children if c.dep_ in ("dobj",) and c.i > verb.i), None)
     source, via = subject_of(verb)
     if dobj is not None and dobj.lower_ == "that" and dobj.tag_ == "IN":
         # "said that ..." with the clause misparsed under "that": the rest of the sentence.
         tokens = [t for t in verb.sent if t.i >= dobj.i]
-        pieces = _pieces(_without(tokens, source), verb)
+        pieces = _pieces(_without(tokens, source), verb, text)
         return [Frame(cue_span(verb), cue_key(verb), "ccomp", pieces, source, via)] if pieces else []
     if dobj is not None:
         tokens = list(dobj.subtree)
@@ -512,14 +528,14 @@ def verb_frames(verb: Token) -> list[Frame]:
                 continue
             if sib.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (sib.dep_ == "prep" and sib.lower_ in OBJECT_PREPS):
                 tokens += list(sib.subtree)
-        span = content_span(tokens, verb)
+        span = content_span(tokens, verb, text)
         if span:
             frames.append(Frame(cue_span(verb), cue_key(verb), "object", [span], source, via))
         return frames
     xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
     if xcomp is not None:
         tokens = [t for t in xcomp.subtree]
-        span = content_span(tokens, verb)
+        span = content_span(tokens, verb, text)
         if span:
             frames.append(Frame(cue_span(verb), cue_key(verb), "xcomp", [span], source, via))
         return frames
@@ -527,7 +543,7 @@ def verb_frames(verb: Token) -> list[Frame]:
     if prep is not None and _adjacent(verb, prep):
         obj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
         if obj is not None:
-            span = content_span(list(obj.subtree), verb)
+            span = content_span(list(obj.subtree), verb, text)
             if span:
                 frames.append(Frame(cue_span(verb, prep), cue_key(verb, prep), "prep", [span], source, via))
     return frames
@@ -580,7 +596,7 @@ def _adjacent(verb: Token, prep: Token) -> bool:
     return len(between) <= 2 and all(t.dep_ in ("prt", "advmod", "neg") for t in between)
 
 
-def according(tok: Token) -> Frame | None:
+def according(tok: Token, text: str) -> Frame | None:
     """'According to X, <content>' / '<content>, according to X': the clause, without the phrase."""
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     if to is None:
@@ -594,7 +610,7 @@ def according(tok: Token) -> Frame | None:
     lo, hi = tok.left_edge.i, tok.right_edge.i
     tokens = [t for t in head.subtree if not lo <= t.i <= hi]
     inside = any(t.i < lo for t in tokens) and any(t.i > hi for t in tokens)
-    pieces = _pieces(tokens, tok, (lo, hi) if inside else None)
+    pieces = _pieces(tokens, tok, text, (lo, hi) if inside else None)
     if not pieces:
         return None
     doc = tok.doc

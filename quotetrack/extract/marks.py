@@ -1,26 +1,8 @@
 """Quotation marks: find the quoted stretches of a text, paragraph by paragraph.
 
-This works on characters, before and independently of any parse, so a
-missing or stray mark can never make the parser's trouble ours: a quote
-that is opened and never closed ends with its paragraph, and nothing
-spills into the rest of the document (news style reopens a quote that
-runs on at the start of the next paragraph, so each paragraph is read on
-its own).
-
-What counts as a mark, and which way it faces:
-
-* double marks: ``"`` and the typewriter pairs ``''`` / ````` `` (NYT
-  style) face the way their neighbours say (space before and a word after
-  opens); ``“ „ ‟`` open and ``”`` closes, unless typed on the wrong side
-  (``says, ”Hi`` opens, ``end.“ Then`` closes); guillemets both ways
-  (French « », German » «);
-* a paragraph whose first curly mark closes started inside a quote (its
-  opening mark is missing or sits in the previous paragraph);
-* single marks ``‘ ’ '`` only outside double quotes, only when they look
-  like marks rather than apostrophes (``don’t``, ``candidates’``), and only
-  when closed in the same paragraph: British-style quotes and headlines
-  (``Trump: ‘We will win’``); a single-quoted stretch inside a double-quoted
-  one is part of that quote (nested quote), not a quote of its own.
+Works on characters, before and independently of any parse: a quote opened and never
+closed ends with its paragraph. What counts as a mark, and which way it faces, is told
+in ``docs/extraction.md``.
 """
 
 from __future__ import annotations

@@ -1,22 +1,8 @@
 """Finding quotes in a parsed document: direct, indirect and mixed.
 
-The finder proposes :class:`Candidate` quotes: the content, the cue (the
-reporting words) and the token the parse names as the source. Turning
-that token into a speaker (names, appositions, coreference, news
-conventions) is :mod:`quotetrack.attribution`'s job.
-
-* Direct quotes come from quotation marks (:mod:`quotetrack.marks`). Their cue is
-  the reporting frame whose content they are (``Lavrov said: “…”``), else a cue
-  verb just after (``“…,” Lavrov said``, ``“…,” said Lavrov``) or just before
-  them. The second half of a split quote (``“A,” he said. “B.”``) and a quote
-  paragraph with no cue of its own (continuation) share the cue of the quote
-  they continue: one attribution in several pieces, as annotators draw it.
-* Indirect quotes come from reporting frames in the parse
-  (:mod:`quotetrack.frames`): clauses, objects and infinitives of cue verbs,
-  parenthetical cues, ``according to``.
-* A frame whose content holds quoted words and more is *mixed* (``accused
-  Moscow of increasing its “malevolent activities”``); the kind is read from
-  which characters sit inside quotation marks.
+The finder proposes :class:`Candidate` quotes (content, cue, the token the parse
+names as the source); :mod:`quotetrack.extract.attribution` turns them into speakers.
+How each kind is found is told in ``docs/extraction.md``.
 """
 
 from __future__ import annotations
@@ -27,10 +13,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from . import boilerplate, cues
-from .doc_index import Blocks, Intervals, doc_text, forget, paragraph_number, token_range
+from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
+from .tables import Tables
 
 # How far from a quotation mark a cue may sit, in tokens.
 CUE_WINDOW_AFTER = 30
@@ -75,18 +62,21 @@ class Candidate:
     follows: "Candidate | None" = None  # the quote a split half or continuation continues
 
 
-def find_candidates(doc: Doc) -> list[Candidate]:
-    """Every quote in ``doc``, in document order."""
-    forget(doc)  # index the doc as it is now
-    text = doc_text(doc)
+def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> list[Candidate]:
+    """Every quote in ``doc``, in document order.
+
+    ``index``: the document's lookups, when the caller shares them with attribution.
+    """
+    ix = index if index is not None else DocIndex(doc)
+    text = ix.text
     marked = find_marked(text)
     mask = quoted_mask(text, marked)
     skip = Intervals(boilerplate.boilerplate_spans(text))
     frames = [
-        f for f in find_frames(doc, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR))
+        f for f in find_frames(ix, tables, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR))
         if not skip.contains(f.cue.start_char) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
     ]
-    direct, hosted, mixed_hosts = _direct_quotes(doc, marked, frames, skip)
+    direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}
     hosted |= {i for i, f in enumerate(frames) if f.cue.start in used_cues}
@@ -108,7 +98,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
                 )
             )
     out.sort(key=lambda c: (c.start, c.end))
-    _tie_split_and_continued(doc, out)
+    _tie_split_and_continued(ix, out)
     return [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
 
 
@@ -126,9 +116,9 @@ def _cuts_a_quote(piece: tuple[int, int], quotes: Intervals) -> bool:
 # --- direct quotes -------------------------------------------------------------
 
 
-def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip):
+def _direct_quotes(ix: DocIndex, tables: Tables, marked: list[MarkedSpan], frames: list[Frame], skip):
     """Direct candidates, the frames that gave them their cue, and frames that hold quoted fragments."""
-    text = doc_text(doc)
+    doc, text = ix.doc, ix.text
     blocks = Blocks(marked)
     out: list[Candidate] = []
     hosted: set[int] = set()
@@ -149,7 +139,7 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
             last_quoted[f.cue.start] = m
             source, via = f.source, f.via
             if source is None and via == "none":
-                _, source, via, _ = _cue_near(doc, m, marked, blocks)
+                _, source, via, _ = _cue_near(ix, tables, m, marked, blocks)
             out.append(_direct(text, m, f.cue, source, via, "direct-" + f.construction, f.key, f.prior))
             continue
         # Quoted words inside a longer content: a mixed quote. The smallest reliable frame holds
@@ -162,13 +152,13 @@ def _direct_quotes(doc: Doc, marked: list[MarkedSpan], frames: list[Frame], skip
             mixed_hosts.add(fi)
             f.pieces = sorted({p if p[0] != piece[0] else piece for p in f.pieces})
             continue
-        cue, source, via, construction = _cue_near(doc, m, marked, blocks)
+        cue, source, via, construction = _cue_near(ix, tables, m, marked, blocks)
         if cue is not None and not _may_reuse(doc, last_quoted, cue, m):
             cue, source, via, construction = None, None, "none", "uncued"
         if cue is not None:
             last_quoted[cue.start] = m
             key = lemma(cue.root) if cue.root.pos_ == "VERB" else cue.text
-            out.append(_direct(text, m, cue, source, via, construction, key, cues.frame_prior(key, "ccomp")))
+            out.append(_direct(text, m, cue, source, via, construction, key, tables.frame_prior(key, "ccomp")))
         else:
             out.append(_direct(text, m, None, None, "none", "uncued", "", 0.0))
     return out, hosted, mixed_hosts
@@ -201,7 +191,7 @@ def _direct(text: str, m: MarkedSpan, cue, source, via, construction: str, key: 
     return Candidate("direct", start, end, cue, source, via, m, flags, construction, key, prior)
 
 
-def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
+def _tie_split_and_continued(ix: DocIndex, quotes: list[Candidate]) -> None:
     """Give a cue-less direct quote the cue of the quote it continues.
 
     ``“A,” he said. “B.”``: B is the second piece of A's attribution (the cue
@@ -210,25 +200,25 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
     paragraph) continues it. Both keep the cue span, so they are one
     attribution in pieces; attribution gives them the same speaker.
     """
-    text = doc_text(doc)
+    text, paragraph_number = ix.text, ix.paragraphs.number
     last_direct: Candidate | None = None  # the last direct quote with a cue
     by_para: dict[int, list[Candidate]] = {}  # cued candidates per paragraph, in order
     for q in quotes:
-        para = paragraph_number(text, q.start)
+        para = paragraph_number(q.start)
         short = q.cue is None and _word_count(text, q.start, q.end) < MIN_UNCUED_WORDS
         if q.cue is None:
             d = last_direct
             if (
                 d is not None
                 and d.end <= q.start
-                and paragraph_number(text, d.start) == para
+                and paragraph_number(d.start) == para
                 and d.end <= d.cue.start_char
                 and d.cue.end_char <= q.start
             ):
                 _share(q, d, "split")
             else:
                 here = [c for c in by_para.get(para, []) if c.end <= q.start]
-                if here and _gap_is_short(doc, here[-1], q):
+                if here and _gap_is_short(ix, here[-1], q):
                     _share(q, here[-1], "continuation")
                 elif (
                     not here
@@ -246,10 +236,10 @@ def _tie_split_and_continued(doc: Doc, quotes: list[Candidate]) -> None:
             by_para.setdefault(para, []).append(q)
             if q.kind in SPLIT_KINDS:
                 last_direct = q
-    _tie_multi_paragraph(text, quotes)
+    _tie_multi_paragraph(ix, quotes)
 
 
-def _tie_multi_paragraph(text: str, quotes: list[Candidate]) -> None:
+def _tie_multi_paragraph(ix: DocIndex, quotes: list[Candidate]) -> None:
     """A quote left open at a paragraph's end runs on into the next paragraph, which re-opens it.
 
     News style: '“A …¶“B …,” he said.': the speaker is named only in the last
@@ -266,8 +256,8 @@ def _tie_multi_paragraph(text: str, quotes: list[Candidate]) -> None:
             and nxt.kind == "direct"
             and nxt.cue is not None
             and nxt.marked is not None
-            and paragraph_number(text, nxt.start) == paragraph_number(text, q.start) + 1
-            and _opens_paragraph(text, nxt)
+            and ix.paragraphs.number(nxt.start) == ix.paragraphs.number(q.start) + 1
+            and _opens_paragraph(ix.text, nxt)
         ):
             _share(q, nxt, "continuation")
 
@@ -277,15 +267,15 @@ def _share(q: Candidate, prev: Candidate, construction: str) -> None:
     q.construction, q.cue_key, q.prior, q.follows = construction, prev.cue_key, prev.prior, prev
 
 
-def _gap_is_short(doc: Doc, prev: Candidate, q: Candidate) -> bool:
+def _gap_is_short(ix: DocIndex, prev: Candidate, q: Candidate) -> bool:
     """Two quotes of one paragraph with no new speaker between them: 'He said: "A." "B."',
     '"A" but "B"'; not '"A", whose mission, as defined by the alliance, is "B"'."""
-    text = doc_text(doc)
+    text = ix.text
     a = prev.marked.close_end if prev.marked else prev.end
     b = q.marked.open_start if q.marked else q.start
     if len(text[a:b].split()) > CONTINUATION_GAP:
         return False
-    return not _new_clause_between(doc, a, b)
+    return not _new_clause_between(ix.doc, a, b)
 
 
 def _new_clause_between(doc: Doc, a: int, b: int) -> bool:
@@ -362,7 +352,7 @@ class _Hosts:
 # --- cue words near a quotation ----------------------------------------------
 
 
-def is_cue_verb(tok: Token, adjacent: bool = False) -> bool:
+def is_cue_verb(tok: Token, tables: Tables, adjacent: bool = False) -> bool:
     """A verb that reports speech next to a quotation ("said", "wrote", "tweeted", "added").
 
     ``adjacent``: the verb directly follows the quotation ('“…?” Trump asked'),
@@ -373,13 +363,13 @@ def is_cue_verb(tok: Token, adjacent: bool = False) -> bool:
     lem = lemma(tok)
     if lem in cues.NEEDS_CLAUSE and not adjacent:
         return any(c.dep_ in ("ccomp", "oprd", "xcomp") for c in tok.children)
-    return lem in cues.SPEECH_VERBS or cues.frame_prior(lem, "ccomp") >= 0.5
+    return lem in cues.SPEECH_VERBS or tables.frame_prior(lem, "ccomp") >= 0.5
 
 
-def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
+def _phrase_between(ix: DocIndex, start: int, end: int) -> Token | None:
     """The head of the noun phrase between a quote and its cue: '"...," a spokesperson, Oana Lungescu, said'."""
-    i, j = token_range(doc, start, end)
-    tokens = [t for t in doc[i:j] if t.idx + len(t) <= end and not t.is_punct]
+    i, j = ix.token_range(start, end)
+    tokens = [t for t in ix.doc[i:j] if t.idx + len(t) <= end and not t.is_punct]
     nouns = [t for t in tokens if t.pos_ in ("PROPN", "NOUN", "PRON")]
     if not nouns:
         return None
@@ -391,9 +381,9 @@ def _phrase_between(doc: Doc, start: int, end: int) -> Token | None:
     return pick
 
 
-def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan], blocks: Blocks | None = None):
+def _cue_near(ix: DocIndex, tables: Tables, m: MarkedSpan, marked: list[MarkedSpan], blocks: Blocks | None = None):
     """The cue of a direct quote: a speech verb just after or just before it."""
-    text = doc_text(doc)
+    doc, text = ix.doc, ix.text
     para_start = text.rfind("\n", 0, m.open_start) + 1
     para_end = text.find("\n", m.close_end)
     para_end = len(text) if para_end < 0 else para_end
@@ -404,7 +394,7 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan], blocks: Blocks 
         return not blocks.covers(tok.idx)
 
     inside = (m.open_start, m.close_end)
-    i, j = token_range(doc, m.close_end, para_end)
+    i, j = ix.token_range(m.close_end, para_end)
     after = list(doc[i : min(j, i + CUE_WINDOW_AFTER)])
     if not _ends_a_quotation(text, m, para_start):
         after = []  # 'the so-called "open door" was discussed': the quote is a phrase, not a quotation
@@ -413,35 +403,35 @@ def _cue_near(doc: Doc, m: MarkedSpan, marked: list[MarkedSpan], blocks: Blocks 
             break
         if tok.is_sent_start and tok.idx > m.close_end + 1 and not _continues_quote(text, m, tok):
             break
-        if is_cue_verb(tok, adjacent=len(text[m.close_end : tok.idx].split()) <= 4):
+        if is_cue_verb(tok, tables, adjacent=len(text[m.close_end : tok.idx].split()) <= 4):
             source, via = subject_of(tok, inside)
             if source is None and via == "none":
                 source = inverted_object(tok, inside)
                 via = "inversion" if source is not None else "none"
             if source is None and via == "none":
-                source = _phrase_between(doc, m.close_end, tok.idx)
+                source = _phrase_between(ix, m.close_end, tok.idx)
                 via = "subject" if source is not None else "none"
             return _cue_span(tok), source, via, "direct-after"
-    i, j = token_range(doc, para_start, m.open_start)
+    i, j = ix.token_range(para_start, m.open_start)
     before = [t for t in doc[max(i, j - CUE_WINDOW_BEFORE - 1) : j] if t.idx + len(t) <= m.open_start][-CUE_WINDOW_BEFORE:]
     for tok in reversed(before):
         if not free(tok):
             break
-        if is_cue_verb(tok) and _introduces(text, tok, m):
+        if is_cue_verb(tok, tables) and _introduces(text, tok, m):
             source, via = subject_of(tok, inside)
             return _cue_span(tok), source, via, "direct-before"
         if tok.is_sent_start and tok.i != before[0].i:
             break
-    colon = _colon_cue(doc, m, before)
+    colon = _colon_cue(ix, m, before)
     if colon is not None:
         return colon
-    lead = _lead_in_sentence(doc, m, before)
+    lead = _lead_in_sentence(ix, m, before)
     if lead is not None:
         return lead
     return None, None, "none", "uncued"
 
 
-def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
+def _lead_in_sentence(ix: DocIndex, m: MarkedSpan, before: list[Token]):
     """'Dianne Bystrom agreed. "Mainstream Republicans are running out of time …"'.
 
     A short sentence right before the quote whose verb reports speech and
@@ -449,7 +439,7 @@ def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
     """
     if not before:
         return None
-    text = doc_text(doc)
+    text = ix.text
     if text[before[-1].idx + len(before[-1]) : m.open_start].strip():
         return None
     sent = before[-1].sent
@@ -467,7 +457,7 @@ def _lead_in_sentence(doc: Doc, m: MarkedSpan, before: list[Token]):
     return _cue_span(root), source, via, "direct-before"
 
 
-def _colon_cue(doc: Doc, m: MarkedSpan, before: list[Token]):
+def _colon_cue(ix: DocIndex, m: MarkedSpan, before: list[Token]):
     """'The board was conclusive in its findings: "…"' / 'Kelli Ward: "Impeach …"'.
 
     A colon right before the quote: the clause before it is the frame; its
@@ -488,10 +478,10 @@ def _colon_cue(doc: Doc, m: MarkedSpan, before: list[Token]):
         if source is None:
             return None
         return _cue_span(verb), source, via, "colon"
-    if len(clause) <= 6 and any(t.pos_ == "PROPN" for t in clause) and clause[0].idx == doc_text(doc).rfind("\n", 0, clause[0].idx) + 1:
+    if len(clause) <= 6 and any(t.pos_ == "PROPN" for t in clause) and clause[0].idx == ix.text.rfind("\n", 0, clause[0].idx) + 1:
         people = [t for t in clause if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")] or [t for t in clause if t.pos_ == "PROPN"]
         head = people[-1]
-        return doc[colon.i : colon.i + 1], head, "subject", "colon"
+        return ix.doc[colon.i : colon.i + 1], head, "subject", "colon"
     return None
 
 

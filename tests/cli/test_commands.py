@@ -152,11 +152,11 @@ def test_a_document_over_the_time_limit_is_one_failure_line_exit_code_1(cli_env,
 
     find = quotetrack.extract.component.find_candidates
 
-    def slow_on_marker(doc):
+    def slow_on_marker(doc, *args):
         if "PATHOLOGICAL" in doc.text:
             for _ in range(600):  # 30 s: far past the limit
                 time.sleep(0.05)
-        return find(doc)
+        return find(doc, *args)
 
     monkeypatch.setattr(quotetrack.extract.component, "find_candidates", slow_on_marker)
     folder = cli_env / "in"

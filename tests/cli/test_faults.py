@@ -206,10 +206,10 @@ def test_a_document_that_breaks_the_pipeline_is_reported_with_traceback_only_und
 
     real = quotetrack.extract.component.find_candidates
 
-    def picky(doc):
+    def picky(doc, *args):
         if "poison" in doc.text:
             raise ValueError("cannot parse this one")
-        return real(doc)
+        return real(doc, *args)
 
     monkeypatch.setattr(quotetrack.extract.component, "find_candidates", picky)
     (env / "a.txt").write_text(ARTICLE, encoding="utf-8")

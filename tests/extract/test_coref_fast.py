@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from quotetrack.extract import coref, coref_fast
+from quotetrack.extract import coref, coref_fast, coref_scorer
 from quotetrack.run.inputs import normalise_text
 from tests.support.invariants import check_coref_speed, coref_decisions
 from tests.support.strategies import news_text
@@ -87,15 +87,15 @@ def test_each_map_equals_coreferees_own(nlp, annotators, seeds_dir):
 
     stock, _ = annotators
     analyzer = stock.tendencies_analyzer
-    features = coref_fast.FeatureMaps(analyzer)
+    features = coref_scorer.FeatureMaps(analyzer)
     texts = [normalise_text(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))[:2]]
     checked = 0
     for text in [*texts, *HARD_CASES]:
         with nlp.select_pipes(disable=["quotetrack"]):
             doc = nlp(text)
         stock.rules_analyzer.initialize(doc)
-        positions = coref_fast.Positions(stock.rules_analyzer, doc)
-        pairs = coref_fast.PairFacts(analyzer, doc)
+        positions = coref_scorer.Positions(stock.rules_analyzer, doc)
+        pairs = coref_scorer.PairFacts(analyzer, doc)
         for token in doc:
             assert features.of(doc, token.i) == analyzer.get_feature_map(token, doc)
             assert positions.map(token.i, False) == analyzer.get_position_map(token, doc)

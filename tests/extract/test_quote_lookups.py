@@ -7,8 +7,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotetrack.extract.doc_index import Blocks, doc_text, paragraph_number, token_range
+from quotetrack.extract.doc_index import Blocks, DocIndex, Paragraphs
 from quotetrack.extract.marks import MarkedSpan
+from quotetrack.extract.tables import Tables
 
 intervals = st.lists(st.tuples(st.integers(0, 200), st.integers(1, 40)), max_size=30)
 
@@ -21,17 +22,18 @@ def test_blocks_cover_exactly_the_characters_inside_some_stretch(spans, pos):
 
 @given(st.text(alphabet=" a\n\t.", max_size=60), st.integers(-2, 64))
 def test_paragraph_number_counts_the_non_blank_lines_before_a_position(text, pos):
-    assert paragraph_number(text, pos) == len(re.findall(r"\S[^\n]*\n", text[: max(pos, 0)]))
+    assert Paragraphs(text).number(pos) == len(re.findall(r"\S[^\n]*\n", text[: max(pos, 0)]))
 
 
 @given(st.data())
 @settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_token_range_is_the_tokens_starting_in_a_character_range(nlp, data):
     doc = nlp.make_doc("“We go,” she said.\n\nThen  he   left — quickly!  «Oui» \u200b 👩‍👩‍👧 end.")
-    assert doc_text(doc) == doc.text
+    ix = DocIndex(doc)
+    assert ix.text == doc.text
     a = data.draw(st.integers(-2, len(doc.text) + 2))
     b = data.draw(st.integers(a, len(doc.text) + 3))
-    i, j = token_range(doc, a, b)
+    i, j = ix.token_range(a, b)
     assert [t.i for t in doc[i:j]] == [t.i for t in doc if a <= t.idx < b]
 
 
@@ -39,7 +41,6 @@ def test_entity_lookups_agree_with_spacy_on_the_seeds(nlp, seeds_dir):
     from quotetrack.extract.attribution import (
         FALLBACK_WINDOW_CHARS,
         PERSON_LABELS,
-        _entity_of,
         _nearest_name_before,
         _strip_titles,
     )
@@ -47,15 +48,16 @@ def test_entity_lookups_agree_with_spacy_on_the_seeds(nlp, seeds_dir):
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))[:2])
     doc = nlp(text)
     assert len(doc.ents) > 30
+    ix = DocIndex(doc)
     for tok in doc:
         expected = next((e for e in doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
-        assert _entity_of(tok) == expected
+        assert ix.entity_of(tok) == expected
         if tok.lower_ in ("he", "she", "him", "her"):
             best = None
             for e in doc.ents:
                 if e.label_ in PERSON_LABELS and e.end <= tok.i and tok.idx - e.start_char <= FALLBACK_WINDOW_CHARS:
                     best = e
-            assert _nearest_name_before(doc, tok) == (_strip_titles(best) if best is not None else None)
+            assert _nearest_name_before(ix, tok) == (_strip_titles(best) if best is not None else None)
 
 
 def test_nesting_agrees_with_a_scan_over_every_frame(nlp, seeds_dir):
@@ -64,7 +66,7 @@ def test_nesting_agrees_with_a_scan_over_every_frame(nlp, seeds_dir):
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt")))
     with nlp.select_pipes(disable=["quotetrack"]):
         doc = nlp(text)
-    frames = find_frames(doc, min_prior=0.0)
+    frames = find_frames(DocIndex(doc), Tables.shipped(), min_prior=0.0)
     assert len(frames) > 50
     nesting = Nesting(frames)
 
@@ -100,7 +102,7 @@ def test_host_index_finds_the_frames_a_scan_finds_in_the_same_order(nlp, seeds_d
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt")))
     with nlp.select_pipes(disable=["quotetrack"]):
         doc = nlp(text)
-    frames = find_frames(doc, min_prior=0.0)
+    frames = find_frames(DocIndex(doc), Tables.shipped(), min_prior=0.0)
     hosts = _Hosts(frames)
 
     def scan(m):

@@ -127,11 +127,11 @@ SAID = "“We will win this vote tonight, no doubt,” Ann Lee said."
 def _slow_on_marker(find_candidates):
     """The quote finder, made to take 30 s on documents marked PATHOLOGICAL (like coreferee on glued quotes)."""
 
-    def slow(doc):
+    def slow(doc, *args):
         if "PATHOLOGICAL" in doc.text:
             for _ in range(600):
                 time.sleep(0.05)
-        return find_candidates(doc)
+        return find_candidates(doc, *args)
 
     return slow
 
