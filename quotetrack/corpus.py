@@ -31,22 +31,13 @@ from pathlib import Path
 from spacy.language import Language
 
 from . import store
-from .domain import Document
+from .domain import Document, Failure
 from .models import ModelInfo, describe, extractor_id, model_info
-from .run.inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
-from .run.work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
+from .run.inputs import DEFAULT_ENCODING, NoteHook, read_documents
+from .run.work import PipelineSpec, Result, extract_documents
 from .store.speakers import refresh_speakers
 
 ENGINES = ("local", "dask")
-
-
-@dataclass(slots=True)
-class Failure:
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 @dataclass
@@ -136,7 +127,7 @@ def run_extraction(
 
     def todo() -> Iterator[Document]:
         for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
-            if isinstance(item, InputError):
+            if isinstance(item, Failure):
                 fail(item.source, item.reason)
                 continue
             summary.seen += 1
