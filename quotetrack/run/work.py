@@ -22,7 +22,8 @@ from ..domain import Document, Quote
 from .chunks import chunk_limit, shift, split_text
 
 log = logging.getLogger("quotetrack")
-BATCH_SIZE = 16
+TASK_SIZE = 8  # documents per task an engine (worker processes, Dask) sends to a worker
+BATCH_SIZE = 16  # pieces parsed in one nlp.pipe batch
 # At most this many characters are parsed at once (a long document's pieces included).
 BATCH_CHARS = 200_000
 # The per-document time limit (``--doc-timeout``) is per this many characters: a piece of a
