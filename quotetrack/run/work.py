@@ -1,10 +1,7 @@
 """The unit of work every engine runs: documents in, attributed quotes out.
 
-One function, :func:`extract_documents`, used alike by the in-process run,
-the worker processes of ``--jobs N`` and the Dask workers, so their output
-cannot differ. A worker builds its pipeline from a :class:`PipelineSpec`
-(never from a pickled ``nlp``: coreferee's unpickling reloads the spaCy
-model by its official package name, which the PyPI re-upload does not have).
+This process, each ``--jobs`` worker and each Dask worker all run
+:func:`extract_documents`, so their output cannot differ.
 """
 
 from __future__ import annotations
@@ -33,7 +30,12 @@ TIMEOUT_CHARS = 50_000
 
 @dataclass(frozen=True, slots=True)
 class PipelineSpec:
-    """What a worker loads: picklable, small, and the same everywhere."""
+    """What a worker loads: picklable, small, and the same everywhere.
+
+    Workers build their pipeline from this, never from a pickled ``nlp``:
+    coreferee's unpickling reloads the spaCy model by its official package
+    name, which the PyPI re-upload does not have.
+    """
 
     model: str | None = None
     coref: str = "window"
