@@ -81,7 +81,7 @@ def extract_documents(
     """A :class:`Result` per document, in input order, lazily.
 
     Documents longer than the piece limit are parsed in paragraph-aligned
-    pieces (:mod:`quotetrack.chunks`), a few at a time, and their quotes
+    pieces (:mod:`quotetrack.run.chunks`), a few at a time, and their quotes
     moved back to document offsets. A document that makes the pipeline
     raise is a failed result; the others go on.
 
