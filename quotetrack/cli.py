@@ -175,15 +175,16 @@ def extract(
     """
     from .corpus import run_extraction
     from .models import COREF_MODES, ModelError
+    from .run.engines import ENGINES, choose_jobs, in_process
     from .run.inputs import check_encoding, count_documents
-    from .run.processes import WorkerStartError, default_jobs
+    from .run.processes import WorkerStartError
     from .run.progress import RunProgress
     from .run.work import PipelineSpec
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    if engine not in ("local", "dask"):
-        raise typer.BadParameter("use local or dask", param_hint="--engine")
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"use {' or '.join(ENGINES)}", param_hint="--engine")
     if coref not in COREF_MODES:
         raise typer.BadParameter(f"use {', '.join(COREF_MODES)}", param_hint="--coref")
     if scheduler and engine != "dask":
@@ -195,11 +196,9 @@ def extract(
     with closing(_open_store(db, check=True)) as conn:
         _use_aliases(conn, aliases)
         total = count_documents(paths)
-        if jobs is None:
-            # Each worker loads the models (a few seconds): not worth it for a handful of documents.
-            jobs = max(1, min(default_jobs(), total // AUTO_DOCS_PER_JOB))
+        jobs = choose_jobs(total, jobs)
         nlp = None
-        if engine == "local" and jobs == 1:
+        if in_process(engine, jobs):
             nlp = _load_pipeline(model, wheelhouse, coref)
         elif wheelhouse is not None:
             _install_coref_model(wheelhouse)
@@ -230,9 +229,6 @@ def extract(
             _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
             raise typer.Exit(EXIT_INTERRUPTED)
         raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
-
-
-AUTO_DOCS_PER_JOB = 8
 
 
 def _install_coref_model(wheelhouse: Path) -> None:

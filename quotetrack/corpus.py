@@ -7,13 +7,8 @@ so an interrupted run (Ctrl-C, a kill, a crash) keeps everything finished
 so far and a rerun carries on where it stopped, without duplicates.
 One bad document is reported and the run goes on.
 
-Engines (all run :func:`quotetrack.work.extract_documents`, so their
-output is the same):
-
-- in this process, with a pipeline already loaded (``nlp``) or loaded
-  here from ``spec`` (``jobs=1``);
-- ``jobs`` worker processes (:mod:`quotetrack.workers`);
-- a Dask cluster (:mod:`quotetrack.dask_engine`).
+The engine (this process, worker processes or Dask) is chosen by
+:func:`quotetrack.run.engines.extract_results`; all give the same output.
 
 Speaker normalisation runs afterwards, over the whole store
 (:func:`quotetrack.speakers.refresh_speakers`), so it is the same
@@ -31,22 +26,12 @@ from pathlib import Path
 from spacy.language import Language
 
 from . import store
-from .domain import Document
+from .domain import Document, Failure
 from .models import ModelInfo, describe, extractor_id, model_info
-from .run.inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
-from .run.work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
+from .run.engines import check_engine, extract_results, in_process
+from .run.inputs import DEFAULT_ENCODING, NoteHook, read_documents
+from .run.work import PipelineSpec, Result, extract_documents
 from .store.speakers import refresh_speakers
-
-ENGINES = ("local", "dask")
-
-
-@dataclass(slots=True)
-class Failure:
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 @dataclass
@@ -113,14 +98,13 @@ def run_extraction(
     what was stored stays, speakers are refreshed, and the summary says
     ``interrupted``.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
+    check_engine(engine)
     spec = spec or PipelineSpec()
     if doc_timeout is not None:
         spec = replace(spec, doc_timeout=doc_timeout or None)
     summary = RunSummary(engine=engine, jobs=jobs if nlp is None or engine == "dask" else 1)
     started = time.perf_counter()
-    if nlp is None and engine == "local" and jobs <= 1:
+    if nlp is None and in_process(engine, jobs):
         nlp = spec.load()
     info = model_info(nlp) if nlp is not None else describe(spec.model, coref=spec.coref)
     extractor = extractor_id(info)
@@ -136,7 +120,7 @@ def run_extraction(
 
     def todo() -> Iterator[Document]:
         for item in read_documents(list(paths), encoding=encoding, on_note=on_note):
-            if isinstance(item, InputError):
+            if isinstance(item, Failure):
                 fail(item.source, item.reason)
                 continue
             summary.seen += 1
@@ -147,16 +131,9 @@ def run_extraction(
                 continue
             yield item
 
-    if engine == "dask":
-        from .run.dask import run_on_dask
-
-        results = run_on_dask(spec, todo(), scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
-    elif nlp is not None:
-        results = extract(nlp, todo(), extractor=extractor, **spec.extract_options())
-    else:
-        from .run.processes import run_in_processes
-
-        results = run_in_processes(spec, todo(), jobs, extract=extract)
+    results = extract_results(
+        todo(), spec, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler, cluster_options=cluster_options, extract=extract
+    )
     try:
         for result in results:
             _store(conn, result, extractor, summary, fail)
@@ -165,9 +142,7 @@ def run_extraction(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()  # stops the workers
+        results.close()  # stops the workers
     refresh_speakers(conn)
     summary.failures.sort(key=lambda f: (f.source, f.reason))
     summary.seconds = time.perf_counter() - started

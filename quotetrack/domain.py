@@ -76,3 +76,14 @@ class Document:
         import hashlib
 
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input or a document that could not be done: a failure of the run, which goes on."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"

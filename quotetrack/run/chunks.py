@@ -1,13 +1,10 @@
 """Long documents in paragraph-aligned pieces, and quotes moved back to document offsets.
 
-spaCy refuses texts longer than ``nlp.max_length`` (1,000,000 characters by
-default) and its parser's memory grows with the text, so a long document
-is cut at paragraph breaks (lines, in quotetrack's normalised text) into
-pieces of at most ``limit`` characters, each parsed on its own. A single
-paragraph longer than that is cut after a sentence end, else at a space,
-else anywhere. Quotation marks are matched paragraph by paragraph anyway
-(:mod:`quotetrack.marks`), so a quote never spans two pieces; what a piece
-cannot see is coreference into the piece before it.
+spaCy refuses texts over ``nlp.max_length`` and its parser's memory grows
+with the text, so a long document is cut at paragraph breaks (else after a
+sentence end, at a space, anywhere). Quotation marks are matched per
+paragraph, so a quote never spans two pieces; only coreference across a cut
+is lost.
 """
 
 from __future__ import annotations

@@ -1,30 +1,22 @@
 """``--engine dask``: the same extraction on a Dask distributed cluster.
 
-Each Dask worker loads the pipeline once, through a worker plugin
-(:class:`PipelinePlugin`), and runs :func:`~quotetrack.work.extract_documents`
-on batches of documents sent from the client. Results come back to the
-client, which stores them, so the store and the export are the same as
-with the local engine. Without a scheduler address a ``LocalCluster`` of
-``jobs`` single-threaded worker processes is started (and stopped).
-
-A worker that dies takes its tasks with it; Dask reschedules them on
-other workers, and a batch that has killed workers too often
-(``distributed.scheduler.allowed-failures``) comes back as
-``KilledWorker``: its documents are reported as failed, never dropped.
-
-Workers must have quotetrack and the same models installed.
+Each Dask worker loads the pipeline once (:class:`PipelinePlugin`) and runs
+:func:`~quotetrack.run.work.extract_documents` on batches sent from the client,
+which gets the results back and stores them; a batch whose workers keep dying
+is reported as failed (docs/performance.md). Workers need quotetrack and the
+same models installed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from ..domain import Document
-from .work import PipelineSpec, Result, extract_documents
+from .work import TASK_SIZE, PipelineSpec, Result, extract_documents
 
 PLUGIN_NAME = "quotetrack-pipeline"
-TASK_SIZE = 8
 IN_FLIGHT_PER_WORKER = 2
 
 
@@ -84,8 +76,7 @@ def run_on_dask(
     batches per worker are in flight, so memory stays flat.
     """
     try:
-        from distributed import Client, LocalCluster, as_completed
-        from distributed.scheduler import KilledWorker
+        from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover
         raise RuntimeError("the Dask engine needs dask[distributed] (pip install 'dask[distributed]')") from exc
 
@@ -99,40 +90,47 @@ def run_on_dask(
         client = Client(scheduler)
     try:
         client.register_plugin(PipelinePlugin(spec), name=PLUGIN_NAME)
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        limit = workers * IN_FLIGHT_PER_WORKER
-        source = iter(docs)
-        batches: dict = {}
-
-        def submit() -> bool:
-            batch = []
-            for doc in source:
-                batch.append(doc)
-                if len(batch) >= task_size:
-                    break
-            if not batch:
-                return False
-            future = client.submit(extract_batch, batch, pure=False)
-            batches[future.key] = batch
-            pending.add(future)
-            return True
-
-        pending = as_completed()
-        for _ in range(limit):
-            if not submit():
-                break
-        for future in pending:
-            batch = batches.pop(future.key)
-            try:
-                results = future.result()
-            except KilledWorker as exc:
-                results = [Result(doc, error=f"Dask workers died while extracting it ({exc})") for doc in batch]
-            except Exception as exc:  # noqa: BLE001 (a batch's failure is its documents' failure)
-                results = [Result(doc, error=f"extraction failed on Dask: {type(exc).__name__}: {exc}") for doc in batch]
-            future.release()
-            yield from results
-            submit()
+        yield from _batches_on(client, iter(docs), task_size)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _batches_on(client, source: Iterator[Document], task_size: int) -> Iterator[Result]:
+    """Submit batches of ``task_size`` documents, a couple per worker at a time; their results as each finishes."""
+    from distributed import as_completed
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    pending = as_completed()
+    batches: dict = {}
+
+    def submit() -> bool:
+        batch = list(islice(source, task_size))
+        if not batch:
+            return False
+        future = client.submit(extract_batch, batch, pure=False)
+        batches[future.key] = batch
+        pending.add(future)
+        return True
+
+    for _ in range(workers * IN_FLIGHT_PER_WORKER):
+        if not submit():
+            break
+    for future in pending:
+        results = _batch_results(future, batches.pop(future.key))
+        future.release()
+        yield from results
+        submit()
+
+
+def _batch_results(future, batch: list[Document]) -> list[Result]:
+    """A finished batch's results; when it failed, each of its documents fails with the reason."""
+    from distributed.scheduler import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as exc:
+        return [Result(doc, error=f"Dask workers died while extracting it ({exc})") for doc in batch]
+    except Exception as exc:  # noqa: BLE001 (a batch's failure is its documents' failure)
+        return [Result(doc, error=f"extraction failed on Dask: {type(exc).__name__}: {exc}") for doc in batch]

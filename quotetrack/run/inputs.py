@@ -1,12 +1,9 @@
 """Reading articles: ``.txt`` files, folders of them, and JSONL files.
 
-Documents are produced lazily, one at a time, so a corpus of any size
-streams through. Every input is treated as hostile: a bad one never stops
-the others. It is yielded as an :class:`InputError` naming the file (and
-line) and the reason; an input that is merely skipped (an empty file, a
-folder reached twice through a symbolic link) or read with a fallback
-encoding is passed to the ``on_note`` callback instead, and does not count
-as a failure. See the README's "Hardening" section for the full table.
+Documents come lazily, one at a time, and every input is treated as hostile:
+a bad one is yielded as a :class:`~quotetrack.domain.Failure` in its place and
+the others go on; one merely skipped or decoded with a fallback goes to
+``on_note``. The README's "Hardening" section has the full table.
 """
 
 from __future__ import annotations
@@ -22,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from ..domain import Document
+from ..domain import Document, Failure
 
 # The first this-many bytes decide whether a file is text at all.
 SNIFF_BYTES = 8192
@@ -50,17 +47,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class InputError:
-    """An input that could not be read; it counts as a failure of the run."""
-
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +143,7 @@ def safe_name(name: str) -> str:
 
 def read_documents(
     paths: list[str | Path], *, encoding: str = DEFAULT_ENCODING, on_note: NoteHook | None = None
-) -> Iterator[Document | InputError]:
+) -> Iterator[Document | Failure]:
     """Every document under ``paths``, in a stable order, errors in their place.
 
     ``encoding``: how ``.txt`` files (and JSONL lines) are decoded: a codec
@@ -172,7 +158,7 @@ def read_documents(
         for item in _read_path(Path(path), encoding, note):
             if isinstance(item, Document):
                 if item.id in seen:
-                    yield InputError(item.source, f"duplicate document id {item.id!r} (first seen in {seen[item.id]})")
+                    yield Failure(item.source, f"duplicate document id {item.id!r} (first seen in {seen[item.id]})")
                     continue
                 seen[item.id] = item.source
             yield item
@@ -192,15 +178,15 @@ def _is_txt(name: str) -> bool:
     return name.lower().endswith(".txt")
 
 
-def _read_path(path: Path, encoding: str, note: NoteHook) -> Iterator[Document | InputError]:
+def _read_path(path: Path, encoding: str, note: NoteHook) -> Iterator[Document | Failure]:
     where = safe_name(str(path))
     try:
         st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ENOENT and os.path.islink(path):
-            yield InputError(where, "broken symbolic link")
+            yield Failure(where, "broken symbolic link")
         else:
-            yield InputError(where, _reason(exc))
+            yield Failure(where, _reason(exc))
         return
     if stat.S_ISDIR(st.st_mode):
         yield from _read_folder(path, encoding, note)
@@ -212,12 +198,12 @@ def _read_path(path: Path, encoding: str, note: NoteHook) -> Iterator[Document |
         if item is not None:
             yield item
     else:
-        yield InputError(where, "not a regular file (a device, pipe or socket)")
+        yield Failure(where, "not a regular file (a device, pipe or socket)")
 
 
-def _read_folder(root: Path, encoding: str, note: NoteHook) -> Iterator[Document | InputError]:
+def _read_folder(root: Path, encoding: str, note: NoteHook) -> Iterator[Document | Failure]:
     for item in walk_txt(root, note):
-        if isinstance(item, InputError):
+        if isinstance(item, Failure):
             yield item
             continue
         rel = item.relative_to(root).as_posix()
@@ -226,7 +212,7 @@ def _read_folder(root: Path, encoding: str, note: NoteHook) -> Iterator[Document
             yield doc
 
 
-def walk_txt(root: Path, note: NoteHook | None = None) -> Iterator[Path | InputError]:
+def walk_txt(root: Path, note: NoteHook | None = None) -> Iterator[Path | Failure]:
     """The ``.txt`` files under ``root``, depth first, each folder's entries by name.
 
     Symbolic links to folders are followed, but a folder is read once: a
@@ -238,7 +224,7 @@ def walk_txt(root: Path, note: NoteHook | None = None) -> Iterator[Path | InputE
     try:
         root_stat = os.stat(root)
     except OSError as exc:
-        yield InputError(safe_name(str(root)), _reason(exc))
+        yield Failure(safe_name(str(root)), _reason(exc))
         return
     seen = {(root_stat.st_dev, root_stat.st_ino): root}
     stack: list[tuple[bool, Path]] = [(True, root)]  # (is_folder, path); popped from the end
@@ -251,7 +237,7 @@ def walk_txt(root: Path, note: NoteHook | None = None) -> Iterator[Path | InputE
             with os.scandir(path) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield InputError(safe_name(str(path)), f"cannot list folder: {_reason(exc)}")
+            yield Failure(safe_name(str(path)), f"cannot list folder: {_reason(exc)}")
             continue
         children: list[tuple[bool, Path]] = []
         for entry in entries:
@@ -269,35 +255,35 @@ def walk_txt(root: Path, note: NoteHook | None = None) -> Iterator[Path | InputE
                     if entry.is_file():
                         children.append((False, child))
                     elif entry.is_symlink():
-                        yield InputError(safe_name(str(child)), "broken symbolic link")
+                        yield Failure(safe_name(str(child)), "broken symbolic link")
                     else:
                         note(InputNote(safe_name(str(child)), "not a regular file, skipped"))
             except OSError as exc:
-                yield InputError(safe_name(str(child)), _reason(exc))
+                yield Failure(safe_name(str(child)), _reason(exc))
         stack.extend(reversed(children))
 
 
-def _read_txt(file: Path, doc_id: str, encoding: str, note: NoteHook) -> Document | InputError | None:
+def _read_txt(file: Path, doc_id: str, encoding: str, note: NoteHook) -> Document | Failure | None:
     """A document, an error, or None when the file is empty (skipped with a note)."""
     where = safe_name(str(file))
     try:
         with open(file, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                return InputError(where, "not a regular file (a device, pipe or socket)")
+                return Failure(where, "not a regular file (a device, pipe or socket)")
             if info.st_size > MAX_FILE_BYTES:
-                return InputError(where, _too_large(info.st_size))
+                return Failure(where, _too_large(info.st_size))
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return InputError(where, _reason(exc))
+        return Failure(where, _reason(exc))
     if len(data) > MAX_FILE_BYTES:
-        return InputError(where, _too_large(len(data)))
+        return Failure(where, _too_large(len(data)))
     if _sniffable(encoding, data) and looks_binary(data[:SNIFF_BYTES]):
-        return InputError(where, "binary file (not text), skipped")
+        return Failure(where, "binary file (not text), skipped")
     try:
         text, how = _decode(data, encoding)
     except ValueError as exc:
-        return InputError(where, str(exc))
+        return Failure(where, str(exc))
     if how:
         note(InputNote(where, how))
     if not text.strip():
@@ -317,29 +303,29 @@ def _too_large(size: int) -> str:
     return f"too large to be an article: {size / 2**20:,.1f} MiB (the limit is {MAX_FILE_BYTES // 2**20} MiB)"
 
 
-def _read_jsonl(path: Path, encoding: str, note: NoteHook) -> Iterator[Document | InputError]:
+def _read_jsonl(path: Path, encoding: str, note: NoteHook) -> Iterator[Document | Failure]:
     name = safe_name(str(path))
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputError(name, _reason(exc))
+        yield Failure(name, _reason(exc))
         return
     with handle:
         try:
             head = handle.read(SNIFF_BYTES)
             handle.seek(0)
         except OSError as exc:
-            yield InputError(name, _reason(exc))
+            yield Failure(name, _reason(exc))
             return
         if looks_binary(head):
-            yield InputError(name, "binary file (not JSON lines), skipped")
+            yield Failure(name, "binary file (not JSON lines), skipped")
             return
         lineno = 0
         while True:
             try:
                 line = handle.readline()
             except OSError as exc:
-                yield InputError(f"{name}:{lineno + 1}", _reason(exc))
+                yield Failure(f"{name}:{lineno + 1}", _reason(exc))
                 return
             if not line:
                 return
@@ -349,7 +335,7 @@ def _read_jsonl(path: Path, encoding: str, note: NoteHook) -> Iterator[Document 
                 yield item
 
 
-def _jsonl_line(line: bytes, where: str, first: bool, encoding: str, note: NoteHook) -> Document | InputError | None:
+def _jsonl_line(line: bytes, where: str, first: bool, encoding: str, note: NoteHook) -> Document | Failure | None:
     if first and line.startswith(codecs.BOM_UTF8):
         line = line[len(codecs.BOM_UTF8):]
     if not line.strip():
@@ -363,16 +349,16 @@ def _jsonl_line(line: bytes, where: str, first: bool, encoding: str, note: NoteH
                 note(InputNote(where, how))
             obj = orjson.loads(raw)
     except ValueError as exc:  # orjson.JSONDecodeError and decoding errors both
-        return InputError(where, f"not valid JSON ({exc})")
+        return Failure(where, f"not valid JSON ({exc})")
     if not isinstance(obj, dict):
-        return InputError(where, "expected a JSON object with 'id' and 'text'")
+        return Failure(where, "expected a JSON object with 'id' and 'text'")
     doc_id, text = obj.get("id"), obj.get("text")
     if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
-        return InputError(where, "missing 'id'")
+        return Failure(where, "missing 'id'")
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
-        return InputError(where, "'id' is not a string or an integer")
+        return Failure(where, "'id' is not a string or an integer")
     if not isinstance(text, str):
-        return InputError(where, "missing 'text'" if text is None else "'text' is not a string")
+        return Failure(where, "missing 'text'" if text is None else "'text' is not a string")
     text = normalise_text(text)
     if not text.strip():
         note(InputNote(where, "empty 'text', skipped"))
@@ -381,15 +367,17 @@ def _jsonl_line(line: bytes, where: str, first: bool, encoding: str, note: NoteH
 
 
 def count_documents(paths: list[str | Path]) -> int:
-    """How many documents ``paths`` hold (for a progress bar), without keeping anything in memory.
+    """How many documents ``paths`` hold (for a progress bar), without reading a ``.txt`` file.
 
-    Folders count their ``.txt`` files; JSONL files their non-blank lines
-    (malformed ones included, so this is an upper bound).
+    Folders are walked by the same rules as :func:`read_documents` (each
+    ``.txt`` file and each error counts one); JSONL files count their
+    non-blank lines (malformed ones included): an upper bound, as empty
+    files are skipped when read.
     """
     total = 0
     for path in map(Path, paths):
         if path.is_dir():
-            total += sum(1 for f in path.rglob("*.txt") if f.is_file())
+            total += sum(1 for _ in walk_txt(path))
         elif path.suffix.lower() == ".jsonl":
             try:
                 with path.open("rb") as handle:

@@ -1,25 +1,13 @@
 """``--jobs N``: extraction in worker processes, each loading the pipeline once.
 
-The main process reads the inputs, hands documents to the workers a few
-batches at a time (so memory stays flat whatever the corpus size), and
-receives one :class:`~quotetrack.work.Result` per document, in whatever
-order they finish. Every worker runs the same
-:func:`~quotetrack.work.extract_documents` as a one-process run, so the
-output is the same.
-
-Workers are started with ``spawn`` and build their pipeline from a
-:class:`~quotetrack.work.PipelineSpec`; no ``nlp`` is ever pickled.
-
-A worker that dies (a crash, the OOM killer, ``kill -9``) loses nothing:
-the documents it held and had not returned are retried, each alone in a
-worker of its own; one that kills its worker again is reported as failed
-with the reason, and a later run tries it again (it is not in the store).
+A :class:`WorkerPool` hands documents to ``spawn``-ed workers a few tasks at a
+time and yields one :class:`~quotetrack.run.work.Result` per document as they
+finish. How it survives dead, stuck and worn-out workers: docs/performance.md.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import pickle
 import queue
 import signal
@@ -31,9 +19,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from ..domain import Document
-from .work import TIMEOUT_CHARS, PipelineSpec, Result, extract_documents, timeout_reason
+from .work import TASK_SIZE, TIMEOUT_CHARS, PipelineSpec, Result, extract_documents, timeout_reason
 
-TASK_SIZE = 8  # documents per task sent to a worker
 PREFETCH = 2  # tasks a worker may hold at once
 POLL_SECONDS = 0.5
 RETRIES = 1  # times a document whose worker died is tried again (alone)
@@ -48,79 +35,7 @@ WATCHDOG_GRACE = 30.0
 
 
 class WorkerStartError(RuntimeError):
-    """A worker could not load the pipeline: the run cannot go on."""
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _worker_main(wid: int, spec: PipelineSpec, extract: Callable, tasks, results) -> None:
-    """A worker: load the pipeline once, then extract task after task until told to stop.
-
-    ``tasks`` and ``results`` are this worker's own pipe ends: nothing is
-    shared with other workers, so a worker killed mid-write can corrupt
-    nothing but its own pipe.
-    """
-    # Ctrl-C goes to the whole process group: the main process decides what happens.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        from ..models import extractor_id
-
-        nlp = spec.load()
-        extractor = extractor_id(nlp)
-    except BaseException as exc:  # noqa: BLE001 (reported to the main process, which stops the run)
-        results.send(("fatal", f"{type(exc).__name__}: {exc}"))
-        return
-    results.send(("ready", extractor))
-    # Tasks are taken off the pipe by a thread of their own, so that the main process can
-    # always finish sending a task while this worker waits to send it results: two
-    # processes each blocked on a full pipe to the other would wait for ever.
-    inbox: queue.Queue = queue.Queue()
-    threading.Thread(target=_receive_tasks, args=(tasks, inbox), daemon=True).start()
-    parent = mp.parent_process()
-    while True:
-        try:
-            task = inbox.get(timeout=POLL_SECONDS * 4)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():  # the main process was killed: stop too
-                return
-            continue
-        if task is None:
-            return
-        task_id, docs = task
-        for result in extract(nlp, docs, extractor=extractor, **spec.extract_options()):
-            # The main process holds the document: its text is not sent back.
-            results.send(("result", (result.doc.id, result.quotes, result.words, result.error, result.extractor)))
-        results.send(("done", task_id))
-
-
-def _receive_tasks(tasks: Connection, inbox: queue.Queue) -> None:
-    while True:
-        try:
-            task = tasks.recv()
-        except (EOFError, OSError):
-            task = None
-        inbox.put(task)
-        if task is None:
-            return
-
-
-@dataclass
-class _Worker:
-    wid: int
-    process: mp.process.BaseProcess
-    tasks: Connection  # main → worker
-    results: Connection  # worker → main
-    ready: bool = False
-    held: dict[str, Document] = field(default_factory=dict)  # sent, not yet returned
-    tasks_open: int = 0
-    alone: bool = False  # running a retried document on its own
-    done: int = 0  # documents it has returned
-    since: float = 0.0  # when it last returned something (or was given work while idle)
+    """A worker could not load the pipeline (or workers keep dying): the run cannot go on."""
 
 
 def run_in_processes(
@@ -141,67 +56,246 @@ def run_in_processes(
     once; documents they held are simply not stored, so a rerun does them.
     ``extract`` must be importable by name (it is sent to the workers).
     """
-    ctx = mp.get_context("spawn")
-    workers: dict[int, _Worker] = {}
-    next_wid = 0
-    source = iter(docs)
-    source_done = False
-    backlog: deque[Document] = deque()  # read from the source, not sent yet
-    retry: deque[Document] = deque()  # held by a worker that died: to be tried again, alone
-    attempts: dict[str, int] = {}
-    task_counter = 0
-    deaths_left = max(4, jobs * 4)
+    pool = WorkerPool(
+        spec, jobs, extract=extract, task_size=task_size, prefetch=prefetch, retries=retries, recycle_after=recycle_after
+    )
+    return pool.run(docs)
 
-    def start_worker() -> None:
-        nonlocal next_wid
-        task_reader, task_writer = ctx.Pipe(duplex=False)
-        result_reader, result_writer = ctx.Pipe(duplex=False)
-        process = ctx.Process(
+
+# --- in a worker process ----------------------------------------------------------------------
+
+
+def _worker_main(spec: PipelineSpec, extract: Callable, tasks: Connection, results: Connection) -> None:
+    """A worker: load the pipeline once, then extract task after task until told to stop.
+
+    ``tasks`` and ``results`` are this worker's own pipe ends: nothing is
+    shared with other workers, so a worker killed mid-write can corrupt
+    nothing but its own pipe.
+    """
+    # Ctrl-C goes to the whole process group: the main process decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    loaded = _load_pipeline(spec, results)
+    if loaded is None:
+        return
+    nlp, extractor = loaded
+    # Tasks are taken off the pipe by a thread of their own, so that the main process can
+    # always finish sending a task while this worker waits to send it results: two
+    # processes each blocked on a full pipe to the other would wait for ever.
+    inbox: queue.Queue = queue.Queue()
+    threading.Thread(target=_receive_tasks, args=(tasks, inbox), daemon=True).start()
+    while (task := _next_task(inbox)) is not None:
+        task_id, docs = task
+        for result in extract(nlp, docs, extractor=extractor, **spec.extract_options()):
+            # The main process holds the document: its text is not sent back.
+            results.send(("result", (result.doc.id, result.quotes, result.words, result.error, result.extractor)))
+        results.send(("done", task_id))
+
+
+def _load_pipeline(spec: PipelineSpec, results: Connection) -> tuple | None:
+    """(nlp, extractor id), announced to the main process as ``ready``; None once it is told why not."""
+    try:
+        from ..models import extractor_id
+
+        nlp = spec.load()
+        extractor = extractor_id(nlp)
+    except BaseException as exc:  # noqa: BLE001 (reported to the main process, which stops the run)
+        results.send(("fatal", f"{type(exc).__name__}: {exc}"))
+        return None
+    results.send(("ready", extractor))
+    return nlp, extractor
+
+
+def _receive_tasks(tasks: Connection, inbox: queue.Queue) -> None:
+    while True:
+        try:
+            task = tasks.recv()
+        except (EOFError, OSError):
+            task = None
+        inbox.put(task)
+        if task is None:
+            return
+
+
+def _next_task(inbox: queue.Queue) -> tuple | None:
+    """The next task; None when told to stop or when the main process is gone."""
+    parent = mp.parent_process()
+    while True:
+        try:
+            return inbox.get(timeout=POLL_SECONDS * 4)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():  # the main process was killed: stop too
+                return None
+
+
+# --- in the main process ----------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    wid: int
+    process: mp.process.BaseProcess
+    tasks: Connection  # main → worker
+    results: Connection  # worker → main
+    ready: bool = False
+    held: dict[str, Document] = field(default_factory=dict)  # sent, not yet returned
+    tasks_open: int = 0
+    alone: bool = False  # running a retried document on its own
+    done: int = 0  # documents it has returned
+    since: float = 0.0  # when it last returned something (or was given work while idle)
+
+    def idle(self) -> bool:
+        return not self.held and self.tasks_open == 0
+
+    def close(self) -> None:
+        self.tasks.close()
+        self.results.close()
+
+    def ending(self) -> str:
+        """How its process ended, for a failure's reason."""
+        code = self.process.exitcode
+        return f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+
+
+class WorkerPool:
+    """``jobs`` worker processes extracting one stream of documents; :meth:`run` it once.
+
+    The loop: replace worn-out workers, give work to the ready ones, yield
+    what comes back, then deal with workers that died or overran.
+    """
+
+    def __init__(
+        self,
+        spec: PipelineSpec,
+        jobs: int,
+        *,
+        extract: Callable = extract_documents,
+        task_size: int = TASK_SIZE,
+        prefetch: int = PREFETCH,
+        retries: int = RETRIES,
+        recycle_after: int = RECYCLE_AFTER,
+    ):
+        self.spec = spec
+        self.jobs = jobs
+        self.extract = extract
+        self.task_size = task_size
+        self.prefetch = prefetch
+        self.retries = retries
+        self.recycle_after = recycle_after
+        self.ctx = mp.get_context("spawn")
+        self.workers: dict[int, _Worker] = {}
+        self.retired: list[_Worker] = []  # told to stop, not reaped yet
+        self.next_wid = 0
+        self.source: Iterator[Document] = iter(())
+        self.source_done = False
+        self.backlog: deque[Document] = deque()  # read from the source, not sent yet
+        self.retry: deque[Document] = deque()  # held by a worker that died: to be tried again, alone
+        self.attempts: dict[str, int] = {}
+        self.tasks_sent = 0
+        self.deaths_left = max(4, jobs * 4)
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Result]:
+        """A result per document of ``docs``, in whatever order they finish; the workers stop at the end."""
+        self.source = iter(docs)
+        try:
+            while self.work_left():
+                self.renew()
+                self.feed()
+                yield from self.collect()
+                yield from self.watch()
+        finally:
+            self.stop()
+
+    # --- the loop's steps ---
+
+    def work_left(self) -> bool:
+        if self.backlog or self.retry or any(w.held for w in self.workers.values()):
+            return True
+        self.backlog.extend(self.take(1))
+        return bool(self.backlog)
+
+    def renew(self) -> None:
+        """Retire the workers that have done their share, reap those gone, start up to ``jobs``."""
+        for worker in list(self.workers.values()):
+            if worker.done >= self.recycle_after and worker.idle():
+                self.retire(worker)
+        for worker in [w for w in self.retired if w.process.exitcode is not None]:
+            self.reap(worker)  # no zombie per replaced worker over a long run
+        while len(self.workers) < self.jobs:
+            self.start()
+
+    def feed(self) -> None:
+        """Give work to every ready worker: a retried document alone, else tasks up to the prefetch."""
+        for worker in list(self.workers.values()):
+            if not worker.ready or worker.alone or worker.done >= self.recycle_after:
+                continue
+            if self.retry:
+                if not worker.held:
+                    self.send(worker, [self.retry.popleft()], alone=True)
+                continue
+            while worker.tasks_open < self.prefetch and (batch := self.take(self.task_size)):
+                self.send(worker, batch)
+
+    def collect(self) -> Iterator[Result]:
+        """Wait a moment for results; a worker whose pipe has closed is buried."""
+        readable = wait([w.results for w in self.workers.values()], timeout=POLL_SECONDS)
+        for worker in [w for w in list(self.workers.values()) if w.results in readable]:
+            try:
+                # Everything it sent before dying is read before its death is noticed.
+                yield from self.receive(worker)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                yield from self.bury(worker)
+
+    def watch(self) -> Iterator[Result]:
+        """Bury the workers that died with nothing left to read; stop those past the time limit."""
+        for worker in list(self.workers.values()):
+            if worker.process.exitcode is not None and not worker.results.poll():
+                yield from self.bury(worker)
+            elif self.overran(worker):
+                yield from self.stop_overrun(worker)
+
+    # --- one thing each ---
+
+    def start(self) -> None:
+        task_reader, task_writer = self.ctx.Pipe(duplex=False)
+        result_reader, result_writer = self.ctx.Pipe(duplex=False)
+        process = self.ctx.Process(
             target=_worker_main,
-            args=(next_wid, spec, extract, task_reader, result_writer),
-            name=f"quotetrack-{next_wid}",
+            args=(self.spec, self.extract, task_reader, result_writer),
+            name=f"quotetrack-{self.next_wid}",
             daemon=True,
         )
         process.start()
         task_reader.close()
         result_writer.close()  # so that the worker's death is an EOF here
-        workers[next_wid] = _Worker(next_wid, process, task_writer, result_reader)
-        next_wid += 1
+        self.workers[self.next_wid] = _Worker(self.next_wid, process, task_writer, result_reader)
+        self.next_wid += 1
 
-    def send(worker: _Worker, batch: list[Document], alone: bool = False) -> None:
-        nonlocal task_counter
-        task_counter += 1
+    def take(self, n: int) -> list[Document]:
+        """Up to ``n`` documents: the backlog's first, then new ones from the source."""
+        batch: list[Document] = []
+        while self.backlog and len(batch) < n:
+            batch.append(self.backlog.popleft())
+        while not self.source_done and len(batch) < n:
+            try:
+                batch.append(next(self.source))
+            except StopIteration:
+                self.source_done = True
+        return batch
+
+    def send(self, worker: _Worker, batch: list[Document], alone: bool = False) -> None:
+        self.tasks_sent += 1
         if not worker.held:
             worker.since = time.monotonic()
-        for d in batch:
-            worker.held[d.id] = d
+        for doc in batch:
+            worker.held[doc.id] = doc
         worker.tasks_open += 1
         worker.alone = alone
         try:
-            worker.tasks.send((task_counter, batch))
-        except OSError:  # it died: noticed below, and what it holds is retried
+            worker.tasks.send((self.tasks_sent, batch))
+        except OSError:  # it died: noticed by collect or watch, and what it holds is retried
             pass
 
-    def take(n: int) -> list[Document]:
-        nonlocal source_done
-        batch: list[Document] = []
-        while backlog and len(batch) < n:
-            batch.append(backlog.popleft())
-        while not source_done and len(batch) < n:
-            try:
-                batch.append(next(source))
-            except StopIteration:
-                source_done = True
-        return batch
-
-    def work_left() -> bool:
-        if backlog or retry or any(w.held for w in workers.values()):
-            return True
-        if not source_done:
-            backlog.extend(take(1))
-        return bool(backlog)
-
-    def receive(worker: _Worker) -> Iterator[Result]:
+    def receive(self, worker: _Worker) -> Iterator[Result]:
         """What a worker has sent; raises EOFError when it is gone."""
         while worker.results.poll():
             kind, payload = worker.results.recv()
@@ -221,112 +315,69 @@ def run_in_processes(
                 if worker.tasks_open == 0:
                     worker.alone = False
 
-    def bury(worker: _Worker) -> Iterator[Result]:
+    def bury(self, worker: _Worker) -> Iterator[Result]:
         """A worker died: retry what it held (alone), or report what already killed one."""
-        nonlocal deaths_left
-        del workers[worker.wid]
+        del self.workers[worker.wid]
         worker.process.join(timeout=5)
-        code = worker.process.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        how = worker.ending()
         for doc in worker.held.values():
-            attempts[doc.id] = attempts.get(doc.id, 0) + 1
-            if attempts[doc.id] > retries:
+            self.attempts[doc.id] = self.attempts.get(doc.id, 0) + 1
+            if self.attempts[doc.id] > self.retries:
                 yield Result(doc, error=f"the worker process died while extracting it ({how}), also when retried alone")
             else:
-                retry.append(doc)
-        worker.tasks.close()
-        worker.results.close()
-        deaths_left -= 1
-        if deaths_left < 0:
+                self.retry.append(doc)
+        worker.close()
+        self.deaths_left -= 1
+        if self.deaths_left < 0:
             raise WorkerStartError(f"worker processes keep dying ({how}); stopping")
 
-    def overran(worker: _Worker) -> bool:
-        if not spec.doc_timeout or not worker.held:
+    def overran(self, worker: _Worker) -> bool:
+        if not self.spec.doc_timeout or not worker.held:
             return False
         chars = sum(len(d.text) for d in worker.held.values())
-        allowed = 2 * spec.doc_timeout * max(1.0, chars / TIMEOUT_CHARS) + WATCHDOG_GRACE
+        allowed = 2 * self.spec.doc_timeout * max(1.0, chars / TIMEOUT_CHARS) + WATCHDOG_GRACE
         return time.monotonic() - worker.since > allowed
 
-    def stop_overrun(worker: _Worker) -> Iterator[Result]:
+    def stop_overrun(self, worker: _Worker) -> Iterator[Result]:
         """A worker stuck past the time limit: kill it, fail the document it was on, requeue the rest."""
-        del workers[worker.wid]
+        del self.workers[worker.wid]
         worker.process.kill()
         worker.process.join(timeout=5)
-        worker.tasks.close()
-        worker.results.close()
-        held = list(worker.held.values())
-        yield Result(held[0], error=f"{timeout_reason(spec.doc_timeout)}; its worker process was stopped")
-        backlog.extendleft(reversed(held[1:]))
+        worker.close()
+        held = list(worker.held.values())  # in the order sent: the first is the one it was on
+        yield Result(held[0], error=f"{timeout_reason(self.spec.doc_timeout)}; its worker process was stopped")
+        self.backlog.extendleft(reversed(held[1:]))
 
-    retired: list[_Worker] = []
-
-    def reap(worker: _Worker) -> None:
-        retired.remove(worker)
-        worker.process.join()
-        worker.tasks.close()
-        worker.results.close()
-
-    def retire(worker: _Worker) -> None:
-        """Stop a worker that has done its share; a fresh one takes its place."""
-        del workers[worker.wid]
+    def retire(self, worker: _Worker) -> None:
+        """Tell a worker that has done its share to stop; a fresh one takes its place."""
+        del self.workers[worker.wid]
         try:
             worker.tasks.send(None)
         except OSError:
             pass
-        retired.append(worker)
+        self.retired.append(worker)
 
-    try:
-        while work_left():
-            for worker in list(workers.values()):
-                if worker.done >= recycle_after and not worker.held and worker.tasks_open == 0:
-                    retire(worker)
-            for worker in [w for w in retired if w.process.exitcode is not None]:
-                reap(worker)  # no zombie per replaced worker over a long run
-            while len(workers) < jobs:
-                start_worker()
-            for worker in list(workers.values()):
-                if not worker.ready or worker.alone or worker.done >= recycle_after:
-                    continue
-                if retry:
-                    if not worker.held:
-                        send(worker, [retry.popleft()], alone=True)
-                    continue
-                while worker.tasks_open < prefetch:
-                    batch = take(task_size)
-                    if not batch:
-                        break
-                    send(worker, batch)
-            readable = wait([w.results for w in workers.values()], timeout=POLL_SECONDS)
-            for worker in [w for w in list(workers.values()) if w.results in readable]:
+    def reap(self, worker: _Worker) -> None:
+        self.retired.remove(worker)
+        worker.process.join()
+        worker.close()
+
+    def stop(self) -> None:
+        """Stop every worker: idle ones are asked, those holding documents are not waited for."""
+        workers = list(self.workers.values()) + self.retired
+        self.workers, self.retired = {}, []
+        for worker in workers:
+            if worker.process.exitcode is None and not worker.held:
                 try:
-                    # Everything it sent before dying is read before its death is noticed.
-                    yield from receive(worker)
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    yield from bury(worker)
-            for worker in list(workers.values()):
-                if worker.process.exitcode is not None and not worker.results.poll():
-                    yield from bury(worker)
-                elif overran(worker):
-                    yield from stop_overrun(worker)
-    finally:
-        _stop(list(workers.values()) + retired)
-
-
-def _stop(workers: Iterable[_Worker]) -> None:
-    workers = list(workers)
-    for worker in workers:
-        if worker.process.exitcode is None and not worker.held:
-            try:
-                worker.tasks.send(None)
-            except OSError:
-                pass
-    for worker in workers:
-        worker.process.join(timeout=0 if worker.held else 5)
-        if worker.process.exitcode is None:
-            worker.process.terminate()
-            worker.process.join(timeout=5)
-        if worker.process.exitcode is None:
-            worker.process.kill()
-            worker.process.join()
-        worker.tasks.close()
-        worker.results.close()
+                    worker.tasks.send(None)
+                except OSError:
+                    pass
+        for worker in workers:
+            worker.process.join(timeout=0 if worker.held else 5)
+            if worker.process.exitcode is None:
+                worker.process.terminate()
+                worker.process.join(timeout=5)
+            if worker.process.exitcode is None:
+                worker.process.kill()
+                worker.process.join()
+            worker.close()

@@ -1,10 +1,7 @@
 """Progress of an extraction run: a Rich bar on a terminal, quiet lines otherwise.
 
-On a terminal: documents done of all, words/s and the time left. When
-stderr is not a terminal (a log file, CI, a pipe): one plain line every
-``every`` seconds and one at the end (none for a run shorter than that:
-the summary follows), so logs stay readable. Failures are
-printed as they happen, one line each, above the bar.
+Without a terminal (a log, CI, a pipe): a plain line every ``every`` seconds
+and one at the end (none for a shorter run). Failures print as they happen.
 """
 
 from __future__ import annotations

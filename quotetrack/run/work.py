@@ -1,10 +1,7 @@
 """The unit of work every engine runs: documents in, attributed quotes out.
 
-One function, :func:`extract_documents`, used alike by the in-process run,
-the worker processes of ``--jobs N`` and the Dask workers, so their output
-cannot differ. A worker builds its pipeline from a :class:`PipelineSpec`
-(never from a pickled ``nlp``: coreferee's unpickling reloads the spaCy
-model by its official package name, which the PyPI re-upload does not have).
+This process, each ``--jobs`` worker and each Dask worker all run
+:func:`extract_documents`, so their output cannot differ.
 """
 
 from __future__ import annotations
@@ -22,7 +19,8 @@ from ..domain import Document, Quote
 from .chunks import chunk_limit, shift, split_text
 
 log = logging.getLogger("quotetrack")
-BATCH_SIZE = 16
+TASK_SIZE = 8  # documents per task an engine (worker processes, Dask) sends to a worker
+BATCH_SIZE = 16  # pieces parsed in one nlp.pipe batch
 # At most this many characters are parsed at once (a long document's pieces included).
 BATCH_CHARS = 200_000
 # The per-document time limit (``--doc-timeout``) is per this many characters: a piece of a
@@ -32,7 +30,12 @@ TIMEOUT_CHARS = 50_000
 
 @dataclass(frozen=True, slots=True)
 class PipelineSpec:
-    """What a worker loads: picklable, small, and the same everywhere."""
+    """What a worker loads: picklable, small, and the same everywhere.
+
+    Workers build their pipeline from this, never from a pickled ``nlp``:
+    coreferee's unpickling reloads the spaCy model by its official package
+    name, which the PyPI re-upload does not have.
+    """
 
     model: str | None = None
     coref: str = "window"
@@ -78,7 +81,7 @@ def extract_documents(
     """A :class:`Result` per document, in input order, lazily.
 
     Documents longer than the piece limit are parsed in paragraph-aligned
-    pieces (:mod:`quotetrack.chunks`), a few at a time, and their quotes
+    pieces (:mod:`quotetrack.run.chunks`), a few at a time, and their quotes
     moved back to document offsets. A document that makes the pipeline
     raise is a failed result; the others go on.
 

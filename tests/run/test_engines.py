@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from quotetrack import store
 from quotetrack.corpus import run_extraction
 from quotetrack.domain import Document
-from quotetrack.run.processes import run_in_processes
+from quotetrack.run.processes import WorkerStartError, run_in_processes
 from quotetrack.run.work import PipelineSpec, Result, extract_documents
 from quotetrack.store.export import write_export
 
@@ -117,6 +118,30 @@ def test_large_documents_in_both_directions_do_not_deadlock_the_pipes():
     assert not runner.is_alive(), "the run hung"
     assert sorted(r.doc.id for r in results) == sorted(d.id for d in docs)
     assert all(r.ok and r.words == 25_000 and r.doc.text == d.text for r, d in zip(sorted(results, key=lambda r: r.doc.id), sorted(docs, key=lambda d: d.id)))
+
+
+def sleepy_extract(nlp, docs, extractor=None):
+    """Runs in the worker: a second per document, so that workers hold documents when the run is closed."""
+    for doc in docs:
+        time.sleep(1)
+        yield Result(doc, extractor=extractor)
+
+
+def test_closing_the_results_stops_the_workers_at_once():
+    docs = [Document(f"d{i}", SAID, f"d{i}.txt") for i in range(100)]
+    results = run_in_processes(PipelineSpec(coref="off"), docs, 2, extract=sleepy_extract)
+    assert next(results).ok
+    started = time.monotonic()
+    results.close()
+    assert time.monotonic() - started < 5
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_that_cannot_load_the_pipeline_stops_the_run():
+    docs = [Document("a", SAID, "a.txt")]
+    with pytest.raises(WorkerStartError, match="a worker could not load the pipeline: .*no_such_model"):
+        list(run_in_processes(PipelineSpec(model="no_such_model", coref="off"), docs, 2))
+    assert not multiprocessing.active_children()
 
 
 # --- a document that takes too long -------------------------------------------

@@ -1,5 +1,5 @@
-from quotetrack.domain import Document
-from quotetrack.run.inputs import InputError, read_documents
+from quotetrack.domain import Document, Failure
+from quotetrack.run.inputs import read_documents
 
 
 def test_folder_ids_are_relative_paths_without_txt(tmp_path):
@@ -28,7 +28,7 @@ def test_invalid_utf8_is_reported_and_others_go_on(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"caf\xe9 au lait")
     (tmp_path / "good.txt").write_text("Fine.", encoding="utf-8")
     items = list(read_documents([tmp_path]))
-    assert isinstance(items[0], InputError) and "bad.txt" in items[0].source and "UTF-8" in items[0].reason
+    assert isinstance(items[0], Failure) and "bad.txt" in items[0].source and "UTF-8" in items[0].reason
     assert isinstance(items[1], Document) and items[1].id == "good"
 
 
@@ -46,7 +46,7 @@ def test_jsonl_lines_with_errors_named_by_line(tmp_path):
     )
     items = list(read_documents([f]))
     docs = [i for i in items if isinstance(i, Document)]
-    errors = [i for i in items if isinstance(i, InputError)]
+    errors = [i for i in items if isinstance(i, Failure)]
     assert [d.id for d in docs] == ["a", "7"]
     assert [e.source.rsplit(":", 1)[1] for e in errors] == ["2", "3", "4", "6"]
     assert "not valid JSON" in errors[0].reason
@@ -57,4 +57,4 @@ def test_jsonl_lines_with_errors_named_by_line(tmp_path):
 
 def test_missing_path_is_reported(tmp_path):
     (item,) = read_documents([tmp_path / "nope"])
-    assert isinstance(item, InputError) and "no such file" in item.reason
+    assert isinstance(item, Failure) and "no such file" in item.reason

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.domain import Document
+from quotetrack.domain import Document, Failure
 from quotetrack.run import inputs
-from quotetrack.run.inputs import InputError, InputNote, check_encoding, looks_binary, read_documents
+from quotetrack.run.inputs import InputNote, check_encoding, looks_binary, read_documents
 
 ARTICLE = "“We will win this vote tonight, no doubt,” Ann Lee said.\n"
 
@@ -20,7 +20,7 @@ def read(paths, **kwargs):
     notes: list[InputNote] = []
     items = list(read_documents([*paths], on_note=notes.append, **kwargs))
     docs = [i for i in items if isinstance(i, Document)]
-    errors = [i for i in items if isinstance(i, InputError)]
+    errors = [i for i in items if isinstance(i, Failure)]
     assert len(docs) + len(errors) == len(items)
     return docs, errors, notes
 
@@ -161,6 +161,25 @@ def test_symlink_loops_and_repeats_are_not_followed_twice(tmp_path):
     assert all("already read" in n.message for n in notes)
 
 
+def test_a_folder_is_counted_by_the_rules_it_is_read_by_without_reading_a_file(tmp_path, monkeypatch):
+    root = tmp_path / "corpus"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "SHOUT.TXT").write_text(ARTICLE, encoding="utf-8")
+    os.symlink("..", root / "a" / "loop")  # read once: not counted twice
+    os.symlink("a", root / "b")
+    os.symlink("missing.txt", root / "gone.txt")  # an error: one failure in the run
+    os.mkfifo(root / "pipe.txt")  # skipped with a note
+    docs, errors, _ = read([root])
+    assert len(docs) == 2 and len(errors) == 1
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a file was opened to count documents")
+
+    monkeypatch.setattr(inputs, "open", no_reading, raising=False)
+    assert inputs.count_documents([root]) == len(docs) + len(errors)
+
+
 def test_symlinked_folder_is_followed_once(tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "x.txt").write_text(ARTICLE, encoding="utf-8")
@@ -240,8 +259,8 @@ def test_unreadable_for_a_real_unprivileged_user(tmp_path):
             pytest.skip("setpriv cannot drop privileges here")
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines() == [
-            "InputError locked cannot list folder: permission denied",
-            "InputError secret.txt permission denied",
+            "Failure locked cannot list folder: permission denied",
+            "Failure secret.txt permission denied",
             "Document zz.txt ",
         ]
     finally:

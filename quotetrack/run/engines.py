@@ -1,0 +1,76 @@
+"""Which engine extracts a run's documents, with how many jobs: one entry point for every caller."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.language import Language
+
+from ..domain import Document
+from ..models import extractor_id
+from .processes import run_in_processes
+from .work import PipelineSpec, Result, extract_documents
+
+ENGINES = ("local", "dask")
+# Each worker loads the models (a few seconds): by default a job per this many documents at most.
+AUTO_DOCS_PER_JOB = 8
+
+
+def check_engine(engine: str) -> str:
+    """``engine`` when it is one of :data:`ENGINES`; ``ValueError`` otherwise."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
+    return engine
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def choose_jobs(documents: int, jobs: int | None = None) -> int:
+    """``jobs`` when given; else all cores, but one job for a handful of ``documents``."""
+    if jobs is not None:
+        return jobs
+    return max(1, min(available_cores(), documents // AUTO_DOCS_PER_JOB))
+
+
+def in_process(engine: str, jobs: int) -> bool:
+    """Whether a run extracts in this process, with a pipeline loaded here: one local job."""
+    return engine == "local" and jobs <= 1
+
+
+def extract_results(
+    docs: Iterable[Document],
+    spec: PipelineSpec,
+    *,
+    nlp: Language | None = None,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cluster_options: dict | None = None,
+    extract: Callable = extract_documents,
+) -> Iterator[Result]:
+    """A :class:`Result` for each of ``docs``, lazily; closing the iterator stops the workers.
+
+    ``engine="dask"``: on a Dask cluster (``scheduler``'s, else a LocalCluster
+    of ``jobs`` workers given ``cluster_options``). Local with ``nlp``: in this
+    process, with that pipeline (``jobs`` is not used). Local without: ``jobs``
+    worker processes, each loading the pipeline ``spec`` describes. ``extract``
+    replaces :func:`~quotetrack.run.work.extract_documents` on the local engine
+    (for tests; importable by name, as workers receive it).
+    """
+    if check_engine(engine) == "dask":
+        from .dask import run_on_dask  # imports distributed: optional, and slow to import
+
+        return run_on_dask(spec, docs, scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
+    if nlp is not None:
+        return _in_this_process(nlp, docs, spec, extract)
+    return run_in_processes(spec, docs, jobs, extract=extract)
+
+
+def _in_this_process(nlp: Language, docs: Iterable[Document], spec: PipelineSpec, extract: Callable) -> Iterator[Result]:
+    yield from extract(nlp, docs, extractor=extractor_id(nlp), **spec.extract_options())
