@@ -16,13 +16,12 @@ output is the same):
 - a Dask cluster (:mod:`quotetrack.dask_engine`).
 
 Speaker normalisation runs afterwards, over the whole store
-(:func:`quotetrack.speakers.refresh_speakers`), so it is the same
+(:meth:`quotetrack.store.Store.refresh_speakers`), so it is the same
 whichever engine ran and in whatever order documents finished.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -30,12 +29,11 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from . import store
 from .domain import Document
 from .models import ModelInfo, describe, extractor_id, model_info
 from .run.inputs import DEFAULT_ENCODING, InputError, NoteHook, read_documents
 from .run.work import BATCH_SIZE, PipelineSpec, Result, extract_documents  # noqa: F401  (BATCH_SIZE: compatibility)
-from .store.speakers import refresh_speakers
+from .store import Store
 
 ENGINES = ("local", "dask")
 
@@ -75,18 +73,18 @@ class RunSummary:
 ProgressHook = Callable[[str, "RunSummary"], None]
 
 
-def record_models(conn: sqlite3.Connection, info: Language | ModelInfo) -> None:
+def record_models(db: Store, info: Language | ModelInfo) -> None:
     if not isinstance(info, ModelInfo):
         info = model_info(info)
-    with store.transaction(conn):
-        store.set_meta(conn, "spacy_model", info.spacy_model)
-        store.set_meta(conn, "coref_model", info.coref_model or "")
-        store.set_meta(conn, "quotetrack_version", info.quotetrack_version)
+    with db.transaction():
+        db.set_meta("spacy_model", info.spacy_model)
+        db.set_meta("coref_model", info.coref_model or "")
+        db.set_meta("quotetrack_version", info.quotetrack_version)
 
 
 def run_extraction(
     paths: Iterable[str | Path],
-    conn: sqlite3.Connection,
+    db: Store,
     nlp: Language | None = None,
     *,
     force: bool = False,
@@ -124,7 +122,7 @@ def run_extraction(
         nlp = spec.load()
     info = model_info(nlp) if nlp is not None else describe(spec.model, coref=spec.coref)
     extractor = extractor_id(info)
-    record_models(conn, info)
+    record_models(db, info)
 
     def fail(source: str, reason: str) -> None:
         failure = Failure(source, reason)
@@ -140,7 +138,7 @@ def run_extraction(
                 fail(item.source, item.reason)
                 continue
             summary.seen += 1
-            if not force and store.is_current(conn, item, extractor):
+            if not force and db.is_current(item, extractor):
                 summary.unchanged += 1
                 if on_document:
                     on_document(item.id, summary)
@@ -159,7 +157,7 @@ def run_extraction(
         results = run_in_processes(spec, todo(), jobs, extract=extract)
     try:
         for result in results:
-            _store(conn, result, extractor, summary, fail)
+            _store(db, result, extractor, summary, fail)
             if result.ok and on_document:
                 on_document(result.doc.id, summary)
     except KeyboardInterrupt:
@@ -168,17 +166,17 @@ def run_extraction(
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stops the workers
-    refresh_speakers(conn)
+    db.refresh_speakers()
     summary.failures.sort(key=lambda f: (f.source, f.reason))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _store(conn: sqlite3.Connection, result: Result, extractor: str, summary: RunSummary, fail) -> None:
+def _store(db: Store, result: Result, extractor: str, summary: RunSummary, fail) -> None:
     if not result.ok:
         fail(result.doc.source, result.error)
         return
-    store.save_document(conn, result.doc, result.quotes, result.extractor or extractor)
+    db.save_document(result.doc, result.quotes, result.extractor or extractor)
     summary.extracted += 1
     summary.words += result.words
     summary.quotes += len(result.quotes)
