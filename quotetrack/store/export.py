@@ -13,7 +13,6 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 
 import orjson
@@ -28,6 +27,8 @@ FORMATS = ("json", "jsonl")
 
 def schema() -> dict:
     """The JSON Schema of the ``json`` export."""
+    from importlib import resources
+
     return orjson.loads(resources.files("quotetrack").joinpath("schema/quotes.schema.json").read_bytes())
 
 

@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..names import NameOccurrence, Normaliser, Overrides, SpeakerCluster, load_overrides
-from ..names.overrides import with_decisions
 from .base import StoreBase, utc_now
+
+if TYPE_CHECKING:
+    from ..names import Overrides, SpeakerCluster
+
+# The normaliser (quotetrack.names) is imported where it is used: its tables take about
+# 40 ms to load, and the review opens, decides and exports without it.
 
 ALIASES_META_KEY = "aliases_file"
 # Counters in meta: speaker corrections made, and how many of them the last refresh saw.
@@ -46,6 +51,9 @@ class Speakers(StoreBase):
         speakers are fresh (:meth:`speakers_stale` is False) unless a
         reviewer corrected a speaker meanwhile.
         """
+        from ..names import NameOccurrence, Normaliser
+        from ..names.overrides import with_decisions
+
         seen = self.get_meta(_STALE_KEY, "0") or "0"
         occurrences = [NameOccurrence(name, kind, doc_id, n) for name, kind, doc_id, n in self._speaker_occurrences()]
         if base is None:
@@ -156,6 +164,8 @@ class Speakers(StoreBase):
 
     def use_aliases_file(self, path: str | Path) -> Overrides:
         """Read an aliases file (ValueError naming the problem) and remember it for later refreshes."""
+        from ..names import load_overrides
+
         overrides = load_overrides(path)
         with self.transaction():
             self.set_meta(ALIASES_META_KEY, str(Path(path).resolve()))
@@ -163,6 +173,8 @@ class Speakers(StoreBase):
 
     def file_overrides(self) -> Overrides | None:
         """The remembered aliases file's overrides, if one was given and still exists."""
+        from ..names import load_overrides
+
         path = self.get_meta(ALIASES_META_KEY)
         if not path or not Path(path).exists():
             return None
