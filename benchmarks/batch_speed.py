@@ -188,8 +188,9 @@ def coref_equivalence(limit: int | None) -> None:
 
 
 def engines(limit: int) -> None:
-    from quotetrack import load, store
+    from quotetrack import load
     from quotetrack.corpus import run_extraction
+    from quotetrack.store import Store
 
     work = Path(tempfile.mkdtemp(prefix="qt-engines-"))
     corpus = work / "corpus"
@@ -205,8 +206,8 @@ def engines(limit: int) -> None:
         ("--jobs 2", {"jobs": 2}),
         ("--engine dask (LocalCluster, 2 workers)", {"engine": "dask", "jobs": 2}),
     ):
-        conn = store.connect(work / f"{len(os.listdir(work))}.db")
-        s = run_extraction([corpus], conn, **kwargs)
+        db = Store(work / f"{len(os.listdir(work))}.db")
+        s = run_extraction([corpus], db, **kwargs)
         assert s.extracted == limit and s.ok, s.failures
         print(f"| {name} | {s.words / s.seconds:,.0f} | {s.seconds:.0f} |", flush=True)
     print()

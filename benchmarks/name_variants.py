@@ -213,19 +213,16 @@ def _speaker_ids(nlp, docs: list[tuple[str, str]], expected: list[int]) -> tuple
     store (None for every quote of a document where extraction did not find the expected quotes)."""
     import tempfile
 
-    from quotetrack import store
     from quotetrack.domain import Document
-    from quotetrack.store.speakers import refresh_speakers
+    from quotetrack.store import Store
 
-    with tempfile.TemporaryDirectory() as tmp:
-        conn = store.connect(Path(tmp) / "articles.db")
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "articles.db") as db:
         stored = []
         for (doc_id, text), spacy_doc in zip(docs, nlp.pipe(text for _, text in docs)):
             quotes = sorted(spacy_doc._.quotes, key=lambda q: q.start)
-            stored.append(store.save_document(conn, Document(doc_id, text, doc_id), quotes, "benchmark"))
-        refresh_speakers(conn)
-        rows = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, speaker_id, speaker_name FROM quotes")}
-        conn.close()
+            stored.append(db.save_document(Document(doc_id, text, doc_id), quotes, "benchmark"))
+        db.refresh_speakers()
+        rows = {qid: (q.speaker_id, q.quote.speaker) for qid in (i for ids in stored for i in ids) if (q := db.quote(qid))}
     ids: list[str | None] = []
     speakers: list[str | None] = []
     for found, n in zip(stored, expected):

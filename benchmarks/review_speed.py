@@ -71,12 +71,12 @@ def _stats(values: list[float | None]) -> str:
 
 
 async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
-    from quotetrack import store
+    from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
     from quotetrack.tui.screens import ReviewScreen
 
-    conn = store.connect(db, create=False)
-    app = ReviewApp(conn, db, "bench")
+    store = Store(db, create=False)
+    app = ReviewApp(store, "bench")
     frames = Frames(app)
     start = time.perf_counter()
     results: dict[str, list[float | None]] = {}
@@ -137,19 +137,18 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
                     await _latency(pilot, frames, "right"))
         await pilot.press("escape")
         assert len(screen.view) > 0
-    conn.close()
+    store.close()
     return results
 
 
 def child(db: str, started: float) -> None:
     """Run in a fresh process: time from the parent's launch to the first frame showing the table."""
-    from quotetrack import store
+    from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
     from quotetrack.tui.screens import ReviewScreen
 
     async def main() -> float:
-        conn = store.connect(db, create=False)
-        app = ReviewApp(conn, db, "bench")
+        app = ReviewApp(Store(db, create=False), "bench")
         frames = Frames(app)
         async with app.run_test(size=SIZE):
             while not (isinstance(app.screen, ReviewScreen) and app.screen.table.row_count and frames.times):

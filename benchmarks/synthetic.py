@@ -1,4 +1,4 @@
-"""A synthetic store of any size, built fast (executemany), for the review benchmarks.
+"""A synthetic store of any size, for the review benchmarks.
 
 Documents are made of sentences with a direct quote each, so every span
 in the store indexes its document's text exactly as extraction would.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from quotetrack import store
-from quotetrack.store.speakers import refresh_speakers
+from quotetrack.domain import Document, Quote, TextSpan
+from quotetrack.store import Store
 
 FIRST = ["Ann", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jens", "Kofi", "Lena",
          "Marta", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sergey", "Tomas", "Uma", "Viktor", "Wen", "Yara"]
@@ -28,43 +28,30 @@ def build(path: str | Path, n_quotes: int = 100_000, per_doc: int = 10, seed: in
     path = Path(path)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    conn = store.connect(path)
     names = [f"{f} {l}" for f in FIRST for l in LAST]  # 480 people
-    docs, quotes = [], []
-    for d in range(max(1, n_quotes // per_doc)):
-        doc_id = f"doc{d:06d}"
-        parts, rows = [], []
-        pos = 0
-        for s in range(per_doc):
-            speaker = rng.choice(names)
-            said = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16)))
-            para = f"{speaker} said “{said.capitalize()}.” The {rng.choice(WORDS)} followed."
-            start = pos + para.index("“") + 1
-            end = start + len(said) + 1
-            cue = pos + para.index(" said") + 1
-            conf = round(rng.random(), 4)
-            kind = rng.choice(KINDS)
-            rows.append((doc_id, s, kind, start, end, said.capitalize() + ".", cue, cue + 4, "said",
-                         speaker, "person", pos, pos + len(speaker), speaker, None, None, None,
-                         rng.choice(METHODS), conf, ""))
-            parts.append(para)
-            pos += len(para) + 1
-        text = "\n".join(parts)
-        import hashlib
-        sha = hashlib.sha256(text.encode()).hexdigest()
-        docs.append((doc_id, f"{doc_id}.txt", sha, text, len(text), "synthetic", "2024-01-01T00:00:00Z"))
-        for r in rows:
-            quotes.append((store.quote_id((doc_id, sha), r[3], r[4]), *r))
-    with store.transaction(conn):
-        conn.executemany("INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at)"
-                         " VALUES (?,?,?,?,?,?,?)", docs)
-        conn.executemany(
-            "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
-            " speaker_name, speaker_kind, mention_start, mention_end, mention_text,"
-            " resolved_start, resolved_end, resolved_text, method, confidence, flags)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", quotes)
-    refresh_speakers(conn)
-    conn.close()
+    with Store(path) as db:
+        for d in range(max(1, n_quotes // per_doc)):
+            parts, quotes = [], []
+            pos = 0
+            for _ in range(per_doc):
+                speaker = rng.choice(names)
+                said = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16)))
+                para = f"{speaker} said “{said.capitalize()}.” The {rng.choice(WORDS)} followed."
+                start = pos + para.index("“") + 1
+                end = start + len(said) + 1
+                cue = pos + para.index(" said") + 1
+                conf = round(rng.random(), 4)
+                kind = rng.choice(KINDS)
+                quotes.append(Quote(
+                    kind=kind, content=TextSpan(start, end, said.capitalize() + "."), cue=TextSpan(cue, cue + 4, "said"),
+                    speaker=speaker, speaker_kind="person", mention=TextSpan(pos, pos + len(speaker), speaker),
+                    method=rng.choice(METHODS), confidence=conf,
+                ))
+                parts.append(para)
+                pos += len(para) + 1
+            doc_id = f"doc{d:06d}"
+            db.save_document(Document(doc_id, "\n".join(parts), f"{doc_id}.txt"), quotes, "synthetic")
+        db.refresh_speakers()
     return path
 
 

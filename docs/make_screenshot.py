@@ -15,26 +15,25 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-import review_data  # noqa: E402
-
-from quotetrack import store  # noqa: E402
+from quotetrack.store import Store  # noqa: E402
 from quotetrack.tui.app import ReviewApp  # noqa: E402
+from tests.support import review_data  # noqa: E402
 
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "newsroom.db"
         review_data.build(db)
-        conn = store.connect(db, create=False)
-        app = ReviewApp(conn, db, "ann")
+        store = Store(db, create=False)
+        app = ReviewApp(store, "ann")
         async with app.run_test(size=(120, 34)) as pilot:
             await pilot.pause()
             await pilot.press("a", "x", "k", "m", "right_square_bracket")
             await pilot.pause()
             app.save_screenshot("review.svg", str(ROOT / "docs"))
-        conn.close()
+        store.close()
     print(ROOT / "docs" / "review.svg")
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -99,12 +99,10 @@ def _store_errors(db: Path, after: str = ""):
         _fatal(f"{db}: {explain(exc)}{after}")
 
 
-def _write_export(conn, db: Path, output: Path, fmt: str, statuses=None) -> int:
-    from .store.export import write_export
-
+def _write_export(store, db: Path, output: Path, fmt: str, statuses=None) -> int:
     try:
         with _store_errors(db):
-            return write_export(conn, output, fmt, statuses)
+            return store.write_export(output, fmt, statuses)
     except OSError as exc:
         _fatal(f"cannot write the export {output}: {exc.strerror or exc}; the previous export there is unchanged")
 
@@ -129,10 +127,10 @@ def main_options(
 
 
 def _open_store(db: Path, create: bool = True, check: bool = False):
-    from .store import StoreError, connect
+    from .store import Store, StoreError
 
     try:
-        return connect(db, create=create, check=check)
+        return Store(db, create=create, check=check)
     except StoreError as exc:
         _fatal(str(exc))
 
@@ -193,8 +191,8 @@ def extract(
         encoding = check_encoding(encoding)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--encoding") from None
-    with closing(_open_store(db, check=True)) as conn:
-        _use_aliases(conn, aliases)
+    with _open_store(db, check=True) as store:
+        _use_aliases(store, aliases)
         total = count_documents(paths)
         jobs = choose_jobs(total, jobs)
         nlp = None
@@ -212,7 +210,7 @@ def extract(
         try:
             with progress, _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
                 summary = run_extraction(
-                    paths, conn, nlp, force=force, encoding=encoding, on_note=on_note,
+                    paths, store, nlp, force=force, encoding=encoding, on_note=on_note,
                     jobs=jobs, engine=engine, scheduler=scheduler, spec=PipelineSpec(model, coref),
                     on_failure=lambda f: _report("failed", str(f)), doc_timeout=doc_timeout,
                     on_document=lambda _id, s: progress.update(s.done, s.words),
@@ -222,9 +220,9 @@ def extract(
         except KeyboardInterrupt:
             _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        count = _write_export(conn, db, output, fmt)
+        count = _write_export(store, db, output, fmt)
         with _store_errors(db):
-            _print_summary(conn, summary, output, count, len(notes))
+            _print_summary(store, summary, output, count, len(notes))
         if summary.interrupted:
             _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
             raise typer.Exit(EXIT_INTERRUPTED)
@@ -241,10 +239,8 @@ def _install_coref_model(wheelhouse: Path) -> None:
         _report("warning", str(exc), "yellow")
 
 
-def _print_summary(conn, summary, output: Path, exported: int, notes: int = 0) -> None:
-    from .store import counts
-
-    c = counts(conn)
+def _print_summary(store, summary, output: Path, exported: int, notes: int = 0) -> None:
+    c = store.counts()
     title = "quotetrack extract" + (" (interrupted)" if summary.interrupted else "")
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -283,7 +279,7 @@ def export_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
 ) -> None:
     """Write the quote database from the store, without extracting anything."""
-    from .store.export import parse_statuses
+    from .store import parse_statuses
 
     try:
         statuses = parse_statuses(status)
@@ -291,12 +287,10 @@ def export_cmd(
         raise typer.BadParameter(str(exc), param_hint="--status") from None
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    with closing(_open_store(db, create=False)) as conn:
-        from .review import refresh_speakers_if_stale
-
+    with _open_store(db, create=False) as store:
         with _store_errors(db):
-            refresh_speakers_if_stale(conn)  # speakers a reviewer changed get their final ids first
-        count = _write_export(conn, db, output, fmt, statuses)
+            store.refresh_speakers_if_stale()  # speakers a reviewer changed get their final ids first
+        count = _write_export(store, db, output, fmt, statuses)
     out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
 
 
@@ -312,10 +306,10 @@ def review(
 
     if status is not None and status.strip().lower() not in STATUS_FILTERS:
         raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
-    conn = _open_store(db, create=False)
+    store = _open_store(db, create=False)
     from .tui.app import ReviewApp
 
-    ReviewApp(conn, db, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+    ReviewApp(store, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
 
 
 def _os_user() -> str:
@@ -327,13 +321,11 @@ def _os_user() -> str:
         return "reviewer"
 
 
-def _use_aliases(conn, aliases: Path | None) -> None:
+def _use_aliases(store, aliases: Path | None) -> None:
     if aliases is None:
         return
-    from .store.speakers import use_aliases_file
-
     try:
-        use_aliases_file(conn, aliases)
+        store.use_aliases_file(aliases)
     except ValueError as exc:
         _fatal(str(exc))
 
@@ -347,15 +339,12 @@ def speakers(
     """List the canonical speakers with their aliases, quote counts and documents."""
     import orjson
 
-    from .store import speaker_summaries
-    from .store.speakers import refresh_speakers
-
-    conn = _open_store(db, create=False)
+    store = _open_store(db, create=False)
     with _store_errors(db):
         if aliases is not None:
-            _use_aliases(conn, aliases)
-            refresh_speakers(conn)
-        rows = speaker_summaries(conn)
+            _use_aliases(store, aliases)
+            store.refresh_speakers()
+        rows = store.speakers()
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
         return
@@ -368,10 +357,10 @@ def speakers(
     table.add_column("id", no_wrap=True)
     for r in rows:
         # Names come from the articles: shown literally, never as Rich markup or escape codes.
-        name = escape(printable(r["name"])) + (" [yellow](ambiguous)[/]" if "ambiguous" in r["flags"] else "")
+        name = escape(printable(r.name)) + (" [yellow](ambiguous)[/]" if "ambiguous" in r.flags else "")
         table.add_row(
-            name, r["kind"], f"{r['quote_count']:,}", f"{len(r['documents']):,}",
-            escape(printable(", ".join(a for a in r["aliases"] if a != r["name"]))), r["id"],
+            name, r.kind, f"{r.quote_count:,}", f"{len(r.documents):,}",
+            escape(printable(", ".join(a for a in r.aliases if a != r.name))), r.id,
         )
     out.print(table)
 

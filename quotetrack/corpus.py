@@ -11,13 +11,12 @@ The engine (this process, worker processes or Dask) is chosen by
 :func:`quotetrack.run.engines.extract_results`; all give the same output.
 
 Speaker normalisation runs afterwards, over the whole store
-(:func:`quotetrack.speakers.refresh_speakers`), so it is the same
+(:meth:`quotetrack.store.Store.refresh_speakers`), so it is the same
 whichever engine ran and in whatever order documents finished.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,13 +24,12 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from . import store
 from .domain import Document, Failure
 from .models import ModelInfo, describe, extractor_id, model_info
 from .run.engines import check_engine, extract_results, in_process
 from .run.inputs import DEFAULT_ENCODING, NoteHook, read_documents
 from .run.work import PipelineSpec, Result, extract_documents
-from .store.speakers import refresh_speakers
+from .store import Store
 
 
 @dataclass
@@ -60,18 +58,18 @@ class RunSummary:
 ProgressHook = Callable[[str, "RunSummary"], None]
 
 
-def record_models(conn: sqlite3.Connection, info: Language | ModelInfo) -> None:
+def record_models(db: Store, info: Language | ModelInfo) -> None:
     if not isinstance(info, ModelInfo):
         info = model_info(info)
-    with store.transaction(conn):
-        store.set_meta(conn, "spacy_model", info.spacy_model)
-        store.set_meta(conn, "coref_model", info.coref_model or "")
-        store.set_meta(conn, "quotetrack_version", info.quotetrack_version)
+    with db.transaction():
+        db.set_meta("spacy_model", info.spacy_model)
+        db.set_meta("coref_model", info.coref_model or "")
+        db.set_meta("quotetrack_version", info.quotetrack_version)
 
 
 def run_extraction(
     paths: Iterable[str | Path],
-    conn: sqlite3.Connection,
+    db: Store,
     nlp: Language | None = None,
     *,
     force: bool = False,
@@ -108,7 +106,7 @@ def run_extraction(
         nlp = spec.load()
     info = model_info(nlp) if nlp is not None else describe(spec.model, coref=spec.coref)
     extractor = extractor_id(info)
-    record_models(conn, info)
+    record_models(db, info)
 
     def fail(source: str, reason: str) -> None:
         failure = Failure(source, reason)
@@ -124,7 +122,7 @@ def run_extraction(
                 fail(item.source, item.reason)
                 continue
             summary.seen += 1
-            if not force and store.is_current(conn, item, extractor):
+            if not force and db.is_current(item, extractor):
                 summary.unchanged += 1
                 if on_document:
                     on_document(item.id, summary)
@@ -136,24 +134,24 @@ def run_extraction(
     )
     try:
         for result in results:
-            _store(conn, result, extractor, summary, fail)
+            _store(db, result, extractor, summary, fail)
             if result.ok and on_document:
                 on_document(result.doc.id, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         results.close()  # stops the workers
-    refresh_speakers(conn)
+    db.refresh_speakers()
     summary.failures.sort(key=lambda f: (f.source, f.reason))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _store(conn: sqlite3.Connection, result: Result, extractor: str, summary: RunSummary, fail) -> None:
+def _store(db: Store, result: Result, extractor: str, summary: RunSummary, fail) -> None:
     if not result.ok:
         fail(result.doc.source, result.error)
         return
-    store.save_document(conn, result.doc, result.quotes, result.extractor or extractor)
+    db.save_document(result.doc, result.quotes, result.extractor or extractor)
     summary.extracted += 1
     summary.words += result.words
     summary.quotes += len(result.quotes)

@@ -19,6 +19,7 @@ Lavrov`` is possible and means what it says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,34 @@ class Overrides:
             lines.append("\n[rename]")
             lines.extend(f"{_q(k)} = {_q(v)}" for k, v in self.renames.items())
         return "\n".join(lines) + "\n"
+
+
+def with_decisions(base: Overrides | None, decisions: Iterable[tuple[str, str, str | None]]) -> Overrides:
+    """``base`` (an aliases file's overrides) followed by reviewers' decisions ``(action, a, b)``, in order.
+
+    Later decisions win: a split undoes earlier merges of that name, a merge
+    an earlier split or forbid, a forbid an earlier merge.
+    """
+    ov = Overrides(
+        merges=list(base.merges) if base else [],
+        forbids=list(base.forbids) if base else [],
+        renames=dict(base.renames) if base else {},
+        splits=list(base.splits) if base else [],
+    )
+    for action, a, b in decisions:
+        if action == "merge" and b:
+            ov.splits = [s for s in ov.splits if fold(s) not in (fold(a), fold(b))]
+            ov.forbids = [f for f in ov.forbids if {fold(x) for x in f} != {fold(a), fold(b)}]
+            ov.merges.append((a, b))
+        elif action == "forbid" and b:
+            ov.merges = [m for m in ov.merges if {fold(x) for x in m} != {fold(a), fold(b)}]
+            ov.forbids.append((a, b))
+        elif action == "split":
+            ov.merges = [m for m in ov.merges if fold(a) not in (fold(m[0]), fold(m[1]))]
+            ov.splits.append(a)
+        elif action == "rename" and b:
+            ov.renames[a] = b
+    return ov
 
 
 def _q(text: str) -> str:

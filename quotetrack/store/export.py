@@ -13,13 +13,13 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 
 import orjson
 
-from .. import store
 from ..domain import REVIEW_STATUSES
+from .base import utc_now
+from .speakers import Speakers, SpeakerSummary
 
 SCHEMA_ID = "quotetrack/1"
 FORMATS = ("json", "jsonl")
@@ -27,6 +27,8 @@ FORMATS = ("json", "jsonl")
 
 def schema() -> dict:
     """The JSON Schema of the ``json`` export."""
+    from importlib import resources
+
     return orjson.loads(resources.files("quotetrack").joinpath("schema/quotes.schema.json").read_bytes())
 
 
@@ -67,7 +69,7 @@ def _span(row, prefix: str) -> dict | None:
     return {"text": row[f"{prefix}_text"], "start": start, "end": row[f"{prefix}_end"]}
 
 
-def quote_record(row: sqlite3.Row) -> dict:
+def _quote_record(row: sqlite3.Row) -> dict:
     speaker_name = row["effective_speaker"]
     return {
         "id": row["id"],
@@ -94,96 +96,9 @@ def quote_record(row: sqlite3.Row) -> dict:
     }
 
 
-def iter_quotes(conn: sqlite3.Connection, statuses: list[str] | None = None) -> Iterator[dict]:
-    where, params = "", []
-    if statuses:
-        where = f"WHERE coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
-        params = statuses
-    for row in conn.execute(_QUOTES_SQL.format(where=where), params):
-        yield quote_record(row)
-
-
-def tool_info(conn: sqlite3.Connection) -> dict:
-    from .. import __version__
-
-    return {
-        "version": __version__,
-        "spacy_model": store.get_meta(conn, "spacy_model"),
-        "coref_model": store.get_meta(conn, "coref_model"),
-    }
-
-
-def build_export(conn: sqlite3.Connection, statuses: list[str] | None = None) -> dict:
-    quotes = list(iter_quotes(conn, statuses))
-    documents = [
-        {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
-        for r in conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id")
-    ]
-    return {
-        "schema": SCHEMA_ID,
-        "generated_at": store.utc_now(),
-        "tool": tool_info(conn),
-        "documents": documents,
-        "speakers": _speakers(conn, quotes),
-        "quotes": quotes,
-    }
-
-
-def _speakers(conn: sqlite3.Connection, quotes: list[dict]) -> list[dict]:
-    """The speakers the exported quotes name, with counts over those quotes."""
-    counts: dict[str, int] = {}
-    docs: dict[str, set[str]] = {}
-    for q in quotes:
-        sid = q["speaker"]["id"]
-        if sid is None:
-            continue
-        counts[sid] = counts.get(sid, 0) + 1
-        docs.setdefault(sid, set()).add(q["doc_id"])
-    return _speaker_records(conn, counts, docs)
-
-
-_SPEAKER_IDS_SQL = """
-SELECT q.speaker_id, q.doc_id
-FROM quotes q
-LEFT JOIN reviews r ON r.quote_id = q.id
-WHERE q.speaker_id IS NOT NULL AND coalesce(r.speaker_name, q.speaker_name) IS NOT NULL {status}
-"""
-
-
-def _speakers_streamed(conn: sqlite3.Connection, statuses: list[str] | None) -> list[dict]:
-    """:func:`_speakers` from a query over the quotes' speaker ids, without holding the quotes."""
-    status, params = "", []
-    if statuses:
-        status = f"AND coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
-        params = statuses
-    counts: dict[str, int] = {}
-    docs: dict[str, set[str]] = {}
-    for sid, doc_id in conn.execute(_SPEAKER_IDS_SQL.format(status=status), params):
-        counts[sid] = counts.get(sid, 0) + 1
-        docs.setdefault(sid, set()).add(doc_id)
-    return _speaker_records(conn, counts, docs)
-
-
-def _speaker_records(conn: sqlite3.Connection, counts: dict[str, int], docs: dict[str, set[str]]) -> list[dict]:
-    if not counts:
-        return []
-    aliases: dict[str, list[str]] = {}
-    for alias, sid in conn.execute("SELECT alias, speaker_id FROM aliases ORDER BY alias"):
-        aliases.setdefault(sid, []).append(alias)
-    out = []
-    for row in conn.execute("SELECT id, name, kind FROM speakers ORDER BY name, id"):
-        if row["id"] in counts:
-            out.append(
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "aliases": aliases.get(row["id"], []),
-                    "kind": row["kind"],
-                    "quote_count": counts[row["id"]],
-                    "documents": sorted(docs[row["id"]]),
-                }
-            )
-    return out
+def _speaker_record(s: SpeakerSummary) -> dict:
+    return {"id": s.id, "name": s.name, "aliases": s.aliases, "kind": s.kind, "quote_count": s.quote_count,
+            "documents": s.documents}
 
 
 def _indented(value, depth: int) -> bytes:
@@ -200,26 +115,6 @@ def _array(items: Iterable, counter: list[int] | None = None) -> Iterator[bytes]
         if counter is not None:
             counter[0] += 1
     yield b"[]" if first else b"\n  ]"
-
-
-def stream_export(conn: sqlite3.Connection, statuses: list[str] | None = None, counter: list[int] | None = None) -> Iterator[bytes]:
-    """The ``json`` export as :func:`build_export` and ``orjson`` (``OPT_INDENT_2``) would write it,
-    byte for byte, in pieces: documents and quotes are read from the store as they are written,
-    so memory does not grow with the corpus. ``counter[0]`` counts the quotes written."""
-    head = {"schema": SCHEMA_ID, "generated_at": store.utc_now(), "tool": tool_info(conn)}
-    yield b"{\n"
-    for key, value in head.items():
-        yield b"  " + orjson.dumps(key) + b": " + _indented(value, 1) + b",\n"
-    yield b'  "documents": '
-    yield from _array(
-        {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
-        for r in conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id")
-    )
-    yield b',\n  "speakers": '
-    yield from _array(_speakers_streamed(conn, statuses))
-    yield b',\n  "quotes": '
-    yield from _array(iter_quotes(conn, statuses), counter)
-    yield b"\n}\n"
 
 
 def atomic_write(path: str | Path, chunks: Iterable[bytes]) -> None:
@@ -278,23 +173,76 @@ def _buffered(chunks: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
         yield b"".join(buffer)
 
 
-def write_export(
-    conn: sqlite3.Connection, path: str | Path, fmt: str = "json", statuses: list[str] | None = None
-) -> int:
-    """Write the export; returns the number of quotes written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
-    if fmt == "json":
-        counter = [0]
-        atomic_write(path, _buffered(stream_export(conn, statuses, counter)))
-        return counter[0]
-    count = 0
+class Export(Speakers):
+    def quote_records(self, statuses: list[str] | None = None) -> Iterator[dict]:
+        """Every quote as the export writes it (document order); ``statuses``: only those review statuses."""
+        where, params = "", []
+        if statuses:
+            where = f"WHERE coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
+            params = statuses
+        for row in self.conn.execute(_QUOTES_SQL.format(where=where), params):
+            yield _quote_record(row)
 
-    def lines() -> Iterator[bytes]:
-        nonlocal count
-        for record in iter_quotes(conn, statuses):
-            count += 1
-            yield orjson.dumps(record) + b"\n"
+    def tool_info(self) -> dict:
+        from .. import __version__
 
-    atomic_write(path, _buffered(lines()))
-    return count
+        return {
+            "version": __version__,
+            "spacy_model": self.get_meta("spacy_model"),
+            "coref_model": self.get_meta("coref_model"),
+        }
+
+    def _document_records(self) -> Iterator[dict]:
+        for r in self.conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id"):
+            yield {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
+
+    def _speaker_records(self, statuses: list[str] | None) -> list[dict]:
+        """The speakers the exported quotes name, with counts over those quotes, by name."""
+        named = [s for s in self.speakers(statuses) if s.quote_count]
+        return [_speaker_record(s) for s in sorted(named, key=lambda s: (s.name, s.id))]
+
+    def build_export(self, statuses: list[str] | None = None) -> dict:
+        """The ``json`` export as one object in memory."""
+        return {
+            "schema": SCHEMA_ID,
+            "generated_at": utc_now(),
+            "tool": self.tool_info(),
+            "documents": list(self._document_records()),
+            "speakers": self._speaker_records(statuses),
+            "quotes": list(self.quote_records(statuses)),
+        }
+
+    def stream_export(self, statuses: list[str] | None = None, counter: list[int] | None = None) -> Iterator[bytes]:
+        """The ``json`` export as :meth:`build_export` and ``orjson`` (``OPT_INDENT_2``) would write it,
+        byte for byte, in pieces: documents and quotes are read from the store as they are written,
+        so memory does not grow with the corpus. ``counter[0]`` counts the quotes written."""
+        head = {"schema": SCHEMA_ID, "generated_at": utc_now(), "tool": self.tool_info()}
+        yield b"{\n"
+        for key, value in head.items():
+            yield b"  " + orjson.dumps(key) + b": " + _indented(value, 1) + b",\n"
+        yield b'  "documents": '
+        yield from _array(self._document_records())
+        yield b',\n  "speakers": '
+        yield from _array(self._speaker_records(statuses))
+        yield b',\n  "quotes": '
+        yield from _array(self.quote_records(statuses), counter)
+        yield b"\n}\n"
+
+    def write_export(self, path: str | Path, fmt: str = "json", statuses: list[str] | None = None) -> int:
+        """Write the export atomically (see :func:`atomic_write`); returns the number of quotes written."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
+        if fmt == "json":
+            counter = [0]
+            atomic_write(path, _buffered(self.stream_export(statuses, counter)))
+            return counter[0]
+        count = 0
+
+        def lines() -> Iterator[bytes]:
+            nonlocal count
+            for record in self.quote_records(statuses):
+                count += 1
+                yield orjson.dumps(record) + b"\n"
+
+        atomic_write(path, _buffered(lines()))
+        return count

@@ -1,6 +1,6 @@
 """``quotetrack review``: the Textual app over the store.
 
-The app holds the store connection, the reviewer's name and the screens;
+The app holds the store, the reviewer's name and the screens;
 the screens wire keys to :mod:`quotetrack.review`, which does the work.
 """
 
@@ -13,8 +13,9 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from .. import review, store
+from .. import review
 from ..review import QueueFilter
+from ..store import Store
 from ..text import visible
 from .dialogs import HelpScreen
 from .screens import MOUSE_NOTES, ReviewScreen
@@ -33,21 +34,20 @@ class ReviewApp(App):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
-        db_path: str | Path,
+        db: Store,
         reviewer: str,
         document: str | None = None,
         status: str | None = None,
         export_path: str | Path = "exports/quotes.json",
     ) -> None:
         super().__init__()
-        self.conn = conn
-        self.db_path = Path(db_path)
+        self.db = db
+        self.db_path = db.path
         self.db_name = visible(self.db_path.name)
         self.reviewer = reviewer
         self.export_path = Path(export_path)
         self.initial_filter = QueueFilter(status=status or None, document=document or "")
-        review.prepare(conn)
+        review.prepare(db)
 
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen(self.initial_filter))
@@ -67,26 +67,11 @@ class ReviewApp(App):
     def on_unmount(self) -> None:
         gc.unfreeze()
 
-    def open_connection(self) -> sqlite3.Connection:
-        """A connection of its own for a worker thread (SQLite connections stay in their thread)."""
-        conn = store.connect(self.db_path, create=False)
-        review.prepare(conn)
-        return conn
-
-    def speaker_names(self) -> list[str]:
-        """Known speaker names for the picker, most quoted first: canonical names, then other aliases."""
-        rows = self.conn.execute(
-            "SELECT s.name, a.alias, coalesce(c.n, 0) AS n FROM speakers s"
-            " JOIN aliases a ON a.speaker_id = s.id"
-            " LEFT JOIN (SELECT speaker_id, count(*) AS n FROM quotes GROUP BY speaker_id) c ON c.speaker_id = s.id"
-            " ORDER BY n DESC, s.name, a.alias"
-        ).fetchall()
-        names: dict[str, None] = {}
-        for name, _, _ in rows:
-            names.setdefault(name)
-        for _, alias, _ in rows:
-            names.setdefault(alias)
-        return list(names)
+    def open_store(self) -> Store:
+        """A store of its own for a worker thread (SQLite connections stay in their thread)."""
+        db = Store(self.db_path, create=False)
+        review.prepare(db)
+        return db
 
     def action_help(self) -> None:
         screen = self.screen
@@ -99,7 +84,7 @@ class ReviewApp(App):
     async def action_quit(self) -> None:
         """Leave; speakers changed during the review are re-clustered first, so the store is whole."""
         try:
-            review.refresh_speakers_if_stale(self.conn)
+            self.db.refresh_speakers_if_stale()
         except sqlite3.Error as exc:  # leave anyway: the next export or review catches up
             self.log.warning(f"speaker refresh on quit failed: {exc}")
         self.exit()

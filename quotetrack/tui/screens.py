@@ -22,6 +22,7 @@ from textual.widgets import Header, Input
 from .. import review
 from ..domain import QUOTE_KINDS
 from ..review import QueueFilter, QueueSort, ReviewError
+from ..store import parse_statuses
 from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
 from .widgets import QUEUE_COLUMNS, Choice, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
 
@@ -113,7 +114,7 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.reviewer} · {self.app.db_name}"
-        self.queue = review.Queue(self.app.conn)
+        self.queue = review.Queue(self.app.db)
         self.app.settle_heap()
         self._apply(keep=None)
         self.table.focus()
@@ -153,7 +154,7 @@ class ReviewScreen(Screen):
         if row is None and not len(self.queue):
             self.detail.show(None, "No quotes in this store yet: run `quotetrack extract` first.")
         else:
-            self.detail.show(None if row is None else review.quote_detail(self.app.conn, self.queue.ids[row]))
+            self.detail.show(None if row is None else review.quote_detail(self.app.db, self.queue.ids[row]))
         panel = self.query_one("#detail", VerticalScroll)
         if panel.scroll_y:
             panel.scroll_home(animate=False)
@@ -182,7 +183,7 @@ class ReviewScreen(Screen):
             self.notify("Nothing selected.", severity="warning")
             return None
         try:
-            decision = make(self.app.conn, self.queue.ids[row], self.app.reviewer)
+            decision = make(self.app.db, self.queue.ids[row], self.app.reviewer)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
@@ -221,7 +222,7 @@ class ReviewScreen(Screen):
         row = self.current
         if row is None:
             return
-        names = self.app.speaker_names()
+        names = review.speaker_names(self.app.db)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
@@ -247,7 +248,7 @@ class ReviewScreen(Screen):
         if row is None:
             return
         quote_id = self.queue.ids[row]
-        current = review.review_state(self.app.conn, quote_id).note or ""
+        current = self.app.db.review_state(quote_id).note or ""
 
         def written(note: str | None) -> None:
             if note is not None:
@@ -258,7 +259,7 @@ class ReviewScreen(Screen):
 
     def action_undo(self) -> None:
         try:
-            decision = review.undo(self.app.conn, self.app.reviewer)
+            decision = self.app.db.undo(self.app.reviewer)
         except review.UndoConflict as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
@@ -389,14 +390,15 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, path: str, all_statuses: bool) -> None:
-        conn = self.app.open_connection()
+        db = self.app.open_store()
         try:
-            count = review.export(conn, path, all_statuses)
+            db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
+            count = db.write_export(path, "json", None if all_statuses else parse_statuses("confirmed"))
         except (OSError, ValueError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
             return
         finally:
-            conn.close()
+            db.close()
         what = "quotes with their status" if all_statuses else "confirmed quotes"
         self.app.call_from_thread(self.notify, f"Wrote {count:,} {what} to {path}", markup=False)
         self.app.call_from_thread(self.poll)

@@ -2,7 +2,7 @@
 
 Each change is stored as a speaker override (so every later normalisation,
 including after re-extraction, keeps it) and speakers are re-clustered at
-once, in a worker thread with its own connection: the screen stays live.
+once, in a worker thread with a store of its own: the screen stays live.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from .. import review
+from ..store import SpeakerSummary
 from .dialogs import ChoicePrompt, TextPrompt
 from .widgets import Column, KeyBar, VirtualTable, plain
 
@@ -58,9 +59,9 @@ class SpeakersScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all: list[review.SpeakerInfo] = []
-        self.shown: list[review.SpeakerInfo] = []
-        self.merging: review.SpeakerInfo | None = None
+        self.all: list[SpeakerSummary] = []
+        self.shown: list[SpeakerSummary] = []
+        self.merging: SpeakerSummary | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,7 +83,7 @@ class SpeakersScreen(Screen):
         if self.merging is not None and s.id == self.merging.id:
             name.stylize("reverse")
         others = [a for a in s.aliases if a != s.name]
-        return [name, plain(s.kind), Text(f"{s.quotes:,}"), Text(f"{s.documents:,}"),
+        return [name, plain(s.kind), Text(f"{s.quote_count:,}"), Text(f"{len(s.documents):,}"),
                 plain(", ".join(others), "dim")]
 
     def _show(self, keep_name: str | None = None) -> None:
@@ -105,7 +106,7 @@ class SpeakersScreen(Screen):
         self.status.update(text)
 
     @property
-    def current(self) -> review.SpeakerInfo | None:
+    def current(self) -> SpeakerSummary | None:
         return self.shown[self.table.cursor] if self.shown else None
 
     # -- actions --
@@ -179,26 +180,26 @@ class SpeakersScreen(Screen):
     def _run(self, change: tuple | None, keep_name: str | None = None, message: str | None = None) -> None:
         """Apply one change (or none) and re-read the speakers, off the UI thread."""
         self.app.call_from_thread(setattr, self.table, "loading", True)
-        conn = self.app.open_connection()
+        db = self.app.open_store()
         try:
             by = self.app.reviewer
             if change is None:
-                review.refresh_speakers_if_stale(conn)
+                db.refresh_speakers_if_stale()
             elif change[0] == "merge":
-                review.merge_speakers(conn, change[1], change[2], by)
+                review.merge_speakers(db, change[1], change[2], by)
             elif change[0] == "split":
-                review.split_alias(conn, change[1], by)
+                review.split_alias(db, change[1], by)
             elif change[0] == "rename":
-                review.rename_speaker(conn, change[1], change[2], by)
-            speakers = review.list_speakers(conn)
+                review.rename_speaker(db, change[1], change[2], by)
+            speakers = review.list_speakers(db)
         except (review.ReviewError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             speakers = None
         finally:
-            conn.close()
+            db.close()
         self.app.call_from_thread(self._loaded, speakers, keep_name, message)
 
-    def _loaded(self, speakers: list[review.SpeakerInfo] | None, keep_name: str | None, message: str | None) -> None:
+    def _loaded(self, speakers: list[SpeakerSummary] | None, keep_name: str | None, message: str | None) -> None:
         self.table.loading = False
         if speakers is not None:
             self.all = speakers

@@ -173,13 +173,13 @@ def test_a_document_over_the_time_limit_is_one_failure_line_exit_code_1(cli_env,
 
 
 def test_reextract_keeps_review_decisions_and_export_by_status(cli_env):
-    from quotetrack import store
+    from quotetrack.store import Store
 
     (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
     assert runner.invoke(app, ["extract", "a.txt"]).exit_code == 0
-    conn = store.connect(cli_env / "quotetrack.db")
-    qid = conn.execute("SELECT id FROM quotes").fetchone()[0]
-    conn.execute("INSERT INTO reviews(quote_id, status, by, at) VALUES (?, 'confirmed', 'rev', 'now')", (qid,))
+    db = Store(cli_env / "quotetrack.db")
+    qid = db.conn.execute("SELECT id FROM quotes").fetchone()[0]
+    db.conn.execute("INSERT INTO reviews(quote_id, status, by, at) VALUES (?, 'confirmed', 'rev', 'now')", (qid,))
     assert runner.invoke(app, ["extract", "a.txt", "--force"]).exit_code == 0
     result = runner.invoke(app, ["export", "--status", "confirmed", "-o", "confirmed.json"])
     assert result.exit_code == 0, result.output

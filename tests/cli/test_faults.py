@@ -24,7 +24,7 @@ import pytest
 
 from quotetrack import cli, store
 from quotetrack.domain import Document
-from quotetrack.store import export
+from quotetrack.store import Store, export, schema
 
 ARTICLE = "“We will win this vote tonight, no doubt,” Ann Lee said.\n"
 
@@ -35,7 +35,7 @@ def env(tmp_path, nlp, monkeypatch):
     import quotetrack.models
 
     monkeypatch.setattr(quotetrack.models, "load", lambda *a, **k: nlp)
-    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.3)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT", 0.3)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -179,12 +179,10 @@ def test_article_longer_than_spacy_limit_is_processed_in_pieces_to_its_end(env, 
 
 
 def test_an_unexpected_error_is_one_line_and_exit_4(env, capsys, monkeypatch):
-    import quotetrack.corpus
-
-    def boom(conn):
+    def boom(db):
         raise RuntimeError("speaker table exploded\nsecond line")
 
-    monkeypatch.setattr(quotetrack.corpus, "refresh_speakers", boom)
+    monkeypatch.setattr(Store, "refresh_speakers", boom)
     (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
     code, _, err = run(capsys, "extract", "a.txt")
     assert code == cli.EXIT_BUG == 4
@@ -193,9 +191,7 @@ def test_an_unexpected_error_is_one_line_and_exit_4(env, capsys, monkeypatch):
 
 
 def test_debug_shows_the_traceback(env, capsys, monkeypatch):
-    import quotetrack.corpus
-
-    monkeypatch.setattr(quotetrack.corpus, "refresh_speakers", lambda conn: 1 / 0)
+    monkeypatch.setattr(Store, "refresh_speakers", lambda db: 1 / 0)
     (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
     with pytest.raises(ZeroDivisionError):
         cli.main(["--debug", "extract", "a.txt"])
@@ -223,9 +219,7 @@ def test_a_document_that_breaks_the_pipeline_is_reported_with_traceback_only_und
 
 
 def test_interrupt_keeps_what_was_stored_and_exits_130(env, capsys, monkeypatch):
-    import quotetrack.corpus
-
-    real = quotetrack.store.save_document
+    real = Store.save_document
     calls = []
 
     def save_then_interrupt(*args, **kwargs):
@@ -234,15 +228,15 @@ def test_interrupt_keeps_what_was_stored_and_exits_130(env, capsys, monkeypatch)
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(quotetrack.corpus.store, "save_document", save_then_interrupt)
+    monkeypatch.setattr(Store, "save_document", save_then_interrupt)
     for name in ("a", "b"):
         (env / f"{name}.txt").write_text(ARTICLE.replace("Ann", name.upper()), encoding="utf-8")
     code, _, err = run(capsys, "extract", "a.txt", "b.txt")
     assert code == 130
     assert_one_clean_line(err, "interrupted", "kept")
     monkeypatch.undo()
-    conn = store.connect(env / "quotetrack.db")
-    assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["a"]
+    db = Store(env / "quotetrack.db")
+    assert [r[0] for r in db.conn.execute("SELECT id FROM documents")] == ["a"]
 
 
 def test_console_script_never_prints_a_traceback(tmp_path):
@@ -262,10 +256,10 @@ def test_console_script_never_prints_a_traceback(tmp_path):
 
 
 def _make_store(path: Path, n: int = 200) -> None:
-    conn = store.connect(path)
+    db = Store(path)
     for i in range(n):
-        store.save_document(conn, Document(f"d{i:04}", f"Text number {i}. " * 40, f"d{i}.txt"), [], "x")
-    conn.close()
+        db.save_document(Document(f"d{i:04}", f"Text number {i}. " * 40, f"d{i}.txt"), [], "x")
+    db.close()
 
 
 def _hold_write_lock(path: Path) -> sqlite3.Connection:
@@ -294,7 +288,7 @@ def test_store_locked_mid_run_keeps_finished_documents(env, nlp):
 
     for name in ("a", "b", "c"):
         (env / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
-    conn = store.connect(env / "q.db")
+    db = Store(env / "q.db")
     holder: list[sqlite3.Connection] = []
 
     def after_each(doc_id, summary):
@@ -302,9 +296,9 @@ def test_store_locked_mid_run_keeps_finished_documents(env, nlp):
             holder.append(_hold_write_lock(env / "q.db"))
 
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        run_extraction(["a.txt", "b.txt", "c.txt"], conn, nlp, on_document=after_each)
+        run_extraction(["a.txt", "b.txt", "c.txt"], db, nlp, on_document=after_each)
     holder[0].execute("ROLLBACK")
-    assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["a"]
+    assert [r[0] for r in db.conn.execute("SELECT id FROM documents")] == ["a"]
     assert store.explain(sqlite3.OperationalError("database is locked")).startswith("the store is locked")
 
 
@@ -316,7 +310,7 @@ def test_a_store_that_needs_an_upgrade_while_locked_is_refused_cleanly(tmp_path)
     conn.close()
     other = _hold_write_lock(path)
     with pytest.raises(store.StoreError, match="locked by another process"):
-        store.connect(path, timeout=0.2)
+        Store(path, timeout=0.2)
     other.execute("ROLLBACK")
 
 
@@ -370,8 +364,6 @@ def test_another_applications_database_is_refused(env, capsys):
 
 def test_a_store_from_the_first_release_is_brought_up_to_date_and_keeps_its_data(tmp_path):
     """The foundation release wrote schema 1 without the tables and columns added since."""
-    from quotetrack.store.speakers import refresh_speakers
-
     path = tmp_path / "old.db"
     _make_store(path, 5)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -379,14 +371,14 @@ def test_a_store_from_the_first_release_is_brought_up_to_date_and_keeps_its_data
                       "ALTER TABLE speakers DROP COLUMN flags", "ALTER TABLE review_log DROP COLUMN action_id"):
         conn.execute(statement)
     conn.close()
-    conn = store.connect(path)
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    db = Store(path)
+    names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master")}
     assert {"speaker_overrides", "review_actions", "reviews_by_status"} <= names
-    assert "flags" in {r[1] for r in conn.execute("PRAGMA table_info(speakers)")}
-    assert "action_id" in {r[1] for r in conn.execute("PRAGMA table_info(review_log)")}
-    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
-    store.add_speaker_override(conn, "forbid", "A", "B")
-    refresh_speakers(conn)  # wrote speakers.flags: failed on such a store before
+    assert "flags" in {r[1] for r in db.conn.execute("PRAGMA table_info(speakers)")}
+    assert "action_id" in {r[1] for r in db.conn.execute("PRAGMA table_info(review_log)")}
+    assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+    db.add_speaker_override("forbid", "A", "B")
+    db.refresh_speakers()  # wrote speakers.flags: failed on such a store before
 
 
 def test_a_store_without_a_schema_version_is_refused_clearly(tmp_path):
@@ -397,7 +389,7 @@ def test_a_store_without_a_schema_version_is_refused_clearly(tmp_path):
     conn.close()
     before = sha(path)
     with pytest.raises(store.StoreError, match="schema version 0 is older than this quotetrack can migrate"):
-        store.connect(path)
+        Store(path)
     assert sha(path) == before
 
 
@@ -408,13 +400,13 @@ def _add_column(conn):
 def test_migrations_run_in_order_in_one_transaction(tmp_path, monkeypatch):
     path = tmp_path / "v1.db"
     _make_store(path, 3)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: _add_column})
-    conn = store.connect(path)
-    assert store.get_meta(conn, "schema_version") == "2"
-    assert [r[0] for r in conn.execute("SELECT DISTINCT language FROM documents")] == ["en"]
-    conn.close()
-    store.connect(path).close()  # a second open has nothing to do
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: _add_column})
+    db = Store(path)
+    assert db.get_meta("schema_version") == "2"
+    assert [r[0] for r in db.conn.execute("SELECT DISTINCT language FROM documents")] == ["en"]
+    db.close()
+    Store(path).close()  # a second open has nothing to do
 
 
 def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
@@ -426,15 +418,15 @@ def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
         conn.execute("UPDATE documents SET text = 'overwritten'")
         raise sqlite3.OperationalError("no such column: surprise")
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: _add_column, 2: half_done})
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: _add_column, 2: half_done})
     with pytest.raises(store.StoreError, match="cannot migrate the store from schema version 1 to 3"):
-        store.connect(path)
+        Store(path)
     monkeypatch.undo()
-    conn = store.connect(path)
-    assert store.get_meta(conn, "schema_version") == "1"
-    assert "language" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
-    assert conn.execute("SELECT count(*) FROM documents WHERE text = 'overwritten'").fetchone()[0] == 0
+    db = Store(path)
+    assert db.get_meta("schema_version") == "1"
+    assert "language" not in {r[1] for r in db.conn.execute("PRAGMA table_info(documents)")}
+    assert db.conn.execute("SELECT count(*) FROM documents WHERE text = 'overwritten'").fetchone()[0] == 0
 
 
 def test_a_damaged_store_is_not_upgraded(tmp_path):
@@ -448,7 +440,7 @@ def test_a_damaged_store_is_not_upgraded(tmp_path):
     path.write_bytes(bytes(data))
     before = sha(path)
     with pytest.raises(store.StoreError, match="damaged"):
-        store.connect(path)
+        Store(path)
     assert sha(path) == before
 
 
@@ -582,24 +574,22 @@ def test_export_to_a_device_writes_it_instead_of_replacing_it(env, capsys):
 
 
 def test_disk_full_while_storing_keeps_the_documents_stored_before(env, capsys, monkeypatch):
-    import quotetrack.corpus
+    real = Store.save_document
 
-    real = store.save_document
-
-    def fill_up(conn, doc, *args, **kwargs):
+    def fill_up(db, doc, *args, **kwargs):
         if doc.id == "b":
             raise sqlite3.OperationalError("database or disk is full")
-        return real(conn, doc, *args, **kwargs)
+        return real(db, doc, *args, **kwargs)
 
-    monkeypatch.setattr(quotetrack.corpus.store, "save_document", fill_up)
+    monkeypatch.setattr(Store, "save_document", fill_up)
     for name in ("a", "b", "c"):
         (env / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
     code, _, err = run(capsys, "extract", "a.txt", "b.txt", "c.txt")
     assert code == 3
     assert_one_clean_line(err, "quotetrack.db", "the disk is full", "documents stored before this are kept")
     monkeypatch.undo()
-    conn = store.connect(env / "quotetrack.db")
-    assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["a"]
+    db = Store(env / "quotetrack.db")
+    assert [r[0] for r in db.conn.execute("SELECT id FROM documents")] == ["a"]
 
 
 def test_store_on_a_read_only_disk_is_a_clear_error(env, capsys, read_only_folder):
@@ -616,17 +606,16 @@ def test_store_on_a_read_only_disk_is_a_clear_error(env, capsys, read_only_folde
 
 def test_speaker_names_from_articles_are_shown_literally(env, capsys):
     from quotetrack.domain import Quote, TextSpan
-    from quotetrack.store.speakers import refresh_speakers
 
-    conn = store.connect(env / "quotetrack.db")
+    db = Store(env / "quotetrack.db")
     name = "Evil [/x] [red]Name\x1b[2J"
     doc = Document("d", f"{name} said “one two three four five”.", "d.txt")
     start = doc.text.index("one")
     quote = Quote("direct", TextSpan(start, start + 23, doc.text[start : start + 23]), speaker=name,
                   speaker_kind="person", method="syntax", confidence=0.9)
-    store.save_document(conn, doc, [quote], "x")
-    refresh_speakers(conn)
-    conn.close()
+    db.save_document(doc, [quote], "x")
+    db.refresh_speakers()
+    db.close()
     code, out, err = run(capsys, "speakers")
     assert code == 0, err
     assert "\x1b" not in out and "Evil [/x]" in out and "[red]Name\\x1b[2J" in out  # the table may wrap it

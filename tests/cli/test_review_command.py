@@ -7,8 +7,9 @@ import asyncio
 import orjson
 from typer.testing import CliRunner
 
-from quotetrack import review, store
+from quotetrack import review
 from quotetrack.cli import app
+from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
 from tests.support import review_data
 
@@ -43,12 +44,12 @@ def test_review_command_refuses_bad_options_and_missing_stores(tmp_path):
 def test_export_confirmed_after_review_has_final_speaker_ids(tmp_path):
     db = tmp_path / "q.db"
     ids = review_data.build(db)
-    conn = store.connect(db)
-    review.set_speaker(conn, ids["fantasy"], "Maria Critic", "ann")  # a new speaker: its id comes at refresh
-    review.set_note(conn, ids["fantasy"], "print edition", "ann")
-    review.confirm(conn, ids["door"], "bob")
-    review.reject(conn, ids["final"], "bob")
-    conn.close()
+    store = Store(db)
+    review.set_speaker(store, ids["fantasy"], "Maria Critic", "ann")  # a new speaker: its id comes at refresh
+    review.set_note(store, ids["fantasy"], "print edition", "ann")
+    review.confirm(store, ids["door"], "bob")
+    review.reject(store, ids["final"], "bob")
+    store.close()
     out = tmp_path / "confirmed.json"
     result = runner.invoke(app, ["export", "--db", str(db), "-o", str(out), "--status", "confirmed"])
     assert result.exit_code == 0, result.output
@@ -64,25 +65,25 @@ def test_reviewing_quotes_extracted_from_the_seeds(tmp_path, nlp, seeds_dir):
     from quotetrack.corpus import run_extraction
 
     db = tmp_path / "seeds.db"
-    conn = store.connect(db)
-    run_extraction([seeds_dir], conn, nlp)
-    total = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
+    store = Store(db)
+    run_extraction([seeds_dir], store, nlp)
+    total = store.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
     assert total > 10
 
     async def main():
-        session = ReviewApp(conn, db, "ann")
+        session = ReviewApp(store, "ann")
         async with session.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             screen = session.screen
             first = screen.queue.ids[screen.current]
-            detail = review.quote_detail(conn, first)
+            detail = review.quote_detail(store, first)
             (start, end), *_ = detail.excerpt.spans["content"]
             assert detail.excerpt.text[start:end] == detail.quote.text
             await pilot.press("a", "x")
             return first, screen.queue.ids[screen.current]
 
     first, now = asyncio.run(main())
-    assert review.review_state(conn, first).status == "confirmed"
+    assert store.review_state(first).status == "confirmed"
     assert now != first
-    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2
-    conn.close()
+    assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2
+    store.close()

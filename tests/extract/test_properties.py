@@ -17,10 +17,9 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotetrack import store
 from quotetrack.domain import Document
 from quotetrack.extract.marks import find_marked, strip_marks
-from quotetrack.store import export
+from quotetrack.store import Store, export
 from quotetrack.text import paragraphs
 from tests.support.invariants import check_marked, check_quotes
 from tests.support.strategies import any_text, news_text
@@ -75,14 +74,14 @@ def test_stored_and_exported_quotes_round_trip_as_valid_json(nlp, text):
     """Whatever the text, the export is valid JSON, valid against the schema, offsets intact."""
     quotes = nlp(text)._.quotes
     with tempfile.TemporaryDirectory() as tmp:
-        conn = store.connect(Path(tmp) / "q.db")
-        store.save_document(conn, Document("doc", text, "doc.txt"), quotes, "test")
-        stored = store.document_text(conn, "doc")
+        db = Store(Path(tmp) / "q.db")
+        db.save_document(Document("doc", text, "doc.txt"), quotes, "test")
+        stored = db.document_text("doc")
         for fmt in ("json", "jsonl"):
-            export.write_export(conn, Path(tmp) / f"out.{fmt}", fmt)
+            db.write_export(Path(tmp) / f"out.{fmt}", fmt)
         data = orjson.loads((Path(tmp) / "out.json").read_bytes())
         lines = (Path(tmp) / "out.jsonl").read_bytes().splitlines()
-        conn.close()
+        db.close()
     assert stored == text
     jsonschema.validate(data, export.schema())
     assert [orjson.loads(line) for line in lines] == data["quotes"]

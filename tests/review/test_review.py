@@ -7,9 +7,9 @@ import sqlite3
 import orjson
 import pytest
 
-from quotetrack import review, store
+from quotetrack import review
 from quotetrack.review import QueueFilter, QueueSort, ReviewState
-from quotetrack.store.speakers import refresh_speakers
+from quotetrack.store import Store, parse_statuses
 from quotetrack.text import visible
 from tests.support import review_data
 
@@ -18,19 +18,19 @@ from tests.support import review_data
 def newsroom(tmp_path):
     path = tmp_path / "newsroom.db"
     ids = review_data.build(path)
-    conn = store.connect(path)
-    review.prepare(conn)
-    yield conn, ids, path
-    conn.close()
+    db = Store(path)
+    review.prepare(db)
+    yield db, ids, path
+    db.close()
 
 
-def _reviews(conn, qid):
-    row = conn.execute("SELECT status, by, kind, speaker_name, note FROM reviews WHERE quote_id = ?", (qid,)).fetchone()
+def _reviews(db, qid):
+    row = db.conn.execute("SELECT status, by, kind, speaker_name, note FROM reviews WHERE quote_id = ?", (qid,)).fetchone()
     return tuple(row) if row else None
 
 
-def _log(conn, qid):
-    return [tuple(r) for r in conn.execute(
+def _log(db, qid):
+    return [tuple(r) for r in db.conn.execute(
         "SELECT field, old, new, by FROM review_log WHERE quote_id = ? ORDER BY id", (qid,))]
 
 
@@ -38,136 +38,136 @@ def _log(conn, qid):
 
 
 def test_confirm_is_stored_with_who_when_and_an_audit_row(newsroom):
-    conn, ids, _ = newsroom
-    d = review.confirm(conn, ids["door"], "ann")
+    db, ids, _ = newsroom
+    d = review.confirm(db, ids["door"], "ann")
     assert d.changed and d.after.status == "confirmed" and d.before.status == "pending"
-    assert _reviews(conn, ids["door"]) == ("confirmed", "ann", None, None, None)
-    assert _log(conn, ids["door"]) == [("status", "pending", "confirmed", "ann")]
-    at = conn.execute("SELECT at FROM reviews WHERE quote_id = ?", (ids["door"],)).fetchone()[0]
+    assert _reviews(db, ids["door"]) == ("confirmed", "ann", None, None, None)
+    assert _log(db, ids["door"]) == [("status", "pending", "confirmed", "ann")]
+    at = db.conn.execute("SELECT at FROM reviews WHERE quote_id = ?", (ids["door"],)).fetchone()[0]
     assert at.endswith("Z") and at[:4].isdigit()
 
 
 def test_reject_then_confirm_logs_each_change(newsroom):
-    conn, ids, _ = newsroom
-    review.reject(conn, ids["fantasy"], "ann")
-    review.confirm(conn, ids["fantasy"], "bob")
-    assert _reviews(conn, ids["fantasy"])[:2] == ("confirmed", "bob")
-    assert _log(conn, ids["fantasy"]) == [
+    db, ids, _ = newsroom
+    review.reject(db, ids["fantasy"], "ann")
+    review.confirm(db, ids["fantasy"], "bob")
+    assert _reviews(db, ids["fantasy"])[:2] == ("confirmed", "bob")
+    assert _log(db, ids["fantasy"]) == [
         ("status", "pending", "rejected", "ann"), ("status", "rejected", "confirmed", "bob")]
 
 
 def test_a_decision_that_changes_nothing_writes_nothing(newsroom):
-    conn, ids, _ = newsroom
-    review.confirm(conn, ids["door"], "ann")
-    again = review.confirm(conn, ids["door"], "bob")
+    db, ids, _ = newsroom
+    review.confirm(db, ids["door"], "ann")
+    again = review.confirm(db, ids["door"], "bob")
     assert not again.changed
-    assert _reviews(conn, ids["door"])[1] == "ann"
-    assert len(_log(conn, ids["door"])) == 1
+    assert _reviews(db, ids["door"])[1] == "ann"
+    assert len(_log(db, ids["door"])) == 1
 
 
 def test_changing_the_speaker_corrects_and_points_at_the_known_speaker(newsroom):
-    conn, ids, _ = newsroom
-    stoltenberg = conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["door"],)).fetchone()[0]
-    d = review.set_speaker(conn, ids["moscow"], "Jens Stoltenberg", "ann")
+    db, ids, _ = newsroom
+    stoltenberg = db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["door"],)).fetchone()[0]
+    d = review.set_speaker(db, ids["moscow"], "Jens Stoltenberg", "ann")
     assert d.after.status == "corrected" and d.after.speaker_name == "Jens Stoltenberg"
     assert d.speaker_id == stoltenberg
-    assert conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0] == stoltenberg
-    assert ("speaker_name", None, "Jens Stoltenberg", "ann") in _log(conn, ids["moscow"])
+    assert db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0] == stoltenberg
+    assert ("speaker_name", None, "Jens Stoltenberg", "ann") in _log(db, ids["moscow"])
 
 
 def test_a_new_speaker_name_gets_its_id_when_speakers_are_refreshed(newsroom):
-    conn, ids, _ = newsroom
-    d = review.set_speaker(conn, ids["fantasy"], "Maria Critic", "ann")
-    assert d.speaker_id is None and review.speakers_stale(conn)
-    assert review.refresh_speakers_if_stale(conn)
-    assert not review.speakers_stale(conn)
-    sid = conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["fantasy"],)).fetchone()[0]
-    assert conn.execute("SELECT name FROM speakers WHERE id = ?", (sid,)).fetchone()[0] == "Maria Critic"
-    assert not review.refresh_speakers_if_stale(conn)
+    db, ids, _ = newsroom
+    d = review.set_speaker(db, ids["fantasy"], "Maria Critic", "ann")
+    assert d.speaker_id is None and db.speakers_stale()
+    assert db.refresh_speakers_if_stale()
+    assert not db.speakers_stale()
+    sid = db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["fantasy"],)).fetchone()[0]
+    assert db.conn.execute("SELECT name FROM speakers WHERE id = ?", (sid,)).fetchone()[0] == "Maria Critic"
+    assert not db.refresh_speakers_if_stale()
 
 
 def test_naming_the_extracted_speaker_again_takes_the_correction_back(newsroom):
-    conn, ids, _ = newsroom
-    review.set_speaker(conn, ids["moscow"], "Ann Lee", "ann")
-    d = review.set_speaker(conn, ids["moscow"], "Sergey Lavrov", "ann")
+    db, ids, _ = newsroom
+    review.set_speaker(db, ids["moscow"], "Ann Lee", "ann")
+    d = review.set_speaker(db, ids["moscow"], "Sergey Lavrov", "ann")
     assert d.after.speaker_name is None and d.after.status == "confirmed"
 
 
 def test_kind_correction_and_confirming_a_corrected_quote_keeps_it_corrected(newsroom):
-    conn, ids, _ = newsroom
-    review.set_kind(conn, ids["fair"], "mixed", "ann")
-    assert _reviews(conn, ids["fair"]) == ("corrected", "ann", "mixed", None, None)
-    assert review.confirm(conn, ids["fair"], "ann").after.status == "corrected"
+    db, ids, _ = newsroom
+    review.set_kind(db, ids["fair"], "mixed", "ann")
+    assert _reviews(db, ids["fair"]) == ("corrected", "ann", "mixed", None, None)
+    assert review.confirm(db, ids["fair"], "ann").after.status == "corrected"
     with pytest.raises(review.ReviewError, match="unknown kind"):
-        review.set_kind(conn, ids["fair"], "shouted", "ann")
+        review.set_kind(db, ids["fair"], "shouted", "ann")
 
 
 def test_a_note_keeps_the_status_and_an_empty_note_removes_it(newsroom):
-    conn, ids, _ = newsroom
-    review.set_note(conn, ids["door"], "  check the date  ", "ann")
-    assert _reviews(conn, ids["door"]) == ("pending", "ann", None, None, "check the date")
-    review.set_note(conn, ids["door"], "", "ann")
-    assert _reviews(conn, ids["door"])[4] is None
+    db, ids, _ = newsroom
+    review.set_note(db, ids["door"], "  check the date  ", "ann")
+    assert _reviews(db, ids["door"]) == ("pending", "ann", None, None, "check the date")
+    review.set_note(db, ids["door"], "", "ann")
+    assert _reviews(db, ids["door"])[4] is None
 
 
 def test_unknown_quote(newsroom):
-    conn, _, _ = newsroom
+    db, _, _ = newsroom
     with pytest.raises(review.UnknownQuote):
-        review.confirm(conn, "q_0000000000000000", "ann")
+        review.confirm(db, "q_0000000000000000", "ann")
 
 
 # --- undo ---------------------------------------------------------------------------
 
 
 def test_undo_goes_back_several_levels_and_is_logged(newsroom):
-    conn, ids, _ = newsroom
-    review.confirm(conn, ids["door"], "ann")
-    review.set_speaker(conn, ids["moscow"], "Jens Stoltenberg", "ann")
-    review.set_note(conn, ids["door"], "source?", "ann")
-    lavrov = conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["final"],)).fetchone()[0]
-    assert review.undo_depth(conn, "ann") == 3
+    db, ids, _ = newsroom
+    review.confirm(db, ids["door"], "ann")
+    review.set_speaker(db, ids["moscow"], "Jens Stoltenberg", "ann")
+    review.set_note(db, ids["door"], "source?", "ann")
+    lavrov = db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["final"],)).fetchone()[0]
+    assert db.undo_depth("ann") == 3
 
-    assert review.undo(conn, "ann").quote_id == ids["door"]
-    assert _reviews(conn, ids["door"]) == ("confirmed", "ann", None, None, None)
-    d = review.undo(conn, "ann")
+    assert db.undo("ann").quote_id == ids["door"]
+    assert _reviews(db, ids["door"]) == ("confirmed", "ann", None, None, None)
+    d = db.undo("ann")
     assert d.quote_id == ids["moscow"] and d.after == ReviewState()
-    assert _reviews(conn, ids["moscow"]) is None  # back to no review at all
-    assert conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0] == lavrov
-    review.undo(conn, "ann")
-    assert _reviews(conn, ids["door"]) is None
+    assert _reviews(db, ids["moscow"]) is None  # back to no review at all
+    assert db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0] == lavrov
+    db.undo("ann")
+    assert _reviews(db, ids["door"]) is None
     with pytest.raises(review.NothingToUndo):
-        review.undo(conn, "ann")
+        db.undo("ann")
     # the undos are in the audit log, as decisions of their own
-    assert _log(conn, ids["moscow"])[-2:] == [
+    assert _log(db, ids["moscow"])[-2:] == [
         ("status", "corrected", "pending", "ann"), ("speaker_name", "Jens Stoltenberg", None, "ann")]
 
 
 def test_undo_is_per_reviewer_and_never_overwrites_another_reviewers_decision(newsroom):
-    conn, ids, _ = newsroom
-    review.confirm(conn, ids["door"], "ann")
-    review.confirm(conn, ids["final"], "ann")
-    review.reject(conn, ids["final"], "bob")  # bob changes ann's latest quote
+    db, ids, _ = newsroom
+    review.confirm(db, ids["door"], "ann")
+    review.confirm(db, ids["final"], "ann")
+    review.reject(db, ids["final"], "bob")  # bob changes ann's latest quote
     with pytest.raises(review.UndoConflict, match="bob"):
-        review.undo(conn, "ann")
-    assert _reviews(conn, ids["final"])[:2] == ("rejected", "bob")
+        db.undo("ann")
+    assert _reviews(db, ids["final"])[:2] == ("rejected", "bob")
     # the conflicting decision is passed over: the next undo reaches the one before
-    assert review.undo(conn, "ann").quote_id == ids["door"]
-    assert _reviews(conn, ids["door"]) is None
-    assert review.undo(conn, "bob").after.status == "confirmed"
+    assert db.undo("ann").quote_id == ids["door"]
+    assert _reviews(db, ids["door"]) is None
+    assert db.undo("bob").after.status == "confirmed"
 
 
 def test_a_busy_store_refuses_the_decision_instead_of_pretending(newsroom):
-    conn, ids, path = newsroom
+    db, ids, path = newsroom
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    short = store.connect(path, timeout=0.05)
+    short = Store(path, timeout=0.05)
     try:
         with pytest.raises(review.StoreBusy):
             review.confirm(short, ids["door"], "ann")
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert _reviews(conn, ids["door"]) is None
+    assert _reviews(db, ids["door"]) is None
     assert review.confirm(short, ids["door"], "ann").changed  # and works once the lock is gone
     short.close()
 
@@ -180,9 +180,9 @@ def _texts(queue, rows):
 
 
 def test_queue_default_order_is_pending_first_least_confident_first(newsroom):
-    conn, ids, _ = newsroom
-    review.confirm(conn, ids["fantasy"], "ann")  # the least confident quote, now reviewed
-    queue = review.Queue(conn)
+    db, ids, _ = newsroom
+    review.confirm(db, ids["fantasy"], "ann")  # the least confident quote, now reviewed
+    queue = review.Queue(db)
     rows = queue.select()
     confidences = [queue.confidences[i] for i in rows]
     assert queue.ids[rows[-1]] == ids["fantasy"]
@@ -191,10 +191,10 @@ def test_queue_default_order_is_pending_first_least_confident_first(newsroom):
 
 
 def test_queue_filters(newsroom):
-    conn, ids, _ = newsroom
-    review.reject(conn, ids["door"], "ann")
-    review.set_kind(conn, ids["budget"], "direct", "ann")
-    queue = review.Queue(conn)
+    db, ids, _ = newsroom
+    review.reject(db, ids["door"], "ann")
+    review.set_kind(db, ids["budget"], "direct", "ann")
+    queue = review.Queue(db)
     ids_of = lambda flt: {queue.ids[i] for i in queue.select(flt)}  # noqa: E731
     assert ids_of(QueueFilter(status="rejected")) == {ids["door"]}
     assert ids_of(QueueFilter(status="reviewed")) == {ids["door"], ids["budget"]}
@@ -209,9 +209,9 @@ def test_queue_filters(newsroom):
     assert ids_of(QueueFilter(search="FAMILY")) == {ids["fair"]}
     assert ids_of(QueueFilter(search="stoltenberg")) == {ids["intimidated"], ids["door"]}  # speaker names too
     assert ids_of(QueueFilter(search="door", speaker="lavrov")) == set()
-    review.set_speaker(conn, ids["final"], "Ann Lee", "ann")  # corrected
-    review.confirm(conn, ids["fair"], "ann")
-    queue = review.Queue(conn)
+    review.set_speaker(db, ids["final"], "Ann Lee", "ann")  # corrected
+    review.confirm(db, ids["fair"], "ann")
+    queue = review.Queue(db)
     for sort in (QueueSort(), QueueSort(reverse=True), QueueSort("confidence")):  # every status, in order
         everything = queue.select(sort=sort)
         for status in review.STATUS_FILTERS:
@@ -223,16 +223,16 @@ def test_queue_filters(newsroom):
 
 def test_search_typed_letter_by_letter_matches_a_fresh_search(newsroom):
     """The queue reuses the last search's hits while the query only grows; the answers never differ."""
-    conn, ids, _ = newsroom
-    queue = review.Queue(conn)
+    db, ids, _ = newsroom
+    queue = review.Queue(db)
     typed = ["f", "fa", "fam", "family", "fami", "fair", "a", "an", "ann", "ann lee", "the", "the d", "the door", "x",
              "the do", "the", "th", "fa"]
     for i, query in enumerate(typed):
         if i == 8:  # a speaker changes mid-typing: speaker names are matched afresh every time
-            queue.apply(review.set_speaker(conn, ids["door"], "Ann Leeson", "ann"))
+            queue.apply(review.set_speaker(db, ids["door"], "Ann Leeson", "ann"))
         if i % 2:
             queue.prepare_search(query)  # as the screen does between key presses
-        fresh = review.Queue(conn)
+        fresh = review.Queue(db)
         for sort in (QueueSort(), QueueSort("confidence", reverse=True)):
             got = [queue.ids[r] for r in queue.select(QueueFilter(search=query), sort)]
             assert got == [fresh.ids[r] for r in fresh.select(QueueFilter(search=query), sort)], query
@@ -240,8 +240,8 @@ def test_search_typed_letter_by_letter_matches_a_fresh_search(newsroom):
 
 
 def test_queue_sorting(newsroom):
-    conn, ids, _ = newsroom
-    queue = review.Queue(conn)
+    db, ids, _ = newsroom
+    queue = review.Queue(db)
     by_conf_desc = queue.select(sort=QueueSort("confidence", reverse=True))
     assert queue.ids[by_conf_desc[0]] == ids["intimidated"]
     speakers = [queue.speakers[i] for i in queue.select(sort=QueueSort("speaker"))]
@@ -255,12 +255,12 @@ def test_queue_sorting(newsroom):
 
 
 def test_queue_takes_in_decisions_and_other_reviewers_changes(newsroom):
-    conn, ids, path = newsroom
-    queue = review.Queue(conn)
-    d = review.confirm(conn, ids["door"], "ann")
+    db, ids, path = newsroom
+    queue = review.Queue(db)
+    d = review.confirm(db, ids["door"], "ann")
     row = queue.apply(d)
     assert queue.statuses[row] == "confirmed"
-    other = store.connect(path)
+    other = Store(path)
     review.set_speaker(other, ids["final"], "Ann Lee", "bob")
     changed = queue.poll()
     i = queue.index[ids["final"]]
@@ -269,25 +269,25 @@ def test_queue_takes_in_decisions_and_other_reviewers_changes(newsroom):
     assert queue.poll() == set()
     # a re-extraction replaces quotes: the queue reloads whole, reviews kept
     doc, quotes = review_data.documents()[0]
-    store.save_document(other, doc, quotes, "test-2")
-    refresh_speakers(other)
+    other.save_document(doc, quotes, "test-2")
+    other.refresh_speakers()
     assert queue.poll() is None
     assert queue.statuses[queue.index[ids["door"]]] == "confirmed"
     other.close()
 
 
 def test_next_pending_wraps_around(newsroom):
-    conn, ids, _ = newsroom
-    queue = review.Queue(conn)
+    db, ids, _ = newsroom
+    queue = review.Queue(db)
     view = queue.select()
     for qid in ids.values():
         if qid not in (queue.ids[view[1]], queue.ids[view[5]]):
-            queue.apply(review.confirm(conn, qid, "ann"))
+            queue.apply(review.confirm(db, qid, "ann"))
     assert review.next_pending(queue, view, 1) == 5
     assert review.next_pending(queue, view, 5) == 1
     assert review.next_pending(queue, view, 5, -1) == 1
-    queue.apply(review.confirm(conn, queue.ids[view[1]], "ann"))
-    queue.apply(review.confirm(conn, queue.ids[view[5]], "ann"))
+    queue.apply(review.confirm(db, queue.ids[view[1]], "ann"))
+    queue.apply(review.confirm(db, queue.ids[view[5]], "ann"))
     assert review.next_pending(queue, view, 0) is None
 
 
@@ -318,8 +318,8 @@ def test_fuzzy_match_ranks_exact_prefix_word_substring_then_letters():
 
 
 def test_detail_shows_the_quote_in_its_paragraph_with_every_span(newsroom):
-    conn, ids, _ = newsroom
-    d = review.quote_detail(conn, ids["moscow"])
+    db, ids, _ = newsroom
+    d = review.quote_detail(db, ids["moscow"])
     text = d.excerpt.text
     assert text == "According to Sergey Lavrov, the decision was final.\nHe said that Moscow would answer in kind."
     (s, e), = d.excerpt.spans["content"]
@@ -350,38 +350,47 @@ def test_visible_shows_control_characters_and_keeps_offsets():
 
 
 def test_speaker_list_merge_split_rename_survive_reextraction(newsroom):
-    conn, ids, _ = newsroom
-    names = {s.name: s for s in review.list_speakers(conn)}
-    assert names["Jens Stoltenberg"].quotes == 2 and names["Jens Stoltenberg"].documents == 1
-    review.merge_speakers(conn, "Sergey Lavrov", "Tom Reed", "ann")
-    merged = [s for s in review.list_speakers(conn) if "Tom Reed" in s.aliases]
-    assert len(merged) == 1 and {"Sergey Lavrov", "Tom Reed"} <= set(merged[0].aliases) and merged[0].quotes == 3
-    review.rename_speaker(conn, "Sergey Lavrov", "S. V. Lavrov", "ann")
-    assert "S. V. Lavrov" in {s.name for s in review.list_speakers(conn)}
+    db, ids, _ = newsroom
+    names = {s.name: s for s in review.list_speakers(db)}
+    assert names["Jens Stoltenberg"].quote_count == 2 and len(names["Jens Stoltenberg"].documents) == 1
+    review.merge_speakers(db, "Sergey Lavrov", "Tom Reed", "ann")
+    merged = [s for s in review.list_speakers(db) if "Tom Reed" in s.aliases]
+    assert len(merged) == 1 and {"Sergey Lavrov", "Tom Reed"} <= set(merged[0].aliases) and merged[0].quote_count == 3
+    review.rename_speaker(db, "Sergey Lavrov", "S. V. Lavrov", "ann")
+    assert "S. V. Lavrov" in {s.name for s in review.list_speakers(db)}
     # re-extraction, then the normaliser runs again: the decisions hold
     for doc, quotes in review_data.documents():
-        store.save_document(conn, doc, quotes, "test-2")
-    refresh_speakers(conn)
-    speakers = review.list_speakers(conn)
+        db.save_document(doc, quotes, "test-2")
+    db.refresh_speakers()
+    speakers = review.list_speakers(db)
     assert any(s.name == "S. V. Lavrov" and "Tom Reed" in s.aliases for s in speakers)
-    review.split_alias(conn, "Tom Reed", "ann")
-    assert sum(1 for s in review.list_speakers(conn) if "Tom Reed" in s.aliases and "Sergey Lavrov" in s.aliases) == 0
+    review.split_alias(db, "Tom Reed", "ann")
+    assert sum(1 for s in review.list_speakers(db) if "Tom Reed" in s.aliases and "Sergey Lavrov" in s.aliases) == 0
     with pytest.raises(review.ReviewError):
-        review.merge_speakers(conn, "Ann Lee", "ann lee", "ann")
+        review.merge_speakers(db, "Ann Lee", "ann lee", "ann")
+
+
+def test_picker_names_are_canonical_names_then_other_aliases_most_quoted_first(newsroom):
+    db, ids, _ = newsroom
+    assert review.speaker_names(db) == ["Ann Lee", "Jens Stoltenberg", "Sergey Lavrov", "Tom Reed", "Mayor Tom Reed"]
+    review.set_speaker(db, ids["markup"], "Jens Stoltenberg", "ann")
+    review.set_speaker(db, ids["fantasy"], "Jens Stoltenberg", "ann")
+    assert review.speaker_names(db)[:2] == ["Jens Stoltenberg", "Ann Lee"]  # 4 quotes now
 
 
 # --- export -----------------------------------------------------------------------------
 
 
 def test_export_confirmed_has_exactly_the_confirmed_and_corrected_with_review_fields(newsroom, tmp_path):
-    conn, ids, _ = newsroom
-    review.confirm(conn, ids["door"], "ann")
-    review.set_speaker(conn, ids["fantasy"], "Maria Critic", "bob")
-    review.set_note(conn, ids["fantasy"], "named in the print edition", "bob")
-    review.reject(conn, ids["final"], "ann")
-    review.set_note(conn, ids["budget"], "pending, with a note", "ann")
+    db, ids, _ = newsroom
+    review.confirm(db, ids["door"], "ann")
+    review.set_speaker(db, ids["fantasy"], "Maria Critic", "bob")
+    review.set_note(db, ids["fantasy"], "named in the print edition", "bob")
+    review.reject(db, ids["final"], "ann")
+    review.set_note(db, ids["budget"], "pending, with a note", "ann")
     out = tmp_path / "confirmed.json"
-    assert review.export(conn, out) == 2
+    db.refresh_speakers_if_stale()  # as every export after a review does
+    assert db.write_export(out, "json", parse_statuses("confirmed")) == 2
     data = orjson.loads(out.read_bytes())
     quotes = {q["id"]: q for q in data["quotes"]}
     assert set(quotes) == {ids["door"], ids["fantasy"]}
@@ -391,20 +400,20 @@ def test_export_confirmed_has_exactly_the_confirmed_and_corrected_with_review_fi
     assert fantasy["review"]["note"] == "named in the print edition" and fantasy["review"]["at"]
     assert quotes[ids["door"]]["review"]["by"] == "ann"
     everything = tmp_path / "all.json"
-    assert review.export(conn, everything, all_statuses=True) == 8
+    assert db.write_export(everything) == 8
     statuses = {q["id"]: q["review"]["status"] for q in orjson.loads(everything.read_bytes())["quotes"]}
     assert statuses[ids["final"]] == "rejected" and statuses[ids["budget"]] == "pending"
 
 
 def test_store_schema_upgrade_adds_review_tables_to_an_older_store(tmp_path):
     path = tmp_path / "old.db"
-    conn = store.connect(path)
-    conn.execute("DROP TABLE review_actions")
-    conn.execute("ALTER TABLE review_log DROP COLUMN action_id")
-    conn.close()
-    conn = store.connect(path)
-    assert "action_id" in {r[1] for r in conn.execute("PRAGMA table_info(review_log)")}
-    assert conn.execute("SELECT count(*) FROM review_actions").fetchone()[0] == 0
+    db = Store(path)
+    db.conn.execute("DROP TABLE review_actions")
+    db.conn.execute("ALTER TABLE review_log DROP COLUMN action_id")
+    db.close()
+    db = Store(path)
+    assert "action_id" in {r[1] for r in db.conn.execute("PRAGMA table_info(review_log)")}
+    assert db.conn.execute("SELECT count(*) FROM review_actions").fetchone()[0] == 0
 
 
 def test_two_reviewers_deciding_at_once_lose_nothing(tmp_path):
@@ -412,12 +421,12 @@ def test_two_reviewers_deciding_at_once_lose_nothing(tmp_path):
 
     path = tmp_path / "busy.db"
     review_data.build_many(path, 13)  # 104 quotes
-    conn = store.connect(path)
-    quote_ids = [r[0] for r in conn.execute("SELECT id FROM quotes ORDER BY id")]
+    db = Store(path)
+    quote_ids = [r[0] for r in db.conn.execute("SELECT id FROM quotes ORDER BY id")]
     errors = []
 
     def reviewer(name, ids):
-        own = store.connect(path)
+        own = Store(path)
         try:
             for i, qid in enumerate(ids):
                 (review.confirm if i % 2 else review.reject)(own, qid, name)
@@ -434,15 +443,15 @@ def test_two_reviewers_deciding_at_once_lose_nothing(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM reviews WHERE status != 'pending'").fetchone()[0] == len(quote_ids)
-    per_reviewer = dict(conn.execute("SELECT by, count(*) FROM review_actions GROUP BY by").fetchall())
+    assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.conn.execute("SELECT count(*) FROM reviews WHERE status != 'pending'").fetchone()[0] == len(quote_ids)
+    per_reviewer = dict(db.conn.execute("SELECT by, count(*) FROM review_actions GROUP BY by").fetchall())
     assert per_reviewer == {"ann": 52 + 11, "bob": 52 + 11}
-    conn.close()
+    db.close()
 
 
 def test_an_empty_store_opens_to_an_empty_queue(tmp_path):
-    conn = store.connect(tmp_path / "empty.db")
-    queue = review.Queue(conn)
+    db = Store(tmp_path / "empty.db")
+    queue = review.Queue(db)
     assert queue.select() == [] and str(queue.progress()) == "0 / 0 reviewed"
     assert review.next_pending(queue, [], 0) is None

@@ -17,19 +17,18 @@ from pathlib import Path
 import orjson
 import pytest
 
-from quotetrack import store
 from quotetrack.corpus import run_extraction
 from quotetrack.domain import Document
 from quotetrack.run.processes import WorkerStartError, run_in_processes
 from quotetrack.run.work import PipelineSpec, Result, extract_documents
-from quotetrack.store.export import write_export
+from quotetrack.store import Store
 
 # Every test here starts worker processes, and each loads the spaCy pipeline.
 pytestmark = pytest.mark.slow
 
 
-def _export_bytes(conn, path: Path, fmt: str = "json") -> bytes:
-    write_export(conn, path, fmt)
+def _export_bytes(db: Store, path: Path, fmt: str = "json") -> bytes:
+    db.write_export(path, fmt)
     return re.sub(rb'\n  "generated_at": "[^"]*",', b"", path.read_bytes())
 
 
@@ -43,9 +42,9 @@ def engine_runs(tmp_path_factory, seeds_dir, nlp):
         "jobs2": {"jobs": 2},
         "dask": {"engine": "dask", "jobs": 1, "cluster_options": {"processes": False}},
     }.items():
-        conn = store.connect(work / f"{name}.db")
-        summary = run_extraction([seeds_dir], conn, **kwargs)
-        runs[name] = (summary, _export_bytes(conn, work / f"{name}.json"), _export_bytes(conn, work / f"{name}.jsonl", "jsonl"))
+        db = Store(work / f"{name}.db")
+        summary = run_extraction([seeds_dir], db, **kwargs)
+        runs[name] = (summary, _export_bytes(db, work / f"{name}.json"), _export_bytes(db, work / f"{name}.jsonl", "jsonl"))
     return runs
 
 
@@ -179,13 +178,13 @@ def test_a_document_over_the_time_limit_fails_alone_in_process(tmp_path, nlp, mo
     corpus.mkdir()
     for name, text in (("a", SAID), ("stuck", f"{SAID} PATHOLOGICAL"), ("b", SAID.replace("Ann Lee", "Maria Lopez"))):
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
-    conn = store.connect(tmp_path / "q.db")
-    summary = run_extraction([corpus], conn, nlp=nlp, doc_timeout=1)
+    db = Store(tmp_path / "q.db")
+    summary = run_extraction([corpus], db, nlp=nlp, doc_timeout=1)
     assert [(Path(f.source).name, "time limit of 1 s" in f.reason) for f in summary.failures] == [("stuck.txt", True)]
     assert summary.extracted == 2 and not summary.ok
-    speakers = sorted(r[0] for r in conn.execute("SELECT speaker_name FROM quotes"))
+    speakers = sorted(r[0] for r in db.conn.execute("SELECT speaker_name FROM quotes"))
     assert speakers == ["Ann Lee", "Maria Lopez"]
-    assert conn.execute("SELECT count(*) FROM documents WHERE id = 'stuck'").fetchone()[0] == 0  # tried again next run
+    assert db.conn.execute("SELECT count(*) FROM documents WHERE id = 'stuck'").fetchone()[0] == 0  # tried again next run
 
 
 def _one_stuck_among_three(doc_timeout: float, extract) -> str:
@@ -264,7 +263,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     seeds = sorted(seeds_dir.glob("*.txt"))
     for i in range(60):
         shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:02d}.txt")
-    reference = store.connect(tmp_path / "reference.db")
+    reference = Store(tmp_path / "reference.db")
     run_extraction([corpus], reference, nlp)
     expected = _export_bytes(reference, tmp_path / "reference.json")
     work = tmp_path / "work"
@@ -296,8 +295,8 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     )
     assert final.returncode == 0, final.stderr
     assert f"{second:,} unchanged" in final.stdout, (second, final.stdout)
-    conn = store.connect(db)
+    final_store = Store(db)
     assert _stored(db) == 60
-    ids = [r[0] for r in conn.execute("SELECT id FROM quotes")]
+    ids = [r[0] for r in final_store.conn.execute("SELECT id FROM quotes")]
     assert len(ids) == len(set(ids))
-    assert _export_bytes(conn, work / "again.json") == expected
+    assert _export_bytes(final_store, work / "again.json") == expected

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quotetrack import store
 from quotetrack.domain import Document, Quote, TextSpan
-from quotetrack.store.speakers import refresh_speakers
+from quotetrack.store import Store
 
 NATO = (
     "Jens Stoltenberg said “We will not be intimidated by anyone.” The alliance met in Brussels.\n"
@@ -74,7 +73,7 @@ def documents() -> list[tuple[Document, list[Quote]]]:
 
 def build(path: str | Path) -> dict[str, str]:
     """Write the store at ``path``; returns quote ids by short name."""
-    conn = store.connect(path)
+    db = Store(path)
     ids: dict[str, str] = {}
     names = {
         "nato-1": ["intimidated", "door", "final", "moscow"],
@@ -82,21 +81,21 @@ def build(path: str | Path) -> dict[str, str]:
         "markup-3": ["markup"],
     }
     for doc, quotes in documents():
-        stored = store.save_document(conn, doc, quotes, "test-1")
+        stored = db.save_document(doc, quotes, "test-1")
         ordered = sorted(quotes, key=lambda q: (q.start, q.end))
         by_text = {q.text: qid for q, qid in zip(ordered, stored)}
         for short, q in zip(names[doc.id], quotes):
             ids[short] = by_text[q.text]
-    refresh_speakers(conn)
-    conn.close()
+    db.refresh_speakers()
+    db.close()
     return ids
 
 
 def build_many(path: str | Path, copies: int) -> None:
     """``copies`` copies of the newsroom documents under distinct ids (8 quotes each)."""
-    conn = store.connect(path)
+    db = Store(path)
     for k in range(copies):
         for doc, quotes in documents():
-            store.save_document(conn, Document(f"{doc.id}-{k:03d}", doc.text, doc.source), quotes, "test-1")
-    refresh_speakers(conn)
-    conn.close()
+            db.save_document(Document(f"{doc.id}-{k:03d}", doc.text, doc.source), quotes, "test-1")
+    db.refresh_speakers()
+    db.close()

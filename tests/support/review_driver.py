@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-from quotetrack import store
+from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
 
 ROUND = [
@@ -32,8 +32,7 @@ ROUND = [
 
 
 async def main(db: str, progress: str) -> None:
-    conn = store.connect(db, create=False)
-    app = ReviewApp(conn, db, "killtest")
+    app = ReviewApp(Store(db, create=False), "killtest")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen

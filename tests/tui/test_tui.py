@@ -11,7 +11,7 @@ import orjson
 import pytest
 from textual.geometry import Region
 
-from quotetrack import store
+from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
 from quotetrack.tui.dialogs import HelpScreen, SpeakerPicker
 from quotetrack.tui.screens import ReviewScreen
@@ -32,21 +32,21 @@ def session(path, test, reviewer="ann", **options):
     """Run ``test(app, pilot)`` inside a headless review session on the store at ``path``."""
 
     async def main():
-        conn = store.connect(path, create=False)
-        app = ReviewApp(conn, path, reviewer, export_path=path.parent / "exports" / "quotes.json", **options)
+        db = Store(path, create=False)
+        app = ReviewApp(db, reviewer, export_path=path.parent / "exports" / "quotes.json", **options)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await test(app, pilot)
-        conn.close()
+        db.close()
         return app
 
     return asyncio.run(main())
 
 
 def review_row(path, qid):
-    conn = store.connect(path, create=False)
-    row = conn.execute("SELECT status, by, kind, speaker_name, note FROM reviews WHERE quote_id = ?", (qid,)).fetchone()
-    conn.close()
+    db = Store(path, create=False)
+    row = db.conn.execute("SELECT status, by, kind, speaker_name, note FROM reviews WHERE quote_id = ?", (qid,)).fetchone()
+    db.close()
     return tuple(row) if row else None
 
 
@@ -113,10 +113,10 @@ def test_change_speaker_with_fuzzy_search(newsroom):
         await pilot.press(*"stolt", "enter")
         assert isinstance(app.screen, ReviewScreen)
         assert review_row(path, ids["moscow"]) == ("corrected", "ann", None, "Jens Stoltenberg", None)
-        conn = store.connect(path, create=False)
-        sid = conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0]
-        stoltenberg = conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["door"],)).fetchone()[0]
-        conn.close()
+        db = Store(path, create=False)
+        sid = db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["moscow"],)).fetchone()[0]
+        stoltenberg = db.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (ids["door"],)).fetchone()[0]
+        db.close()
         assert sid == stoltenberg
         assert "Jens Stoltenberg" in table_text(app.screen.table).splitlines()[3]
 
@@ -163,19 +163,19 @@ def test_undo_several_levels(newsroom):
         assert "0 / 8 reviewed" in widget_text(app.screen.progress)
 
     session(path, test)
-    conn = store.connect(path, create=False)
-    undos = conn.execute("SELECT count(*) FROM review_actions WHERE action = 'undo'").fetchone()[0]
-    conn.close()
+    db = Store(path, create=False)
+    undos = db.conn.execute("SELECT count(*) FROM review_actions WHERE action = 'undo'").fetchone()[0]
+    db.close()
     assert undos == 3
 
 
 def test_open_on_a_document_and_a_status(newsroom):
     path, ids = newsroom
-    conn = store.connect(path)
+    db = Store(path)
     from quotetrack import review
 
-    review.reject(conn, ids["door"], "bob")
-    conn.close()
+    review.reject(db, ids["door"], "bob")
+    db.close()
 
     async def on_doc(app, pilot):
         assert {app.screen.queue.ids[i] for i in app.screen.view} == {
@@ -333,12 +333,12 @@ def test_merge_speakers_on_the_speakers_screen(newsroom):
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
-    conn = store.connect(path, create=False)
-    assert [tuple(r) for r in conn.execute("SELECT action, a, b, by FROM speaker_overrides")] == [
+    db = Store(path, create=False)
+    assert [tuple(r) for r in db.conn.execute("SELECT action, a, b, by FROM speaker_overrides")] == [
         ("merge", "Tom Reed", "Sergey Lavrov", "ann")]
-    same = conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes WHERE id IN (?, ?)",
+    same = db.conn.execute("SELECT count(DISTINCT speaker_id) FROM quotes WHERE id IN (?, ?)",
                         (ids["markup"], ids["final"])).fetchone()[0]
-    conn.close()
+    db.close()
     assert same == 1
 
 
@@ -358,9 +358,9 @@ def test_rename_and_split_on_the_speakers_screen(newsroom):
         assert screen.current.name == "Ann B. Lee"
 
     session(path, test)
-    conn = store.connect(path, create=False)
-    assert [tuple(r) for r in conn.execute("SELECT action, a, b FROM speaker_overrides")] == [("rename", "Ann Lee", "Ann B. Lee")]
-    conn.close()
+    db = Store(path, create=False)
+    assert [tuple(r) for r in db.conn.execute("SELECT action, a, b FROM speaker_overrides")] == [("rename", "Ann Lee", "Ann B. Lee")]
+    db.close()
 
 
 def test_export_from_the_review_writes_the_confirmed_quotes(newsroom):
@@ -394,7 +394,7 @@ def test_two_reviewers_see_each_others_decisions_on_refresh(newsroom):
 
     async def test(app, pilot):
         await pilot.press("a")  # ann confirms fantasy
-        other = store.connect(path)
+        other = Store(path)
         review.reject(other, ids["fair"], "bob")
         review.confirm(other, ids["fantasy"], "bob")  # no change: already confirmed
         other.close()
@@ -433,7 +433,7 @@ def test_markup_and_escape_sequences_in_document_text_are_shown_literally(newsro
 
 def test_an_empty_store_opens_and_keys_do_no_harm(tmp_path):
     path = tmp_path / "empty.db"
-    store.connect(path).close()
+    Store(path).close()
 
     async def test(app, pilot):
         await pilot.press("a", "x", "s", "k", "n", "u", "right_square_bracket", "down", "o")

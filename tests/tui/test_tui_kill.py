@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack import store
+from quotetrack.store import Store
 from tests.support import review_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,9 +52,9 @@ def test_sigkill_mid_session_loses_no_decision(tmp_path):
 
     reported = _reported(progress)
     assert len(reported) >= DECISIONS
-    conn = store.connect(db, create=False)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    actions = {r["id"]: r for r in conn.execute("SELECT id, quote_id, action, new_state FROM review_actions")}
+    store = Store(db, create=False)
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    actions = {r["id"]: r for r in store.conn.execute("SELECT id, quote_id, action, new_state FROM review_actions")}
     kinds = {actions[a]["action"] for a, *_ in reported}
     assert {"confirm", "reject", "speaker", "kind", "note", "undo"} <= kinds
     for action_id, quote_id, status, kind, speaker, note in reported:
@@ -69,9 +69,9 @@ def test_sigkill_mid_session_loses_no_decision(tmp_path):
     for action_id in sorted(actions):
         latest[actions[action_id]["quote_id"]] = actions[action_id]["new_state"]
     for quote_id, state in latest.items():
-        row = conn.execute("SELECT status, kind, speaker_name, note FROM reviews WHERE quote_id = ?",
+        row = store.conn.execute("SELECT status, kind, speaker_name, note FROM reviews WHERE quote_id = ?",
                            (quote_id,)).fetchone()
         expected = json.loads(state) if state else None
         assert (tuple(row) if row else None) == (
             (expected["status"], expected["kind"], expected["speaker_name"], expected["note"]) if expected else None)
-    conn.close()
+    store.close()

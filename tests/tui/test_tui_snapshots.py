@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotetrack import store
+from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
 from tests.support import review_data
 
@@ -21,9 +21,9 @@ SIZE = (120, 36)
 def app(tmp_path):
     path = tmp_path / "newsroom.db"
     review_data.build(path)
-    conn = store.connect(path, create=False)
-    yield ReviewApp(conn, path, "ann")
-    conn.close()
+    db = Store(path, create=False)
+    yield ReviewApp(db, "ann")
+    db.close()
 
 
 async def _settle(pilot) -> None:

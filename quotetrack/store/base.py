@@ -1,0 +1,74 @@
+"""The core every part of :class:`~quotetrack.store.Store` stands on: one connection, transactions, meta."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import schema
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class StoreBase:
+    """An open store file: its path, its SQLite connection (WAL, busy timeout) and the meta table.
+
+    The connection runs in autocommit mode: a single statement commits by
+    itself, and :meth:`transaction` groups several into one. It belongs to
+    the thread that opened it; another thread opens a ``Store`` of its own.
+    """
+
+    def __init__(
+        self, path: str | Path, *, create: bool = True, check: bool = False, timeout: float | None = None
+    ) -> None:
+        """Open (or, with ``create``, make) the store at ``path``.
+
+        Raises :class:`~quotetrack.store.StoreError` for anything that is not
+        a usable quotetrack store (see :func:`schema.open_connection`), which
+        is then left untouched. ``check``: run SQLite's ``quick_check`` first
+        (it reads the whole file; worth it before a long write run).
+        ``timeout``: seconds to wait for another writer (default
+        :data:`schema.BUSY_TIMEOUT`).
+        """
+        self.path = Path(path)
+        self.conn = schema.open_connection(self.path, create=create, check=check, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {str(self.path)!r}>"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One ``BEGIN IMMEDIATE`` transaction: all or nothing, writers queue."""
+        with schema.transaction(self.conn):
+            yield
+
+    def durable(self) -> None:
+        """Sync every commit to disk, so a commit survives a power cut, not only a crash.
+
+        WAL with ``synchronous = NORMAL`` (the default here) syncs only at
+        checkpoints: right for bulk extraction, not for a reviewer's decisions.
+        """
+        self.conn.execute("PRAGMA synchronous = FULL")
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
