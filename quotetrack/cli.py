@@ -1,4 +1,4 @@
-"""The ``quotetrack`` command line: a thin layer over the modules that do the work.
+"""The ``quotetrack`` command line: a face over :class:`quotetrack.Corpus`.
 
 Exit codes: 0 success; 1 some inputs failed (the rest were processed);
 2 usage error; 3 the store, the export file or the models cannot be used;
@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
@@ -30,6 +30,7 @@ EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_FATAL, EXIT_BUG = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
 DEFAULT_DB = Path("quotetrack.db")
 DEFAULT_OUTPUT = Path("exports/quotes.json")
+GO_ON = "documents stored so far are kept: run the same command again to go on"
 
 app = typer.Typer(
     name="quotetrack",
@@ -51,7 +52,14 @@ AliasesOption = Annotated[
         help="TOML aliases file forcing or forbidding speaker merges; remembered in the store for later runs.",
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")]
+FormatOption = Annotated[
+    Literal["json", "jsonl"], typer.Option("--format", help="Export format: json (one database) or jsonl (a quote per line).")
+]
+ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")]
+WheelhouseOption = Annotated[
+    Optional[Path],
+    typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing."),
+]
 
 
 class _State:
@@ -87,22 +95,49 @@ def _fatal(message: str, code: int = EXIT_FATAL) -> None:
 
 
 @contextmanager
-def _store_errors(db: Path, after: str = ""):
-    """A store that fails mid-command (locked, full, damaged): one line and exit 3."""
+def _failures(db: Path, after: str = ""):
+    """What the library raises that the user can act on: one line and exit 3 (a store that fails
+    mid-command: locked, full, damaged; a model that cannot be loaded; a worker that cannot start)."""
+    from .models import ModelError
+    from .run.processes import WorkerStartError
     from .store import StoreError, explain
 
     try:
         yield
-    except StoreError as exc:
-        _fatal(str(exc) + after)
+    except (StoreError, ModelError, WorkerStartError) as exc:
+        _fatal(str(exc) + (after if isinstance(exc, StoreError) else ""))
     except sqlite3.Error as exc:
         _fatal(f"{db}: {explain(exc)}{after}")
 
 
-def _write_export(store, db: Path, output: Path, fmt: str, statuses=None) -> int:
+def _usage(option: str):
+    """A ``ValueError`` from the library about ``option``: a usage error (exit 2)."""
+
+    @contextmanager
+    def check():
+        try:
+            yield
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint=option) from None
+
+    return check()
+
+
+def _open(db: Path, **options):
+    """The :class:`~quotetrack.Corpus` at ``db``, or one line and exit 3."""
+    from .corpus import Corpus
+    from .store import StoreError
+
     try:
-        with _store_errors(db):
-            return store.write_export(output, fmt, statuses)
+        return Corpus(db, **options)
+    except StoreError as exc:
+        _fatal(str(exc))
+
+
+def _export(corpus, output: Path, fmt: str, **filters) -> int:
+    try:
+        with _failures(corpus.path):
+            return corpus.export(output, format=fmt, **filters)
     except OSError as exc:
         _fatal(f"cannot write the export {output}: {exc.strerror or exc}; the previous export there is unchanged")
 
@@ -126,121 +161,64 @@ def main_options(
     _setup_logging(debug)
 
 
-def _open_store(db: Path, create: bool = True, check: bool = False):
-    from .store import Store, StoreError
-
-    try:
-        return Store(db, create=create, check=check)
-    except StoreError as exc:
-        _fatal(str(exc))
-
-
-def _load_pipeline(model: str | None, wheelhouse: Path | None, coref: str = "window"):
-    from .models import ModelError, load
-
-    try:
-        return load(model, wheelhouse=wheelhouse, coref=coref)
-    except ModelError as exc:
-        _fatal(str(exc))
-
-
-# A news article takes about half a second; coreferee is quadratic on some pathological texts
-# (thousands of short glued quotes) and would take hours.
-DEFAULT_DOC_TIMEOUT = 120.0
-
-
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Articles: .txt files, folders of them (searched recursively), or .jsonl files of {\"id\", \"text\"} objects.", show_default=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the export.")] = DEFAULT_OUTPUT,
     fmt: FormatOption = "json",
     db: DbOption = DEFAULT_DB,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
-    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel, installed from there if the model is missing.")] = None,
+    model: ModelOption = None,
+    wheelhouse: WheelhouseOption = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
     aliases: AliasesOption = None,
     encoding: Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")] = "utf-8",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)] = None,
-    engine: Annotated[str, typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
+    engine: Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)] = None,
-    coref: Annotated[str, typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
-    doc_timeout: Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")] = DEFAULT_DOC_TIMEOUT,
+    coref: Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
+    doc_timeout: Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")] = 120.0,
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export.
 
     Resumable: documents already stored from the same text are skipped, so
     rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
     """
-    from .corpus import run_extraction
-    from .models import COREF_MODES, ModelError
-    from .run.engines import ENGINES, choose_jobs, in_process
-    from .run.inputs import check_encoding, count_documents
-    from .run.processes import WorkerStartError
+    from .run.inputs import check_encoding
     from .run.progress import RunProgress
-    from .run.work import PipelineSpec
 
-    if fmt not in ("json", "jsonl"):
-        raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"use {' or '.join(ENGINES)}", param_hint="--engine")
-    if coref not in COREF_MODES:
-        raise typer.BadParameter(f"use {', '.join(COREF_MODES)}", param_hint="--coref")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
-    try:
-        encoding = check_encoding(encoding)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--encoding") from None
-    with _open_store(db, check=True) as store:
-        _use_aliases(store, aliases)
-        total = count_documents(paths)
-        jobs = choose_jobs(total, jobs)
-        nlp = None
-        if in_process(engine, jobs):
-            nlp = _load_pipeline(model, wheelhouse, coref)
-        elif wheelhouse is not None:
-            _install_coref_model(wheelhouse)
+    with _usage("--encoding"):
+        check_encoding(encoding)
+    with _open(db, check=True, model=model, coref=coref, wheelhouse=wheelhouse) as corpus:
+        _use_aliases(corpus, aliases)
         notes = []
 
-        def on_note(note) -> None:
-            notes.append(note)
-            _report("note", str(note), "yellow")
+        def note(n) -> None:
+            notes.append(n)
+            _report("note", str(n), "yellow")
 
-        progress = RunProgress(err, total)
+        progress = RunProgress(err, None)
         try:
-            with progress, _store_errors(db, "; documents stored before this are kept: run the same command again to go on"):
-                summary = run_extraction(
-                    paths, store, nlp, force=force, encoding=encoding, on_note=on_note,
-                    jobs=jobs, engine=engine, scheduler=scheduler, spec=PipelineSpec(model, coref),
-                    on_failure=lambda f: _report("failed", str(f)), doc_timeout=doc_timeout,
-                    on_document=lambda _id, s: progress.update(s.done, s.words),
+            with progress, _failures(db, "; documents stored before this are kept: run the same command again to go on"):
+                summary = corpus.extract(
+                    paths, jobs=jobs, engine=engine, scheduler=scheduler, force=force, encoding=encoding,
+                    doc_timeout=doc_timeout, on_failure=lambda f: _report("failed", str(f)), on_note=note,
+                    on_progress=lambda s: progress.update(s.done, s.words, s.total),
                 )
-        except (ModelError, WorkerStartError) as exc:
-            _fatal(str(exc))
         except KeyboardInterrupt:
-            _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
+            _report("interrupted", GO_ON, "yellow")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        count = _write_export(store, db, output, fmt)
-        with _store_errors(db):
-            _print_summary(store, summary, output, count, len(notes))
-        if summary.interrupted:
-            _report("interrupted", "documents stored so far are kept: run the same command again to go on", "yellow")
-            raise typer.Exit(EXIT_INTERRUPTED)
-        raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+        count = _export(corpus, output, fmt)
+        with _failures(db):
+            _print_summary(corpus.store.counts(), summary, output, count, len(notes))
+    if summary.interrupted:
+        _report("interrupted", GO_ON, "yellow")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
-def _install_coref_model(wheelhouse: Path) -> None:
-    from .models import InstallError, ModelError, choose_spacy_model, coref_model_available, install_coref_model
-
-    try:
-        if coref_model_available(choose_spacy_model(None))[0] is None:
-            install_coref_model(wheelhouse=wheelhouse, online=False)
-    except (InstallError, ModelError) as exc:
-        _report("warning", str(exc), "yellow")
-
-
-def _print_summary(store, summary, output: Path, exported: int, notes: int = 0) -> None:
-    c = store.counts()
+def _print_summary(c: dict[str, int], summary, output: Path, exported: int, notes: int = 0) -> None:
     title = "quotetrack extract" + (" (interrupted)" if summary.interrupted else "")
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -279,18 +257,12 @@ def export_cmd(
     status: Annotated[Optional[str], typer.Option("--status", help="Only quotes with these review statuses, comma-separated: pending, confirmed (includes corrected), rejected, corrected.")] = None,
 ) -> None:
     """Write the quote database from the store, without extracting anything."""
-    from .store import parse_statuses
+    from .corpus import Corpus
 
-    try:
-        statuses = parse_statuses(status)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--status") from None
-    if fmt not in ("json", "jsonl"):
-        raise typer.BadParameter("use json or jsonl", param_hint="--format")
-    with _open_store(db, create=False) as store:
-        with _store_errors(db):
-            store.refresh_speakers_if_stale()  # speakers a reviewer changed get their final ids first
-        count = _write_export(store, db, output, fmt, statuses)
+    with _usage("--status"):
+        Corpus.select(status)
+    with _open(db, create=False) as corpus:
+        count = _export(corpus, output, fmt, status=status)
     out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
 
 
@@ -306,10 +278,19 @@ def review(
 
     if status is not None and status.strip().lower() not in STATUS_FILTERS:
         raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
-    store = _open_store(db, create=False)
+    corpus = _open(db, create=False)
     from .tui.app import ReviewApp
 
-    ReviewApp(store, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+    ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+
+
+def _use_aliases(corpus, aliases: Path | None) -> None:
+    """Remember an aliases file for this and later runs; a bad one is one line and exit 3."""
+    if aliases is not None:
+        try:
+            corpus.store.use_aliases_file(aliases)
+        except ValueError as exc:
+            _fatal(str(exc))
 
 
 def _os_user() -> str:
@@ -321,15 +302,6 @@ def _os_user() -> str:
         return "reviewer"
 
 
-def _use_aliases(store, aliases: Path | None) -> None:
-    if aliases is None:
-        return
-    try:
-        store.use_aliases_file(aliases)
-    except ValueError as exc:
-        _fatal(str(exc))
-
-
 @app.command()
 def speakers(
     db: DbOption = DEFAULT_DB,
@@ -339,22 +311,19 @@ def speakers(
     """List the canonical speakers with their aliases, quote counts and documents."""
     import orjson
 
-    store = _open_store(db, create=False)
-    with _store_errors(db):
+    with _open(db, create=False) as corpus, _failures(db):
         if aliases is not None:
-            _use_aliases(store, aliases)
-            store.refresh_speakers()
-        rows = store.speakers()
+            _use_aliases(corpus, aliases)
+            corpus.store.refresh_speakers()
+        rows = corpus.speakers()
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
         return
     table = Table(title=f"{len(rows):,} speakers", title_justify="left")
-    table.add_column("name")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("quotes", justify="right", no_wrap=True)
-    table.add_column("docs", justify="right", no_wrap=True)
-    table.add_column("aliases", overflow="fold")
-    table.add_column("id", no_wrap=True)
+    for name, options in (("name", {}), ("kind", {"no_wrap": True}), ("quotes", {"justify": "right", "no_wrap": True}),
+                          ("docs", {"justify": "right", "no_wrap": True}), ("aliases", {"overflow": "fold"}),
+                          ("id", {"no_wrap": True})):
+        table.add_column(name, **options)
     for r in rows:
         # Names come from the articles: shown literally, never as Rich markup or escape codes.
         name = escape(printable(r.name)) + (" [yellow](ambiguous)[/]" if "ambiguous" in r.flags else "")
@@ -370,19 +339,28 @@ def evaluate(
     gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, show_default=False, help="Folder of NAME.txt + brat NAME.ann / NAME_XXXX.ann (flat, or PolNeAR text/ + attributions/).")],
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N articles (by name).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to use (default: the best installed).")] = None,
-    wheelhouse: Annotated[Optional[Path], typer.Option("--wheelhouse", envvar="QUOTETRACK_WHEELHOUSE", help="Folder with a coreferee model wheel.")] = None,
+    model: ModelOption = None,
+    wheelhouse: WheelhouseOption = None,
     errors: Annotated[int, typer.Option("--errors", min=0, help="Print N example false negatives, false positives and speaker errors.")] = 0,
 ) -> None:
     """Score quotetrack against hand-annotated articles (brat standoff, PolNeAR format)."""
     from .evaluate import run
 
-    nlp = _load_pipeline(model, wheelhouse)
+    nlp = _pipeline(model, wheelhouse)
     try:
         # Piped to a file, Rich would fold the tables to 80 columns: keep them readable.
         console = out if out.is_terminal else Console(width=max(out.width, 120))
         run(gold, nlp, limit=limit, json_out=json_out, console=console, errors=errors)
     except (FileNotFoundError, ValueError) as exc:
+        _fatal(str(exc))
+
+
+def _pipeline(model: str | None, wheelhouse: Path | None):
+    from .models import ModelError, load
+
+    try:
+        return load(model, wheelhouse=wheelhouse)
+    except ModelError as exc:
         _fatal(str(exc))
 
 
@@ -405,13 +383,11 @@ def install_models_cmd(
 
 
 @app.command()
-def doctor(
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model package to check.")] = None,
-) -> None:
+def doctor(model: ModelOption = None) -> None:
     """Show which spaCy model, coreferee model and versions quotetrack uses."""
     from .models import installed_spacy_models, model_info
 
-    nlp = _load_pipeline(model, None)
+    nlp = _pipeline(model, None)
     info = model_info(nlp)
     table = Table(title=f"quotetrack {info.quotetrack_version}", show_header=False, title_justify="left")
     table.add_column(style="bold")

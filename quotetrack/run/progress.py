@@ -55,11 +55,15 @@ class RunProgress:
         elapsed = time.perf_counter() - self.started
         return words / elapsed if elapsed > 0 else 0.0
 
-    def update(self, documents: int, words: int) -> None:
-        """``documents`` done so far (extracted, unchanged or failed) and ``words`` extracted."""
+    def update(self, documents: int, words: int, total: int | None = None) -> None:
+        """``documents`` done so far (extracted, unchanged or failed) and ``words`` extracted;
+        ``total``: the documents the run holds, when it is known only once the run started."""
         self._state = (documents, words)
+        if total:
+            self.total = total
         if self._progress is not None:
-            self._progress.update(self._task, completed=documents, rate=f"{self.words_per_second(words):,.0f}")
+            self._progress.update(self._task, completed=documents, total=self.total,
+                                  rate=f"{self.words_per_second(words):,.0f}")
         elif time.perf_counter() - self._last_line >= self.every:
             self._line()
 

@@ -30,6 +30,7 @@ from .reviews import (
     UnknownQuote,
 )
 from .schema import StoreError, explain
+from .selection import Selection
 from .speakers import SpeakerSummary
 
 
@@ -51,6 +52,7 @@ __all__ = [
     "NothingToUndo",
     "ReviewError",
     "ReviewState",
+    "Selection",
     "SpeakerSummary",
     "Store",
     "StoreBusy",

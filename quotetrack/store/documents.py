@@ -114,6 +114,13 @@ class Documents(StoreBase):
             quote=_quote_from_row(row), speaker_id=row["speaker_id"], canonical_name=row["canonical"],
         )
 
+    def record_models(self, info) -> None:
+        """Note which models extracted (a :class:`quotetrack.models.ModelInfo`): the export's ``tool``."""
+        with self.transaction():
+            self.set_meta("spacy_model", info.spacy_model)
+            self.set_meta("coref_model", info.coref_model or "")
+            self.set_meta("quotetrack_version", info.quotetrack_version)
+
     def counts(self) -> dict[str, int]:
         """Numbers for summaries: documents, quotes (and by kind), speakers."""
         conn = self.conn

@@ -19,6 +19,7 @@ import orjson
 
 from ..domain import REVIEW_STATUSES
 from .base import utc_now
+from .selection import ALL, Selection
 from .speakers import Speakers, SpeakerSummary
 
 SCHEMA_ID = "quotetrack/1"
@@ -48,6 +49,8 @@ def parse_statuses(value: str | Iterable[str] | None) -> list[str] | None:
     if "confirmed" in statuses:
         statuses.add("corrected")
     return sorted(statuses)
+
+
 
 
 _QUOTES_SQL = """
@@ -174,12 +177,9 @@ def _buffered(chunks: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
 
 
 class Export(Speakers):
-    def quote_records(self, statuses: list[str] | None = None) -> Iterator[dict]:
-        """Every quote as the export writes it (document order); ``statuses``: only those review statuses."""
-        where, params = "", []
-        if statuses:
-            where = f"WHERE coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})"
-            params = statuses
+    def quote_records(self, selection: Selection = ALL) -> Iterator[dict]:
+        """Every selected quote as the export writes it, in document order."""
+        where, params = selection.where()
         for row in self.conn.execute(_QUOTES_SQL.format(where=where), params):
             yield _quote_record(row)
 
@@ -196,23 +196,23 @@ class Export(Speakers):
         for r in self.conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id"):
             yield {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
 
-    def _speaker_records(self, statuses: list[str] | None) -> list[dict]:
+    def _speaker_records(self, selection: Selection) -> list[dict]:
         """The speakers the exported quotes name, with counts over those quotes, by name."""
-        named = [s for s in self.speakers(statuses) if s.quote_count]
+        named = [s for s in self.speakers(selection) if s.quote_count]
         return [_speaker_record(s) for s in sorted(named, key=lambda s: (s.name, s.id))]
 
-    def build_export(self, statuses: list[str] | None = None) -> dict:
+    def build_export(self, selection: Selection = ALL) -> dict:
         """The ``json`` export as one object in memory."""
         return {
             "schema": SCHEMA_ID,
             "generated_at": utc_now(),
             "tool": self.tool_info(),
             "documents": list(self._document_records()),
-            "speakers": self._speaker_records(statuses),
-            "quotes": list(self.quote_records(statuses)),
+            "speakers": self._speaker_records(selection),
+            "quotes": list(self.quote_records(selection)),
         }
 
-    def stream_export(self, statuses: list[str] | None = None, counter: list[int] | None = None) -> Iterator[bytes]:
+    def stream_export(self, selection: Selection = ALL, counter: list[int] | None = None) -> Iterator[bytes]:
         """The ``json`` export as :meth:`build_export` and ``orjson`` (``OPT_INDENT_2``) would write it,
         byte for byte, in pieces: documents and quotes are read from the store as they are written,
         so memory does not grow with the corpus. ``counter[0]`` counts the quotes written."""
@@ -223,24 +223,24 @@ class Export(Speakers):
         yield b'  "documents": '
         yield from _array(self._document_records())
         yield b',\n  "speakers": '
-        yield from _array(self._speaker_records(statuses))
+        yield from _array(self._speaker_records(selection))
         yield b',\n  "quotes": '
-        yield from _array(self.quote_records(statuses), counter)
+        yield from _array(self.quote_records(selection), counter)
         yield b"\n}\n"
 
-    def write_export(self, path: str | Path, fmt: str = "json", statuses: list[str] | None = None) -> int:
+    def write_export(self, path: str | Path, fmt: str = "json", selection: Selection = ALL) -> int:
         """Write the export atomically (see :func:`atomic_write`); returns the number of quotes written."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
         if fmt == "json":
             counter = [0]
-            atomic_write(path, _buffered(self.stream_export(statuses, counter)))
+            atomic_write(path, _buffered(self.stream_export(selection, counter)))
             return counter[0]
         count = 0
 
         def lines() -> Iterator[bytes]:
             nonlocal count
-            for record in self.quote_records(statuses):
+            for record in self.quote_records(selection):
                 count += 1
                 yield orjson.dumps(record) + b"\n"
 

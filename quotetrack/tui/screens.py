@@ -22,7 +22,7 @@ from textual.widgets import Header, Input
 from .. import review
 from ..domain import QUOTE_KINDS
 from ..review import QueueFilter, QueueSort, ReviewError
-from ..store import parse_statuses
+from ..store import Selection, parse_statuses
 from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
 from .widgets import QUEUE_COLUMNS, Choice, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
 
@@ -393,7 +393,7 @@ class ReviewScreen(Screen):
         db = self.app.open_store()
         try:
             db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
-            count = db.write_export(path, "json", None if all_statuses else parse_statuses("confirmed"))
+            count = db.write_export(path, "json", Selection() if all_statuses else Selection(statuses=parse_statuses("confirmed")))
         except (OSError, ValueError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
             return

@@ -284,19 +284,20 @@ def test_locked_store_is_a_clear_error_and_a_rerun_finishes(env, capsys):
 
 
 def test_store_locked_mid_run_keeps_finished_documents(env, nlp):
-    from quotetrack.corpus import run_extraction
+    from quotetrack import Corpus
 
     for name in ("a", "b", "c"):
         (env / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
-    db = Store(env / "q.db")
+    corpus = Corpus(env / "q.db", nlp=nlp)
+    db = corpus.store
     holder: list[sqlite3.Connection] = []
 
-    def after_each(doc_id, summary):
+    def after_each(summary):
         if not holder:
             holder.append(_hold_write_lock(env / "q.db"))
 
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        run_extraction(["a.txt", "b.txt", "c.txt"], db, nlp, on_document=after_each)
+        corpus.extract(["a.txt", "b.txt", "c.txt"], jobs=1, on_progress=after_each)
     holder[0].execute("ROLLBACK")
     assert [r[0] for r in db.conn.execute("SELECT id FROM documents")] == ["a"]
     assert store.explain(sqlite3.OperationalError("database is locked")).startswith("the store is locked")

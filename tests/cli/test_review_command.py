@@ -62,11 +62,11 @@ def test_export_confirmed_after_review_has_final_speaker_ids(tmp_path):
 
 
 def test_reviewing_quotes_extracted_from_the_seeds(tmp_path, nlp, seeds_dir):
-    from quotetrack.corpus import run_extraction
+    from quotetrack import Corpus
 
-    db = tmp_path / "seeds.db"
-    store = Store(db)
-    run_extraction([seeds_dir], store, nlp)
+    corpus = Corpus(tmp_path / "seeds.db", nlp=nlp)
+    corpus.extract([seeds_dir], jobs=1)
+    store = corpus.store
     total = store.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
     assert total > 10
 
