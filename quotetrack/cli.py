@@ -161,22 +161,24 @@ def main_options(
     _setup_logging(debug)
 
 
+PathsArgument = Annotated[list[Path], typer.Argument(help="Articles: .txt files, folders of them (searched recursively), or .jsonl files of {\"id\", \"text\"} objects.", show_default=False)]
+OutputOption = Annotated[Path, typer.Option("-o", "--output", help="Where to write the export.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")]
+EncodingOption = Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")]
+JobsOption = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)]
+EngineOption = Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)]
+CorefOption = Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")]
+TimeoutOption = Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")]
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Articles: .txt files, folders of them (searched recursively), or .jsonl files of {\"id\", \"text\"} objects.", show_default=False)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the export.")] = DEFAULT_OUTPUT,
-    fmt: FormatOption = "json",
-    db: DbOption = DEFAULT_DB,
-    model: ModelOption = None,
-    wheelhouse: WheelhouseOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")] = False,
-    aliases: AliasesOption = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")] = "utf-8",
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)] = None,
-    engine: Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)] = None,
-    coref: Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")] = "window",
-    doc_timeout: Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")] = 120.0,
+    paths: PathsArgument, output: OutputOption = DEFAULT_OUTPUT, fmt: FormatOption = "json", db: DbOption = DEFAULT_DB,
+    model: ModelOption = None, wheelhouse: WheelhouseOption = None, force: ForceOption = False,
+    aliases: AliasesOption = None, encoding: EncodingOption = "utf-8", jobs: JobsOption = None,
+    engine: EngineOption = "local", scheduler: SchedulerOption = None, coref: CorefOption = "window",
+    doc_timeout: TimeoutOption = 120.0,
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export.
 
@@ -184,7 +186,6 @@ def extract(
     rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
     """
     from .run.inputs import check_encoding
-    from .run.progress import RunProgress
 
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
@@ -192,30 +193,36 @@ def extract(
         check_encoding(encoding)
     with _open(db, check=True, model=model, coref=coref, wheelhouse=wheelhouse) as corpus:
         _use_aliases(corpus, aliases)
-        notes = []
-
-        def note(n) -> None:
-            notes.append(n)
-            _report("note", str(n), "yellow")
-
-        progress = RunProgress(err, None)
-        try:
-            with progress, _failures(db, "; documents stored before this are kept: run the same command again to go on"):
-                summary = corpus.extract(
-                    paths, jobs=jobs, engine=engine, scheduler=scheduler, force=force, encoding=encoding,
-                    doc_timeout=doc_timeout, on_failure=lambda f: _report("failed", str(f)), on_note=note,
-                    on_progress=lambda s: progress.update(s.done, s.words, s.total),
-                )
-        except KeyboardInterrupt:
-            _report("interrupted", GO_ON, "yellow")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+        summary, notes = _extract(corpus, paths, jobs=jobs, engine=engine, scheduler=scheduler, force=force,
+                                  encoding=encoding, doc_timeout=doc_timeout)
         count = _export(corpus, output, fmt)
         with _failures(db):
-            _print_summary(corpus.store.counts(), summary, output, count, len(notes))
+            _print_summary(corpus.store.counts(), summary, output, count, notes)
     if summary.interrupted:
         _report("interrupted", GO_ON, "yellow")
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
+
+
+def _extract(corpus, paths: list[Path], **options):
+    """Run the extraction with a progress bar, failures and notes as lines on stderr: (summary, notes)."""
+    from .run.progress import RunProgress
+
+    notes = []
+
+    def note(n) -> None:
+        notes.append(n)
+        _report("note", str(n), "yellow")
+
+    progress = RunProgress(err, None)
+    try:
+        with progress, _failures(corpus.path, "; documents stored before this are kept: run the same command again to go on"):
+            summary = corpus.extract(paths, on_failure=lambda f: _report("failed", str(f)), on_note=note,
+                                     on_progress=lambda s: progress.update(s.done, s.words, s.total), **options)
+    except KeyboardInterrupt:
+        _report("interrupted", GO_ON, "yellow")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    return summary, len(notes)
 
 
 def _print_summary(c: dict[str, int], summary, output: Path, exported: int, notes: int = 0) -> None:
