@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from spacy.language import Language
 
@@ -179,7 +180,7 @@ class Corpus:
         """The quotes, as the export writes them (``quotetrack/1``), in document order.
 
         ``status``: review statuses, a list or comma-separated (``confirmed``
-        includes ``corrected``); ``speaker``: a speaker id or any name the
+        includes ``corrected``, ``reviewed`` is all but ``pending``); ``speaker``: a speaker id or any name the
         speaker holds; ``doc``: a document id; ``kind``: direct, indirect or
         mixed; ``min_confidence``: at least this sure.
         """
@@ -192,10 +193,13 @@ class Corpus:
         return self.store.speakers()
 
     def export(
-        self, path: str | Path, *, format: str = "json", status: str | Iterable[str] | None = None, **filters
+        self, path: str | Path | BinaryIO, *, format: str = "json", status: str | Iterable[str] | None = None, **filters
     ) -> int:
-        """Write the quote database to ``path`` atomically (``json`` or ``jsonl``); returns the quotes written.
+        """Write the quote database to ``path``; returns the quotes written.
 
+        ``format``: ``json`` (the database), ``jsonl`` (a quote per line) or
+        ``csv`` (a row per quote). ``path``: a file, replaced atomically (its
+        mode kept), or an open binary stream such as ``sys.stdout.buffer``.
         Takes the same filters as :meth:`quotes`.
         """
         self.store.refresh_speakers_if_stale()

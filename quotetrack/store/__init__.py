@@ -10,7 +10,7 @@ extraction run, two reviewers) can share it::
 
 :class:`Store` is put together from one part per job: :mod:`.schema`
 (tables, opening checks, migrations), :mod:`.documents`, :mod:`.speakers`,
-:mod:`.reviews` and :mod:`.export`.
+:mod:`.reviews`, :mod:`.export` and :mod:`.stats`.
 """
 
 from __future__ import annotations
@@ -32,16 +32,17 @@ from .reviews import (
 from .schema import StoreError, explain
 from .selection import Selection
 from .speakers import SpeakerSummary
+from .stats import Stats
 
 
-class Store(Documents, Reviews, Export):
+class Store(Documents, Reviews, Export, Stats):
     """A quotetrack store: ``Store(path, *, create=True, check=False, timeout=None)``.
 
     ``.path`` and ``.conn`` (the SQLite connection) are public; close it with
     :meth:`close` or use it as a context manager. Methods by job:
     documents and quotes (:class:`.documents.Documents`), speakers
     (:class:`.speakers.Speakers`), reviews (:class:`.reviews.Reviews`),
-    export (:class:`.export.Export`).
+    export (:class:`.export.Export`), aggregates for reports (:class:`.stats.Stats`).
     """
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain import QUOTE_KINDS
+
 
 @dataclass(frozen=True, slots=True)
 class Selection:
@@ -23,6 +25,11 @@ class Selection:
     def __post_init__(self) -> None:
         if self.statuses is not None:  # any sequence of statuses: kept as a tuple, so a Selection is hashable
             object.__setattr__(self, "statuses", tuple(self.statuses))
+        # A filter that can match nothing by mistake would export an empty file without a word: refuse it.
+        if self.kind is not None and self.kind not in QUOTE_KINDS:
+            raise ValueError(f"unknown kind {self.kind!r} (use {', '.join(QUOTE_KINDS)})")
+        if self.min_confidence is not None and not (0.0 <= self.min_confidence <= 1.0):  # NaN fails too
+            raise ValueError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
 
     def where(self) -> tuple[str, list]:
         """The SQL condition over quotes ``q`` and their review ``r``, with its parameters."""
