@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text import visible
+from ..text import printable
 from .charts import bars, stacked, timeline
 from .data import ReportData, collect
 from .page import render
@@ -44,10 +44,10 @@ def draw_charts(data: ReportData) -> dict[str, str]:
     charts = {}
     if data.speakers:
         top = data.speakers[:TOP]
-        charts["quoted"] = bars("Quotes per speaker, most quoted first", [visible(s.name) for s in top],
+        charts["quoted"] = bars("Quotes per speaker, most quoted first", [_label(s.name) for s in top],
                                 [s.quote_count for s in top])
         wide = sorted(data.speakers, key=lambda s: (-len(s.documents), -s.quote_count, s.name))[:TOP]
-        charts["documents"] = bars("Documents each speaker is quoted in", [visible(s.name) for s in wide],
+        charts["documents"] = bars("Documents each speaker is quoted in", [_label(s.name) for s in wide],
                                    [len(s.documents) for s in wide])
     if data.by_kind_status:
         kinds, statuses = data.kinds(), data.statuses()
@@ -56,6 +56,12 @@ def draw_charts(data: ReportData) -> dict[str, str]:
     if data.by_day:
         charts["time"] = timeline("Quotes by the date of their document", data.by_day)
     return charts
+
+
+def _label(name: str) -> str:
+    """A name as a chart label: an SVG ``<text>`` cannot isolate bidi overrides as the page's ``<bdi>`` does,
+    so every control, format (bidi) and separator character is shown escaped."""
+    return printable(name)
 
 
 __all__ = ["Report", "build_report", "draw_charts"]

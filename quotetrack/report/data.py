@@ -31,7 +31,7 @@ class QuoteLine:
 
 @dataclass(slots=True)
 class SpeakerSection:
-    id: str
+    id: str | None  # None: a name the store gave no speaker id (listed under the name alone)
     name: str
     kind: str
     aliases: list[str]
@@ -87,7 +87,7 @@ def collect(corpus, per_speaker: int = QUOTES_PER_SPEAKER) -> ReportData:
                 undated += 1
             else:
                 by_day[day] += 1
-            section = sections.get(record["speaker"]["id"] or "")
+            section = _section(sections, record["speaker"])
             if section is None:
                 unattributed += 1
                 continue
@@ -101,9 +101,21 @@ def collect(corpus, per_speaker: int = QUOTES_PER_SPEAKER) -> ReportData:
         models=", ".join(m for m in (info["spacy_model"], info["coref_model"]) if m) or "unknown models",
         documents=store.counts()["documents"], quotes=quotes, unattributed=unattributed,
         by_kind_status=store.quote_counts(),
-        speakers=sorted((s for s in sections.values() if s.quote_count), key=lambda s: (-s.quote_count, s.name, s.id)),
+        speakers=sorted((s for s in sections.values() if s.quote_count), key=lambda s: (-s.quote_count, s.name, s.id or "")),
         by_day=by_day, undated=undated,
     )
+
+
+def _section(sections: dict[str, SpeakerSection], speaker: dict) -> SpeakerSection | None:
+    """The speaker's section: by id, else (a name without an id) by name, made on first use; None: no speaker."""
+    if speaker["id"] is not None:
+        return sections.get(speaker["id"])
+    if speaker["name"] is None:
+        return None
+    key = "\x00name:" + speaker["name"]
+    if key not in sections:
+        sections[key] = SpeakerSection(None, speaker["name"], "unknown", [speaker["name"]])
+    return sections[key]
 
 
 def _line(record: dict, text: str, title: str | None, day: date | None) -> QuoteLine:

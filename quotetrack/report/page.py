@@ -9,6 +9,7 @@ every fetch, so even a mistake here could neither run code nor call out.
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
 from ..text import visible
@@ -129,7 +130,7 @@ def _time(data: ReportData, charts: dict[str, str]) -> str:
     if "time" not in charts:
         return ('<h2 id="time">Quotes over time</h2>\n<p class="note">No document has a date, so there is no '
                 "timeline: articles read from JSONL or HTML with a date in their metadata get one.</p>")
-    undated = f" {data.undated:,} quotes are in documents without a date." if data.undated else ""
+    undated = f" {_count(data.undated, 'quote')} {'is' if data.undated == 1 else 'are'} in documents without a date." if data.undated else ""
     return ('<h2 id="time">Quotes over time</h2>\n'
             f'<p class="note">Quotes by the date of their document.{undated}</p>\n' + charts["time"])
 
@@ -150,12 +151,17 @@ def _speaker(section: SpeakerSection) -> str:
             f'<span class="tag">{where}{day} · {_plain(q.kind)} · <span class="status-{_plain(q.status)}">'
             f"{_plain(q.status)}</span> · confidence {q.confidence:.2f}</span></li>"
         )
-    more = (f'<p class="note">and {section.more:,} more: <code>quotetrack export --speaker {_plain(section.id)}'
-            " --format csv -o -</code></p>") if section.more > 0 else ""
+    more = ""
+    if section.more > 0:
+        command = f": <code>quotetrack export --speaker {_plain(section.id)} --format csv -o -</code>" if section.id else ""
+        more = f'<p class="note">and {section.more:,} more{command}</p>'
+
     return (f'<details id="{_anchor(section)}"><summary>{_text(section.name)}<span class="meta">'
             f"{_count(section.quote_count, 'quote')} · {_count(len(section.documents), 'document')}</span></summary>"
             f'<ol class="quotes">{"".join(items)}</ol>{more}</details>')
 
 
 def _anchor(section: SpeakerSection) -> str:
-    return "speaker-" + _plain(section.id)
+    """An id for the section's link: the speaker id, else one made from the name (any characters)."""
+    key = section.id or "name-" + hashlib.sha256(section.name.encode("utf-8", "replace")).hexdigest()[:12]
+    return "speaker-" + _plain(key)
