@@ -22,6 +22,7 @@ _STYLE = dict(
     background="transparent", plot_background="transparent", foreground="#2b2b2b", foreground_strong="#2b2b2b",
     foreground_subtle="#d9d9d9", font_family="system-ui, -apple-system, 'Segoe UI', sans-serif",
     label_font_size=13, major_label_font_size=13, value_font_size=12, legend_font_size=13, tooltip_font_size=12,
+    guide_stroke_color="#ececec", major_guide_stroke_color="#ececec", guide_stroke_dasharray="0", major_guide_stroke_dasharray="0",
 )
 WIDTH = 860
 
@@ -77,7 +78,7 @@ def _config(description: str, *, height: int, colours: Sequence[str], legend: bo
     return dict(
         width=WIDTH, height=height, js=[], disable_xml_declaration=True, show_legend=legend, legend_at_bottom=True,
         print_values=True, print_zeroes=False, style=Style(colors=tuple(colours), **_STYLE), margin=12, spacing=8,
-        title=None, no_data_text="no quotes", show_y_guides=False, show_x_guides=False, print_values_position="top", value_formatter=lambda v: f"{v:,.0f}",
+        title=None, no_data_text="no quotes", print_values_position="top", value_formatter=lambda v: f"{v:,.0f}",
     )
 
 

@@ -315,3 +315,13 @@ def test_an_unreachable_scheduler_is_one_line_exit_3_and_leaves_nothing_behind(t
     assert len(lines) == 1, result.stderr
     assert f"cannot reach the Dask scheduler at {address}" in lines[0] and "nothing was stored" in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_extract_can_write_its_export_to_standard_output_and_its_summary_to_stderr(cli_env):
+    (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "a.txt", "--format", "jsonl", "-o", "-"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert orjson.loads(line)["speaker"]["name"] == "Ann Lee"
+    assert _row(result.stderr, "export") == "standard output (1 quote)"
+    assert not (cli_env / "-").exists() and not (cli_env / "exports").exists()

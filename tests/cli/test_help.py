@@ -57,3 +57,18 @@ def test_a_value_given_to_the_force_flag_is_not_taken_for_a_file(tmp_path, monke
     assert result.exit_code == 2
     assert "--force takes no value" in result.stderr
     assert not (tmp_path / "quotetrack.db").exists()
+
+
+def test_make_demo_ends_by_suggesting_commands_that_exist():
+    """The lines `make demo` prints last: each suggested command parses (its options exist) and shows its help."""
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("\ndemo:") + 1:].split("\n\n")[0].splitlines()[1:]
+    assert "extract seeds/" in recipe[0]
+    suggested = [line.split("$(BIN)/quotetrack", 1)[1].split("#")[0].split() for line in recipe[1:] if "$(BIN)/quotetrack" in line]
+    assert [s[0] for s in suggested if s[0] != "--help"][:2] == ["review", "report"]
+    for args in suggested:
+        args = [a for a in args if a != "YOUR_FOLDER/"]
+        result = runner.invoke(app, [*args, "--help"] if args != ["--help"] else args)
+        assert result.exit_code == 0, (args, result.output)
