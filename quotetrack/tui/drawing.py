@@ -24,3 +24,12 @@ STATUS_STYLES = {
 def plain(text: str | None, style: Style | str = "") -> Text:
     """Data as one line of Text that is never parsed as markup, its unsafe characters shown as symbols."""
     return Text(visible(text or "", one_line=True), style=style, no_wrap=True, end="")
+
+
+def as_given(typed: str, given: str) -> str:
+    """What an input box holds: ``given`` while the box still shows it (escaped), else what was typed.
+
+    A box opened on data shows it through :func:`visible`; left as it is,
+    it must stand for the data itself, not for its escaped picture.
+    """
+    return given if typed == visible(given, one_line=True) else typed

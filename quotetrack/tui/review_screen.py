@@ -28,7 +28,7 @@ from .dialogs.export_dialog import ExportChoice, ExportDialog
 from .dialogs.kind_picker import KindPicker
 from .dialogs.speaker_picker import SpeakerPicker
 from .dialogs.text_prompt import TextPrompt
-from .drawing import STATUS_STYLES, plain
+from .drawing import STATUS_STYLES, as_given, plain
 from .keys import Key, bindings
 from .session import Session
 from .speakers_screen import SpeakersScreen
@@ -336,10 +336,8 @@ class ReviewScreen(Screen):
         )
 
     def _box(self, selector: str, current: str) -> str:
-        """A filter box's value; a box still showing the current value (escaped, as opened with
-        ``--doc ID``) keeps that value, so a document id with control characters still matches."""
-        value = self.query_one(selector, Input).value
-        return current if value == visible(current, one_line=True) else value
+        """A filter box's value; one still showing the current value (as opened with ``--doc ID``) keeps it."""
+        return as_given(self.query_one(selector, Input).value, current)
 
     def _filters_changed(self) -> None:
         if self._debounce is not None:

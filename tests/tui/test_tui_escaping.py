@@ -123,8 +123,13 @@ def test_a_note_and_its_author_are_drawn_escaped(hostile):
         await pilot.press("n")  # the note in the note editor
         await pilot.pause()
         assert_escaped(output(since), "Note on this quote")
+        await pilot.press("enter")  # left as it is: the note stays what it was, not its escaped picture
+        await pilot.pause()
 
     session(path, test)
+    db = Store(path, create=False)
+    assert db.review_state(quote_id).note == f"see {PAYLOAD} print"
+    db.close()
 
 
 # --- titles, options, file names ----------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from ...text import visible
+from ..drawing import as_given
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Label(Text("written atomically: a temporary file renamed over the target", style="dim"))
 
     def _result(self) -> ExportChoice | None:
-        path = self.query_one("#export-path", Input).value.strip()
-        if path == visible(self.path, one_line=True).strip():  # the path given, escaped for the box: as given
-            path = self.path
+        path = as_given(self.query_one("#export-path", Input).value, self.path).strip()
         if not path:
             self.notify("Give a file to write.", severity="warning")
             return None

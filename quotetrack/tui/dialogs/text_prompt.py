@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ...text import visible
-from ..drawing import plain
+from ..drawing import as_given, plain
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -34,7 +34,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(as_given(event.value, self.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
