@@ -21,6 +21,7 @@ from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
 from quotetrack.tui.review_screen import ReviewScreen
 from quotetrack.tui.speakers_screen import SpeakersScreen
+from tests.support import review_data
 
 SIZE = (120, 36)
 OSC52 = "\x1b]52;c;SGFja2Vk\x1b\\"
@@ -136,8 +137,6 @@ def test_a_note_and_its_author_are_drawn_escaped(hostile):
 
 
 def test_store_file_name_and_reviewer_in_the_title_are_drawn_escaped(tmp_path):
-    from tests.support import review_data
-
     path = tmp_path / f"news{PAYLOAD}.db"
     review_data.build(path)
 
