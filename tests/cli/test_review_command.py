@@ -25,10 +25,10 @@ def test_review_command_passes_its_options_to_the_app(tmp_path, monkeypatch):
                                  "--status", "Pending"])
     assert result.exit_code == 0, result.output
     (opened,) = started
-    assert opened.reviewer == "bob"
+    assert opened.session.reviewer == "bob"
     assert opened.initial_filter == review.QueueFilter(status="pending", document="nato-1")
     runner.invoke(app, ["review", "--db", str(db)])
-    assert started[1].reviewer  # the OS user
+    assert started[1].session.reviewer  # the OS user
 
 
 def test_review_command_refuses_bad_options_and_missing_stores(tmp_path):
