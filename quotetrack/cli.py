@@ -169,7 +169,9 @@ JobsOption = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="
 EngineOption = Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)]
 CorefOption = Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")]
-TimeoutOption = Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")]
+TimeoutOption = Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0 or inf: no limit. Not enforced with --engine dask.")]
+IdFieldOption = Annotated[str, typer.Option("--id-field", metavar="FIELD", help="The field of a JSONL object that holds the document's id (its other fields are kept as the document's meta).")]
+TextFieldOption = Annotated[str, typer.Option("--text-field", metavar="FIELD", help="The field of a JSONL object that holds the document's text.")]
 
 
 @app.command()
@@ -178,29 +180,35 @@ def extract(
     model: ModelOption = None, wheelhouse: WheelhouseOption = None, force: ForceOption = False,
     aliases: AliasesOption = None, encoding: EncodingOption = "utf-8", jobs: JobsOption = None,
     engine: EngineOption = "local", scheduler: SchedulerOption = None, coref: CorefOption = "window",
-    doc_timeout: TimeoutOption = 120.0,
+    doc_timeout: TimeoutOption = 120.0, id_field: IdFieldOption = "id", text_field: TextFieldOption = "text",
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export.
 
     Resumable: documents already stored from the same text are skipped, so
     rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
     """
-    from .run.inputs import check_encoding
+    from .run.inputs import check_encoding, check_fields
+    from .run.work import check_time_limit
 
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     with _usage("--encoding"):
         check_encoding(encoding)
+    with _usage("--doc-timeout"):
+        check_time_limit(doc_timeout)
+    with _usage("--text-field"):
+        check_fields(id_field, text_field)
     with _open(db, check=True, model=model, coref=coref, wheelhouse=wheelhouse) as corpus:
         _use_aliases(corpus, aliases)
         summary, notes = _extract(corpus, paths, jobs=jobs, engine=engine, scheduler=scheduler, force=force,
-                                  encoding=encoding, doc_timeout=doc_timeout)
+                                  encoding=encoding, doc_timeout=doc_timeout, id_field=id_field, text_field=text_field)
         count = _export(corpus, output, fmt)
         with _failures(db):
             _print_summary(corpus.store.counts(), summary, output, count, notes)
     if summary.interrupted:
         _report("interrupted", GO_ON, "yellow")
         raise typer.Exit(EXIT_INTERRUPTED)
+    _aliases_problem(summary)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
@@ -230,7 +238,7 @@ def _print_summary(c: dict[str, int], summary, output: Path, exported: int, note
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("documents", f"{summary.seen:,} ({summary.extracted:,} extracted, {summary.unchanged:,} unchanged)")
+    table.add_row("documents", _documents_line(summary))
     table.add_row("quotes", f"{c['quotes']:,}")
     for kind in ("direct", "indirect", "mixed"):
         table.add_row(f"  {kind}", f"{c.get('quotes.' + kind, 0):,}")
@@ -238,6 +246,10 @@ def _print_summary(c: dict[str, int], summary, output: Path, exported: int, note
     table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
     for reason, n in _failure_reasons(summary.failures):  # each file was named on stderr as it failed
         table.add_row(Text(f"  {printable(reason)}", style="red"), f"{n:,}")
+    if summary.carried:
+        table.add_row("reviews carried over", f"{summary.carried:,}")
+    if summary.unplaced:
+        table.add_row("reviews not placed", f"[yellow]{summary.unplaced:,}[/] (kept: quotetrack review lists them)")
     if notes:
         table.add_row("notes", f"[yellow]{notes}[/]")
     if summary.words and summary.seconds:
@@ -245,6 +257,18 @@ def _print_summary(c: dict[str, int], summary, output: Path, exported: int, note
         table.add_row("speed", f"{summary.words / summary.seconds:,.0f} words/s ({where})")
     table.add_row("export", Text(f"{printable(str(output))} ({exported:,} quotes)"))
     out.print(table)
+
+
+def _documents_line(summary) -> str:
+    """Every document the inputs hold, accounted for: extracted, unchanged, failed, skipped or not done."""
+    parts = [f"{summary.extracted:,} extracted", f"{summary.unchanged:,} unchanged"]
+    bad_inputs = len(summary.failures) - summary.failed
+    for n, what in ((summary.failed, "failed"), (bad_inputs, "bad input" if bad_inputs == 1 else "bad inputs"), (summary.skipped, "empty, skipped"),
+                    (summary.not_done if summary.interrupted else 0, "not done: interrupted")):
+        if n:
+            parts.append(f"{n:,} {what}")
+    total = max(summary.total, summary.done)
+    return f"{total:,} ({', '.join(parts)})"
 
 
 def _failure_reasons(failures) -> list[tuple[str, int]]:
@@ -271,6 +295,7 @@ def export_cmd(
     with _open(db, create=False) as corpus:
         count = _export(corpus, output, fmt, status=status)
     out.print(Text(f"wrote {count:,} quotes to {printable(str(output))}"), highlight=False)
+    _aliases_problem(corpus)
 
 
 @app.command()
@@ -285,19 +310,53 @@ def review(
 
     if status is not None and status.strip().lower() not in STATUS_FILTERS:
         raise typer.BadParameter(f"use one of {', '.join(STATUS_FILTERS)}", param_hint="--status")
-    corpus = _open(db, create=False)
+    corpus = _open(db, create=False, check=True)  # a damaged store is refused before the app starts
+    from .store import StoreError, check_writable
     from .tui.app import ReviewApp
 
-    ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None).run()
+    try:
+        check_writable(corpus.store.conn, corpus.path)  # a read-only one too: decisions could not be saved
+    except StoreError as exc:
+        _fatal(f"{exc}; the review saves every decision, so it needs a store it can write")
+    app = ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status.strip().lower() if status else None)
+    app.run()
+    _review_ended(app, db)
+
+
+def _review_ended(app, db: Path) -> None:
+    """Exit non-zero, with one line, when the store failed under the review (exit 3) or the app broke (4).
+
+    The app says a store failure it caught in ``store_failure`` (a message); one it did not catch ends
+    it with Textual's return code 1 and the exception.
+    """
+    from .store import StoreError, explain
+
+    failure = getattr(app, "store_failure", None)
+    error = getattr(app, "_exception", None)
+    if failure is None and isinstance(error, (sqlite3.Error, StoreError)):
+        failure = f"{db}: {explain(error) if isinstance(error, sqlite3.Error) else error}"
+    if failure:
+        _fatal(f"{failure}; decisions saved before it are kept")
+    if app.return_code:
+        _fatal("the review stopped on an unexpected error (a bug; shown above); decisions saved before it are kept",
+               EXIT_BUG)
 
 
 def _use_aliases(corpus, aliases: Path | None) -> None:
-    """Remember an aliases file for this and later runs; a bad one is one line and exit 3."""
+    """Remember an aliases file for this and later runs; a bad one (malformed, a folder, unreadable) is one line
+    and exit 3."""
     if aliases is not None:
         try:
-            corpus.store.use_aliases_file(aliases)
+            corpus.remember_aliases(aliases)
         except ValueError as exc:
             _fatal(str(exc))
+
+
+def _aliases_problem(corpus) -> None:
+    """A remembered aliases file that could not be used (speakers went without it): one line and exit 3,
+    once the command has done its work."""
+    if corpus.aliases_error:
+        _fatal(corpus.aliases_error)
 
 
 def _os_user() -> str:
@@ -321,11 +380,16 @@ def speakers(
     with _open(db, create=False) as corpus, _failures(db):
         if aliases is not None:
             _use_aliases(corpus, aliases)
-            corpus.store.refresh_speakers()
+            corpus.refresh_speakers()
         rows = corpus.speakers()
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
-        return
+    else:
+        _speakers_table(rows)
+    _aliases_problem(corpus)
+
+
+def _speakers_table(rows) -> None:
     table = Table(title=f"{len(rows):,} speakers", title_justify="left")
     for name, options in (("name", {}), ("kind", {"no_wrap": True}), ("quotes", {"justify": "right", "no_wrap": True}),
                           ("docs", {"justify": "right", "no_wrap": True}), ("aliases", {"overflow": "fold"}),

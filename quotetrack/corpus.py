@@ -27,7 +27,7 @@ from spacy.language import Language
 from .domain import Document, Failure
 from .models import check_coref_mode, describe, ensure_coref_model, extractor_id, load, model_info
 from .run.engines import check_engine, choose_jobs, extract_results, in_process
-from .run.inputs import DEFAULT_ENCODING, InputNote, NoteHook, check_encoding, count_documents, read_documents
+from .run.inputs import DEFAULT_ENCODING, InputNote, NoteHook, check_encoding, check_fields, count_documents, read_documents
 from .run.work import PipelineSpec, Result, check_time_limit, extract_documents
 from .store import Selection, SpeakerSummary, Store, parse_statuses
 from .store.speakers import ALIASES_META_KEY
@@ -166,6 +166,7 @@ class Corpus:
         paths = list(paths)
         check_engine(engine)
         encoding = check_encoding(encoding)
+        check_fields(id_field, text_field)
         doc_timeout = check_time_limit(doc_timeout)
         if aliases is not None:
             self.remember_aliases(aliases)

@@ -89,7 +89,7 @@ def read_documents(
     ``meta``). Notes (skipped empty documents, fallback decodings, folders
     reached twice) go to ``on_note``.
     """
-    options = InputOptions(check_encoding(encoding), _fields(id_field, text_field))
+    options = InputOptions(check_encoding(encoding), check_fields(id_field, text_field))
     note: NoteHook = on_note or (lambda _n: None)
     seen: dict[str, str] = {}
     for path in paths:
@@ -102,7 +102,8 @@ def read_documents(
             yield item
 
 
-def _fields(id_field: str, text_field: str) -> Fields:
+def check_fields(id_field: str, text_field: str) -> Fields:
+    """The JSONL fields for ``--id-field``/``--text-field``; ``ValueError`` when they cannot be."""
     if not id_field or not text_field:
         raise ValueError("--id-field and --text-field need a field name")
     if id_field == text_field:

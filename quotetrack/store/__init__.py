@@ -30,7 +30,7 @@ from .reviews import (
     UnknownQuote,
     UnplacedReview,
 )
-from .schema import StoreError, explain
+from .schema import StoreError, check_writable, explain
 from .selection import Selection
 from .speakers import SpeakerSummary
 
@@ -65,6 +65,7 @@ __all__ = [
     "UndoConflict",
     "UnknownQuote",
     "UnplacedReview",
+    "check_writable",
     "explain",
     "parse_statuses",
     "quote_id",

@@ -43,6 +43,8 @@ def parse_statuses(value: str | Iterable[str] | None) -> list[str] | None:
         return None
     items = value.split(",") if isinstance(value, str) else list(value)
     statuses = {s.strip().lower() for s in items if s.strip()}
+    if not statuses:  # an empty filter is a mistake (an unset variable), never "everything"
+        raise ValueError(f"no status given (use one or more of {', '.join(REVIEW_STATUSES)}, comma-separated)")
     unknown = statuses - set(REVIEW_STATUSES)
     if unknown:
         raise ValueError(f"unknown status {', '.join(sorted(unknown))} (use {', '.join(REVIEW_STATUSES)})")

@@ -252,6 +252,19 @@ def _open(conn: sqlite3.Connection, path: Path, exists: bool, timeout: float, ch
         _upgrade(conn, path, version, check_first=not check)
 
 
+def check_writable(conn: sqlite3.Connection, path: Path) -> None:
+    """:class:`StoreError` unless the store takes a write now (a read-only file or disk, a damaged or
+    locked store say so here, not at a reviewer's first decision). Nothing is written: rolled back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: {explain(exc)}") from None
+
+
 def _stored_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     try:
