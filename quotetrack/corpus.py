@@ -204,12 +204,14 @@ class Corpus:
             return False
         self.aliases_error = None
         try:
-            base = _aliases_call(self.store.get_meta(ALIASES_META_KEY) or "", self.store.file_overrides)
+            _aliases_call(self.store.get_meta(ALIASES_META_KEY) or "", self.store.file_overrides)
         except AliasesError as exc:
             from .names import Overrides
 
-            self.aliases_error, base = f"{exc}; speakers were normalised without it", Overrides()
-        self.store.refresh_speakers(base)
+            self.aliases_error = f"{exc}; speakers were normalised without it"
+            self.store.refresh_speakers(Overrides())
+        else:
+            self.store.refresh_speakers()  # reads the file again: it is small
         return True
 
     # -- reading and exporting --

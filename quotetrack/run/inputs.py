@@ -229,12 +229,14 @@ class _scan:
 
 def _open_long(path: Path, flags: int) -> int:
     """``os.open`` of a path longer than PATH_MAX: each folder on the way opened from the last."""
-    parts = os.fsencode(path).split(b"/")
     chunks: list[list[bytes]] = [[]]
-    for part in parts:
-        if chunks[-1] and sum(len(p) + 1 for p in chunks[-1]) + len(part) > _PATH_CHUNK:
+    size = 0
+    for part in os.fsencode(path).split(b"/"):
+        if chunks[-1] and size + len(part) > _PATH_CHUNK:
             chunks.append([])
+            size = 0
         chunks[-1].append(part)
+        size += len(part) + 1
     fd = None
     try:
         for n, chunk in enumerate(chunks):
