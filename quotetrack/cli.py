@@ -238,7 +238,10 @@ def _print_summary(c: dict[str, int], summary, output: Path, exported: int, note
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("documents", _documents_line(summary))
+    table.add_row("documents", f"{max(summary.total, summary.done):,} ({summary.extracted:,} extracted, "
+                               f"{summary.unchanged:,} unchanged)")
+    for what, n in _documents_not_stored(summary):  # every document the inputs hold is accounted for
+        table.add_row(f"  {what}", f"[yellow]{n:,}[/]" if what.startswith("not done") else f"{n:,}")
     table.add_row("quotes", f"{c['quotes']:,}")
     for kind in ("direct", "indirect", "mixed"):
         table.add_row(f"  {kind}", f"{c.get('quotes.' + kind, 0):,}")
@@ -259,16 +262,12 @@ def _print_summary(c: dict[str, int], summary, output: Path, exported: int, note
     out.print(table)
 
 
-def _documents_line(summary) -> str:
-    """Every document the inputs hold, accounted for: extracted, unchanged, failed, skipped or not done."""
-    parts = [f"{summary.extracted:,} extracted", f"{summary.unchanged:,} unchanged"]
+def _documents_not_stored(summary) -> list[tuple[str, int]]:
+    """(what, how many) of the documents neither extracted nor unchanged: failed, bad inputs, empty, not done."""
     bad_inputs = len(summary.failures) - summary.failed
-    for n, what in ((summary.failed, "failed"), (bad_inputs, "bad input" if bad_inputs == 1 else "bad inputs"), (summary.skipped, "empty, skipped"),
-                    (summary.not_done if summary.interrupted else 0, "not done: interrupted")):
-        if n:
-            parts.append(f"{n:,} {what}")
-    total = max(summary.total, summary.done)
-    return f"{total:,} ({', '.join(parts)})"
+    rows = [("failed", summary.failed), ("bad inputs", bad_inputs), ("empty, skipped", summary.skipped),
+            ("not done (interrupted)", summary.not_done if summary.interrupted else 0)]
+    return [(what, n) for what, n in rows if n]
 
 
 def _failure_reasons(failures) -> list[tuple[str, int]]:

@@ -200,15 +200,16 @@ class Corpus:
         folder, malformed) is left out, and :attr:`aliases_error` says why
         (None when it was used, or there is none).
         """
-        if only_if_stale and not self.store.speakers_stale():
-            return False
         self.aliases_error = None
         try:
             _aliases_call(self.store.get_meta(ALIASES_META_KEY) or "", self.store.file_overrides)
         except AliasesError as exc:
+            self.aliases_error = f"{exc}; speakers were normalised without it"
+        if only_if_stale and not self.store.speakers_stale():
+            return False  # the speakers stand as last normalised (without the file, if it is broken: said above)
+        if self.aliases_error:
             from .names import Overrides
 
-            self.aliases_error = f"{exc}; speakers were normalised without it"
             self.store.refresh_speakers(Overrides())
         else:
             self.store.refresh_speakers()  # reads the file again: it is small

@@ -74,7 +74,8 @@ def split_pieces(text: str, limit: int, tokens: int = PIECE_TOKENS) -> list[tupl
         if count <= tokens or end - start <= 1:
             pieces.append((start, end, count))
             continue
-        smaller = max(1, (end - start) * tokens // count)  # as many characters as hold about ``tokens``
+        parts = -(-count // tokens)  # cut into this many pieces of about equal size
+        smaller = max(1, -(-(end - start) // parts))
         todo.extend(reversed([(start + s, start + e) for s, e in split_text(text[start:end], smaller)]))
     return pieces
 
