@@ -29,7 +29,7 @@ BATCH_SIZE = 16  # pieces parsed in one nlp.pipe batch
 BATCH_TOKENS = 25_000
 # A document with more quotes than this is not an article (a generated or hostile text); it
 # fails as soon as it passes the mark, so that its quotes never fill a worker's memory.
-MAX_QUOTES = 50_000
+MAX_QUOTES = 100_000
 # The per-document time limit (``--doc-timeout``) is per this many characters: a piece of a
 # long document, or the parse of a whole batch before its first document, gets its multiple.
 TIMEOUT_CHARS = 50_000

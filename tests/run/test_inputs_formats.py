@@ -105,7 +105,7 @@ def test_html_is_read_offline(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     (doc,), errors, _ = read([DATA / "harbour.html"])
-    assert not errors and "Mayor Thomas Berg" in doc.text
+    assert not errors and "Mayor Thomas Berg" in doc.text and "<p>" not in doc.text and doc.meta["author"]
 
 
 def test_an_html_page_without_an_article_is_one_failure(tmp_path):
