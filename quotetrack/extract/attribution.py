@@ -131,8 +131,8 @@ def _attribute_one(ctx: _Context, cand: Candidate) -> Quote:
     ix = ctx.ix
     q = _bare(ix, cand)
     src = cand.source
-    if src is not None and is_time(src):
-        src = None  # '"…," said Monday': when, not who
+    if src is not None and _is_when(src, ix):
+        src = None  # '"…," said Monday', '5:45 p.m.': when, not who
     if src is None:
         q.method = "none"
         if cand.via == "implicit":
@@ -151,6 +151,14 @@ def _attribute_one(ctx: _Context, cand: Candidate) -> Quote:
     if cand.via == "according" and q.method == "syntax":
         q.method = "according"
     return q
+
+
+def _is_when(src: Token, ix: DocIndex) -> bool:
+    """A source phrase that only says when ('Monday', '5:45 p.m.'); not 'Broaddrick Sunday night', not a name's phrase."""
+    if not is_time(src):
+        return False
+    words = [t for t in noun_phrase(src) if not t.is_punct and t.dep_ != "det"]
+    return all(is_time(t) for t in words) and name_in_phrase(src, ix)[1] not in ("person", "organization")
 
 
 def _resolve_phrase(ix: DocIndex, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:

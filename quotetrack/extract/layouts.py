@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from ..domain import Quote, TextSpan
+from . import cues
 from .doc_index import DocIndex
 from .frames import lemma
 from .speaker_names import PERSON_LABELS, clean_name, is_title_token, strip_titles
@@ -109,20 +110,28 @@ def _name_head(ix: DocIndex, start: int, end: int) -> Token | None:
 
 
 def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
-    """'X said, according to Y, that …': an according-to phrase on, or right after, a cue that has its own speaker is a channel.
+    """'X said, according to Y, that …': an according-to phrase between a speech verb that has its
+    own speaker and that verb's content is a channel.
 
-    Its candidates go, and the reporting verb's content loses the phrase when it starts with it.
+    Its candidates go, and the verb's content loses the phrase when it starts with it. At the
+    end of the sentence ('X has said …, according to Y') the phrase reports the whole: Y
+    speaks, of X's words, and both attributions stay.
     """
-    speaking = [c for c in cands if c.cue is not None and c.source is not None and c.via in ("subject", "inversion", "participle")]
-    verbs = {c.cue.root.i for c in speaking}
-    starts = {c.start: c for c in speaking}  # '… said, according to CNN, that …': the parse hangs the phrase on the content
+    speaking = [
+        c for c in cands
+        if c.cue is not None and c.source is not None and c.via in ("subject", "inversion", "participle")
+        and c.cue.root.pos_ == "VERB" and lemma(c.cue.root) in cues.SPEECH_VERBS
+    ]
     channels = {}
     for c in cands:
         if c.via != "according" or c.cue is None:
             continue
         cue = c.cue
-        if cue.root.head.i in verbs or (cue.start_char in starts and starts[cue.start_char].source is not c.source):
-            channels[cue.start] = cue
+        phrase_end = cue.root.right_edge.i
+        for d in speaking:
+            verb = d.cue.root
+            if d.source is not c.source and verb.i < cue.start and phrase_end < len(cue.doc) and _between(verb, cue, d):
+                channels[cue.start] = cue
     out = [c for c in cands if c.cue is None or c.via != "according" or c.cue.start not in channels]
     for cue in channels.values():
         last = cue.root.right_edge
@@ -132,6 +141,13 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
             if c.start == cue.start_char and phrase_end < c.end:
                 c.start = next(k for k in range(phrase_end, c.end) if not (text[k].isspace() or text[k] == ","))
     return out
+
+
+def _between(verb: Token, phrase: Span, c: "Candidate") -> bool:
+    """The phrase sits after the verb with only a few words between, and the verb's content starts after it."""
+    last = phrase.root.right_edge
+    gap = [t for t in verb.doc[verb.i + 1 : phrase.start] if not t.is_punct]
+    return len(gap) <= 4 and c.start >= phrase.start_char and (c.start == phrase.start_char or c.start > last.idx)
 
 
 # --- transcripts -------------------------------------------------------------

@@ -62,14 +62,16 @@ def strip_determiner(span: Span) -> Span:
 def strip_titles(span: Span) -> Span:
     """'Foreign Minister Sergey Lavrov' → 'Sergey Lavrov'; 'Striker João Silva' → 'João Silva'.
 
-    A word only the parse calls a common noun goes only when two name words
-    stay ("Goalkeeper Mark Hughes"), as a tagger's NN may be a given name.
+    A word only the parse calls a common noun goes only when a name of two
+    proper nouns stays ("Goalkeeper Mark Hughes"): a tagger's NN may be a
+    given name, or a name in a headline's title case ("Trump Says He …").
     """
     span = strip_possessive(span)
     doc = span.doc
     start = span.start
     while start < span.end - 1 and is_title_token(doc[start]):
-        if _common_noun_title(doc[start]) and sum(1 for t in doc[start + 1 : span.end] if t.text[:1].isupper()) < 2:
+        rest = doc[start + 1 : span.end]
+        if _common_noun_title(doc[start]) and (len(rest) < 2 or not all(t.pos_ == "PROPN" for t in rest)):
             break
         start += 1
     return doc[start : span.end]
@@ -108,7 +110,7 @@ def is_time(tok: Token) -> bool:
     if AGE.search(doc[max(0, tok.i - 4) : tok.i + 1].text):
         return False
     if tok.ent_type_ in TIME_LABELS:
-        return True
+        return not tok.like_num  # '43 said the same' is 43 percent, whatever NER says; '5:45 p.m.' is a time
     return tok.ent_type_ == "" and (tok.lower_ in WHEN_WORDS or tok.lower_ in ("a.m.", "p.m."))
 
 
