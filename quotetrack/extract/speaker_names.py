@@ -13,7 +13,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from ..names.person import is_role_word
+from ..names.person import is_descriptor, is_role_word
 
 PERSON_LABELS = ("PERSON",)
 ORG_LABELS = ("ORG", "GPE", "NORP")
@@ -84,7 +84,7 @@ def titled_name(span: Span) -> Span | None:
     name = strip_titles(span)
     if name.start == span.start or len(name) < 2 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name):
         return None
-    return name
+    return None if any(is_descriptor(t.text) for t in name) else name  # not 'Major League Baseball'
 
 
 def clean_name(span: Span) -> str:

@@ -284,6 +284,19 @@ def test_a_title_before_a_name_is_not_part_of_it_in_extraction_and_in_names(quot
     assert speaker_id_for(raw, "person") == speaker_id_for(name, "person")
 
 
+@pytest.mark.parametrize(
+    "text, speaker, kind",
+    [
+        ("Spokeswoman Haley Morris said the campaign was over.", "Haley Morris", "person"),
+        ("Major League Baseball said the season would start in April.", "Major League Baseball", "organization"),
+    ],
+    ids=["role-then-name-tagged-org", "organisation-starting-with-a-role-word"],
+)
+def test_a_role_before_a_name_makes_a_person_not_an_organisation(quotes_of, text, speaker, kind):
+    q = quotes_of(text)[0]
+    assert (q.speaker, q.speaker_kind) == (speaker, kind)
+
+
 def test_the_same_player_gets_one_id_across_articles(nlp):
     first = nlp("Striker João Silva said the team would win the league.")._.quotes[0].speaker
     second = nlp("João Silva said the team had played its best game of the season.")._.quotes[0].speaker
