@@ -77,6 +77,7 @@ def lay_out(ix: DocIndex, tables: Tables, cands: list["Candidate"], new) -> list
 
 
 def _dash_cue(ix: DocIndex, c: "Candidate") -> None:
+    """'“…” ― Steve Quinlan': the dash is the cue, the name the source (the quotation opens its paragraph)."""
     text, m = ix.text, c.marked
     line_start = text.rfind("\n", 0, m.open_start) + 1
     if text[line_start : m.open_start].strip():
@@ -124,14 +125,10 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
     ]
     channels = {}
     for c in cands:
-        if c.via != "according" or c.cue is None:
-            continue
-        cue = c.cue
-        phrase_end = cue.root.right_edge.i
-        for d in speaking:
-            verb = d.cue.root
-            if d.source is not c.source and verb.i < cue.start and phrase_end < len(cue.doc) and _between(verb, cue, d):
-                channels[cue.start] = cue
+        if c.via == "according" and c.cue is not None and any(
+            d.source is not c.source and d.cue.root.i < c.cue.start and _between(d.cue.root, c.cue, d) for d in speaking
+        ):
+            channels[c.cue.start] = c.cue
     out = [c for c in cands if c.cue is None or c.via != "according" or c.cue.start not in channels]
     for cue in channels.values():
         last = cue.root.right_edge
