@@ -56,6 +56,8 @@ HEADING_LABELS = frozenset(
 )
 # Words a heading has and a name does not ("STAT OF THE WEEK").
 FUNCTION_WORDS = frozenset("OF THE A AN AND OR FOR IN ON AT TO BY WITH FROM IS ARE WAS IT THIS THAT".split())
+# Entities that make a label a dateline, not a speaker.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Cues of an exchange: the quote after such a turn answers it.
 EXCHANGE_CUES = frozenset({"reply", "answer", "respond", "retort", "counter", "ask", "interject", "inquire", "query"})
 
@@ -176,14 +178,16 @@ def _speaker_labels(ix: DocIndex, found: list[tuple[int, int, str, int]]) -> set
         words = lab.replace("’", "'").split()
         return lab in qa or any(w.strip(".") in HEADING_LABELS or w in FUNCTION_WORDS for w in words)
 
-    people = {clean_name(strip_titles(e)).split()[-1].upper() for e in ix.ents[0] if e.label_ in PERSON_LABELS}
-    out |= {lab for lab in labels if not heading(lab) and lab.split()[-1] in people}
+    # a person's full name ('Mary Fallin' for 'FALLIN'); never a place ('MOSCOW:' opens a dateline)
+    people = {n.split()[-1].upper() for n in (clean_name(strip_titles(e)) for e in ix.ents[0] if e.label_ in PERSON_LABELS) if len(n.split()) >= 2}
+    places = {e.text.upper() for e in ix.ents[0] if e.label_ in PLACE_LABELS}
+    out |= {lab for lab in labels if not heading(lab) and lab.split()[-1] in people and lab not in places}
     number = ix.paragraphs.number
     for (a, _, x, _), (b, _, y, _) in zip(found, found[1:]):
         if x != y and number(b) == number(a) + 1 and not heading(x) and not heading(y):
             out |= {x, y}
     surnames = {lab.split()[-1] for lab in out}  # 'JAKE TAPPER' once, 'TAPPER' after
-    return out | {lab for lab in labels if not heading(lab) and lab.split()[-1] in surnames}
+    return {lab for lab in out | {lab for lab in labels if not heading(lab) and lab.split()[-1] in surnames} if lab not in places}
 
 
 def _add_turns(ix: DocIndex, tables: Tables, cands: list["Candidate"], new) -> list["Candidate"]:

@@ -175,8 +175,10 @@ def test_questions_and_answers_of_an_interview(quotes_of):
         "UPDATE: The bridge will reopen next week.\nCORRECTION: An earlier version gave the wrong date.",
         "BREAKING NEWS: The bridge has reopened to traffic.",
         "FIX IS IN: Moderators Ignore the Scandal.\nThe debate was held on Tuesday night in Ohio.",
+        "MOSCOW: Russia said Monday it was suspending its mission to NATO.\n"
+        "NATO had expelled several members of Moscow´s delegation to the alliance for alleged spying.",
     ],
-    ids=["update-correction", "breaking", "headline"],
+    ids=["update-correction", "breaking", "headline", "dateline"],
 )
 def test_page_furniture_in_capitals_is_no_speaker(quotes_of, text):
     for q in quotes_of(text):
