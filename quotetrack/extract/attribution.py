@@ -20,9 +20,11 @@ from .quotes import Candidate
 from .speaker_names import (
     ORG_LABELS,
     PERSON_LABELS,
+    PRONOUN_GENDER,
     TITLE_WORDS,
     clean_name,
     is_time,
+    name_gender,
     person_surnames,
     strip_determiner,
     strip_possessive,
@@ -94,11 +96,39 @@ class _Context:
 
     def __init__(self, ix: DocIndex, coref: bool, titles: TitleIndex, surnames: frozenset[str]):
         self.ix, self.coref, self.titles, self.surnames = ix, coref, titles, surnames
+        self._genders: dict[str, set[str]] | None = None
 
     def is_person(self, tok: Token) -> bool:
         """A name that denotes a person: labelled so, or the surname of a person the article names."""
         name = _expand_name(tok, self.ix)
         return _kind_of(name) == "person" or strip_possessive(name)[-1].lower_ in self.surnames
+
+    def gender(self, name: Span) -> str | None:
+        """What the name, or the article's fuller names with that word, tells of gender: 'Clinton' after
+        'Hillary Clinton' only is a woman (after Bill and Hillary, nobody knows); 'Hillary' after
+        'Hillary Clinton' is a woman."""
+        known = name_gender(name)
+        if known is not None or len(strip_titles(name)) > 1:
+            return known
+        if self._genders is None:
+            self._genders = {}
+            for e in self.ix.ents[0]:
+                g = name_gender(e) if e.label_ in PERSON_LABELS else None
+                full = strip_titles(strip_possessive(e)) if g is not None else None
+                if full is not None and len(full) > 1:
+                    self._genders.setdefault(full[-1].lower_, set()).add(g)  # by surname
+                    self._genders.setdefault(full[0].lower_, set()).add(g)  # by given name
+        found = self._genders.get(strip_possessive(name)[-1].lower_, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    def person_for(self, pronoun: Token):
+        """Which names ``pronoun`` (he, she) may stand for: people whose gender, when told, agrees."""
+        wanted = PRONOUN_GENDER.get(pronoun.lower_)
+
+        def accept(tok: Token) -> bool:
+            return self.is_person(tok) and self.gender(_expand_name(tok, self.ix)) in (None, wanted)
+
+        return accept
 
 
 def _tspan(span: Span | None) -> TextSpan | None:
@@ -214,11 +244,12 @@ def _resolve_pronoun(ctx: _Context, src: Token, q: Quote) -> None:
         return
     # He/she name people only: coreferee links "he" to "Russia" when no person is in reach.
     personal = src.lower_ in PERSONAL_PRONOUNS
-    antecedent = coref_antecedent(ix, src, ctx.is_person if personal else None) if coref else None
+    accept = ctx.person_for(src) if personal else None  # and "she" is not Donald Trump
+    antecedent = coref_antecedent(ix, src, accept) if coref else None
     if antecedent is not None:
         q.method = "coref"
     else:
-        antecedent = _nearest_name_before(ix, src)
+        antecedent = _nearest_name_before(ix, src, accept)
         q.method = "nearest-name" if antecedent is not None else "none"
         if not coref:
             q.flags = q.flags + ("no-coref",)
@@ -390,16 +421,16 @@ def coref_antecedent(ix: DocIndex, tok: Token, accept=None) -> Span | None:
     return _expand_name(pick, ix) if pick is not None else None
 
 
-def _nearest_name_before(ix: DocIndex, tok: Token) -> Span | None:
-    """Without coreference: the closest person named shortly before a he/she."""
-    if tok.lower_ not in ("he", "she", "him", "her"):
+def _nearest_name_before(ix: DocIndex, tok: Token, accept=None) -> Span | None:
+    """Without coreference: the closest person named shortly before a he/she (whose name ``accept`` takes)."""
+    if tok.lower_ not in PERSONAL_PRONOUNS:
         return None
     ents, _, ends = ix.ents
     for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
         ent = ents[k]
         if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
             break
-        if ent.label_ in PERSON_LABELS:
+        if ent.label_ in PERSON_LABELS and (accept is None or accept(ent[-1])):
             return strip_titles(ent)
     return None
 

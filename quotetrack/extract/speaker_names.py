@@ -10,6 +10,7 @@ parse tags as a common noun although capitalised (``Goalkeeper Mark Hughes``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -122,3 +123,42 @@ def person_surnames(ents) -> frozenset[str]:
             name = strip_possessive(e)
             out.add(name[-1].lower_)
     return frozenset(out)
+
+
+# --- gender, as far as a name tells it -------------------------------------------
+
+# Honorifics that say it, before or inside a name ("Mr. Trump", "Mrs. Clinton").
+HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "madam": "f", "dame": "f", "lord": "m", "lady": "f"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+@lru_cache(maxsize=1)
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names that are only men's, and only women's, in coreferee's name lists (US, German,
+    Polish and French registers; coreferee is a dependency). Empty if the lists cannot be read."""
+    try:
+        from importlib.resources import files
+
+        data = files("coreferee.lang.common.data")
+        male = set(data.joinpath("male_names.dat").read_text(encoding="utf-8").split())
+        female = set(data.joinpath("female_names.dat").read_text(encoding="utf-8").split())
+    except (ImportError, OSError):
+        return frozenset(), frozenset()
+    return frozenset(male - female), frozenset(female - male)
+
+
+def name_gender(span: Span) -> str | None:
+    """'m' or 'f' when an honorific or the given name says it ('Hillary Clinton', 'Mr. Trump'), else None."""
+    doc = span.doc
+    for tok in [doc[span.start - 1]] if span.start > 0 else []:
+        if tok.lower_.strip(".") in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[tok.lower_.strip(".")]
+    for tok in span:
+        if tok.lower_.strip(".") in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[tok.lower_.strip(".")]
+    name = strip_titles(span)
+    if len(name) < 2:
+        return None
+    men, women = given_names()
+    first = name[0].text
+    return "m" if first in men else "f" if first in women else None

@@ -70,6 +70,19 @@ def test_he_or_she_with_a_person_in_reach_names_that_person(quotes_either_way, t
     assert "unresolved-pronoun" not in q.flags
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Hillary Clinton answered questions after Donald Trump left the stage. “We will win Ohio,” she said.", "Hillary Clinton"),
+        ("Donald Trump spoke after Hillary Clinton left the stage. “We will win Ohio,” he said.", "Donald Trump"),
+        ("Mr. Trump spoke to reporters after Mrs. Clinton left. “We will win Ohio,” he said.", "Trump"),
+    ],
+    ids=["she-past-a-man", "he-past-a-woman", "honorifics"],
+)
+def test_he_or_she_names_a_person_of_that_gender_when_the_name_tells(quotes_either_way, text, speaker):
+    assert find(quotes_either_way(text), "win Ohio").speaker == speaker
+
+
 def test_an_unresolved_pronoun_ranks_below_a_resolved_one(quotes_of):
     resolved = find(quotes_of("Jens Stoltenberg met Russia's envoy on Monday. “It is over,” he said."), "It is over")
     unresolved = find(quotes_of("Russia and China were discussed. “It is over,” he said."), "It is over")
