@@ -17,11 +17,13 @@ leave the view as it was.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..store import QueueQuery, QueueTooSlow
+from ..store import QueueQuery, QueueTooSlow, Store
 
 if TYPE_CHECKING:
     from .queue import Queue
@@ -80,6 +82,34 @@ class View(Sequence[int]):
     def counted(self) -> tuple[int, int]:
         """(rows, pending rows), counted now whatever it takes (for a thread of its own)."""
         return self.db.queue_count(self.query), self.db.queue_count(self._pending_query())
+
+    def pending_now(self) -> int | None:
+        """Pending rows now: a view read whole counts its rows' current statuses; a view read by
+        pages tells its count (None if not counted), which a later count brings up to date."""
+        if self.whole:
+            return sum(1 for r, s in zip(self.rows, self.ranks) if self.queue.status_rank(r, s) == 0)
+        return self.pending
+
+    # -- reading elsewhere --
+
+    @contextmanager
+    def reading_with(self, db: Store) -> Iterator[View]:
+        """Read through ``db`` (a store of another thread) for a while."""
+        mine, self.db = self.db, db
+        try:
+            yield self
+        finally:
+            self.db = mine
+
+    def clone(self) -> View:
+        """A copy to read on in another thread, while this one is shown; :meth:`adopt` takes it back."""
+        twin = copy.copy(self)
+        twin.rows, twin.keys, twin.ranks = list(self.rows), list(self.keys), list(self.ranks)
+        return twin
+
+    def adopt(self, twin: View) -> None:
+        for name in ("whole", "base", "rows", "keys", "ranks", "at_start", "at_end", "count", "pending"):
+            setattr(self, name, getattr(twin, name))
 
     def count_pending(self) -> int:
         self.pending = self.db.queue_count(self._pending_query())
