@@ -101,8 +101,8 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     else:
         statuses = (_STATUS_RANK[flt.status],) if flt.status in _STATUS_RANK else ()
     return QueueQuery(
-        statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip().casefold(), doc=flt.document.strip(),
-        confidence=flt.confidence, search=flt.search.strip().casefold(), sort=sort.column, reverse=sort.reverse,
+        statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
+        confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
     )
 
 
@@ -262,9 +262,7 @@ class Queue:
     def prepare_search(self, text: str) -> None:
         """Look up a search being typed ahead of time (while the reviewer types): the text index
         pages it needs are read, and how many quotes hold it is kept for when it is applied."""
-        search = text.strip().casefold()
-        if len(search) >= 3:
-            self.db.queue_warm_search(search)
+        self.db.queue_warm_search(text.strip())
 
 
 def next_pending(queue: Queue, view: Sequence[int], position: int, step: int = 1) -> int | None:

@@ -71,17 +71,16 @@ class View(Sequence[int]):
     def try_counts(self) -> bool:
         """Count the view (and its pending rows) if the budget allows; True when both are known."""
         try:
-            if self.count is None:
-                self.count = self.db.queue_count(self.query)
-            if self.pending is None:
-                self.pending = self.db.queue_count(self._pending_query())
+            count, self.pending = self.db.queue_numbers(self.query)
         except QueueTooSlow:
             return False
+        if self.count is None:
+            self.count = count
         return True
 
     def counted(self) -> tuple[int, int]:
         """(rows, pending rows), counted now whatever it takes (for a thread of its own)."""
-        return self.db.queue_count(self.query), self.db.queue_count(self._pending_query())
+        return self.db.queue_numbers(self.query)
 
     def pending_now(self) -> int | None:
         """Pending rows now: a view read whole counts its rows' current statuses; a view read by

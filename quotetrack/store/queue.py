@@ -23,13 +23,15 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .base import StoreBase
 from .schema import CONFIDENCE_BUCKETS
 
 QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
 NAME_BATCH = 256  # speaker names read at a time while walking a speaker sort
+NAMES_LISTED = 1_000  # a filter matching more speaker names than this tests each quote's name instead
+NAMES_READ = 50_000  # with more names than this in the store, names are not looked through at all
 
 
 class QueueTooSlow(Exception):
@@ -92,9 +94,19 @@ def _order(query: QueueQuery) -> _Order:
     return _Order("quotes_by_doc", None, ("doc_id", "start", "rowid"), ties_desc=rev)
 
 
+def fold(text: str) -> str:
+    """How the queue ignores case: each character lower-cased, as SQLite's trigram index folds text."""
+    return text.lower()
+
+
 def _contains(hay: str | None, part: str) -> bool:
-    """The queue's substring match: ``part`` (already case-folded) in ``hay``, ignoring case."""
-    return hay is not None and part in hay.casefold()
+    """The queue's substring match: ``part`` (already folded) in ``hay``, ignoring case."""
+    return hay is not None and part in hay.lower()
+
+
+def _phrase(search: str) -> str:
+    """A substring as an FTS5 query of the trigram index (3 characters or more)."""
+    return '"' + search.replace('"', '""') + '"'
 
 
 def _bucket(confidence: float) -> int:
@@ -157,8 +169,15 @@ class QueueReads(StoreBase):
 
     # -- filters --
 
-    def _queue_where(self, query: QueueQuery) -> tuple[list[str], list]:
-        """The view's filter as SQL conditions (joined by AND) and their parameters."""
+    def _queue_where(self, query: QueueQuery, rows: bool = True) -> tuple[list[str], list]:
+        """The view's filter as SQL conditions (joined by AND) and their parameters.
+
+        ``rows``: the form that tests one row at a time (a walk through an
+        order's index); else the form that finds the rows (counts, small views
+        read whole), a text search then through the trigram index. Both keep the
+        same rows, but for a few letters whose lower case differs between SQLite
+        and Python (docs/review.md).
+        """
         clauses: list[str] = []
         params: list = []
         if query.statuses is not None:
@@ -171,23 +190,44 @@ class QueueReads(StoreBase):
             clauses.append("confidence BETWEEN ? AND ?")
             params += query.confidence
         if query.speaker:
-            if self._queue_name_exists(query.speaker):
-                clauses.append("queue_speaker = ? COLLATE NOCASE")
-                params.append(query.speaker)
-            else:
-                clauses.append("qt_contains(queue_speaker, ?)")
-                params.append(query.speaker.casefold())
+            names = [query.speaker] if self._queue_name_exists(query.speaker) else self._queue_names_holding(query.speaker)
+            clause, args = _named(names, query.speaker)
+            clauses.append(clause)
+            params += args
         if query.doc:
             if self._queue_doc_exists(query.doc):
                 clauses.append("doc_id = ?")
                 params.append(query.doc)
             else:
                 clauses.append("qt_contains(doc_id, ?)")
-                params.append(query.doc.casefold())
+                params.append(fold(query.doc))
         if query.search:
-            clauses.append("(qt_contains(text, ?) OR qt_contains(queue_speaker, ?))")
-            params += [query.search, query.search]
+            clause, args = self._queue_search(fold(query.search), rows)
+            clauses.append(clause)
+            params += args
         return clauses, params
+
+    def _queue_search(self, search: str, rows: bool) -> tuple[str, list]:
+        """A search in the quote text or the speaker's name, as one condition."""
+        names = self._queue_names_holding(search)
+        if rows or len(search) < 3:
+            named, args = _named(names, search)
+            return f"(qt_contains(text, ?) OR {named})", [search, *args]
+        if names is None:
+            return ("(rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) OR qt_contains(queue_speaker, ?))",
+                    [_phrase(search), search])
+        return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
+                f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))",
+                [_phrase(search), *names])
+
+    def _queue_names_holding(self, part: str) -> list[str] | None:
+        """The speaker names (as ``queue_speakers`` spells them) holding ``part``; None when too many
+        to list (then each quote's name is tested)."""
+        part = fold(part)
+        if self._queue_rows("SELECT count(*) > ? FROM queue_speakers", (NAMES_READ,))[0][0]:
+            return None
+        names = [r[0] for r in self._queue_rows("SELECT name FROM queue_speakers") if part in r[0].lower()]
+        return names if len(names) <= NAMES_LISTED else None
 
     def _queue_name_exists(self, name: str) -> bool:
         return bool(self._queue_rows("SELECT 1 FROM queue_speakers WHERE name = ?", (name,)))
@@ -279,11 +319,11 @@ class QueueReads(StoreBase):
     def _queue_name_walk(self, query: QueueQuery, start: str | None, desc: bool) -> Iterator[str]:
         """Names from ``start`` (inclusive; None: the first) on, those the speaker filter keeps."""
         if query.speaker and self._queue_name_exists(query.speaker):
-            if start is None or start.casefold() == query.speaker.casefold():
+            if start is None or fold(start) == fold(query.speaker):
                 yield from (r[0] for r in self._queue_rows("SELECT name FROM queue_speakers WHERE name = ?",
                                                            (query.speaker,)))
             return
-        part = query.speaker.casefold()
+        part = fold(query.speaker)
         compare = "<" if desc else ">"
         bound, inclusive = start, True
         while True:
@@ -292,7 +332,7 @@ class QueueReads(StoreBase):
             names = [r[0] for r in self._queue_rows(
                 f"SELECT name FROM queue_speakers{where} ORDER BY name{' DESC' if desc else ''} LIMIT {NAME_BATCH}",
                 [bound] if bound is not None else [])]
-            yield from (name for name in names if part in name.casefold())
+            yield from (name for name in names if part in name.lower())
             if len(names) < NAME_BATCH:
                 return
             bound, inclusive = names[-1], False
@@ -337,7 +377,7 @@ class QueueReads(StoreBase):
         return self._queue_count_sql(query, order, before)
 
     def _queue_count_sql(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
-        clauses, params = self._queue_where(query)
+        clauses, params = self._queue_where(query, rows=False)
         if before is None:
             return self._queue_count_where(clauses, params)
         group, tail = before[0], before[1:]
@@ -462,64 +502,71 @@ class QueueReads(StoreBase):
         None when it may hold more (then it is read by pages). Which index leads is chosen from counts."""
         if query.statuses == ():
             return []
-        bound, lead = self._queue_bound(query, limit)
+        bound, index = self._queue_bound(query, limit)
         if bound > limit:
             return None
-        clauses, params = self._queue_where(query)
-        index = ""
-        if lead is not None:
-            if lead[0] is None:
-                clauses, params = [*clauses, lead[1]], [*params, *lead[2]]
-            else:
-                index = f" INDEXED BY {lead[0]}"
+        clauses, params = self._queue_where(query, rows=False)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        indexed = f" INDEXED BY {index}" if index else ""
         return [(r[0], r[1]) for r in self._queue_rows(
-            f"SELECT rowid, queue_status FROM quotes{index}{where} ORDER BY {_full_order(query)}", params)]
+            f"SELECT rowid, queue_status FROM quotes{indexed}{where} ORDER BY {_full_order(query)}", params)]
 
-    def _queue_bound(self, query: QueueQuery, limit: int) -> tuple[int, tuple | None]:
-        """(the most rows the view can hold, as far as counts tell; how to read it: (index, extra
-        condition, its parameters) or None for SQLite to choose)."""
+    def _queue_bound(self, query: QueueQuery, limit: int) -> tuple[int, str | None]:
+        """(the most rows the view can hold, as far as counts tell; the index to read it by, None for
+        the search's own lookup)."""
         statuses = set(query.statuses) if query.statuses is not None else None
         kinds = {query.kind} if query.kind else None
         lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
         bound = self._queue_tally(statuses, kinds, lo, hi)
-        leads = []
+        leads: list[tuple[int, str | None]] = []
         if statuses is not None:
-            leads.append((self._queue_tally(statuses, None, -math.inf, math.inf), ("queue_by_status", "", [])))
+            leads.append((self._queue_tally(statuses, None, -math.inf, math.inf), "queue_by_status"))
         if kinds is not None:
-            leads.append((self._queue_tally(None, kinds, -math.inf, math.inf), ("queue_by_kind", "", [])))
+            leads.append((self._queue_tally(None, kinds, -math.inf, math.inf), "queue_by_kind"))
         if query.confidence is not None:
-            leads.append((self._queue_tally(None, None, lo, hi), ("queue_by_confidence", "", [])))
-        if query.speaker and self._queue_name_exists(query.speaker):
-            n = self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
-            leads.append((n, ("queue_by_speaker", "", [])))
+            leads.append((self._queue_tally(None, None, lo, hi), "queue_by_confidence"))
+        if query.speaker:
+            exists = self._queue_name_exists(query.speaker)
+            names = [query.speaker] if exists else self._queue_names_holding(query.speaker)
+            if names is not None:
+                leads.append((self._queue_named_count(names), "queue_by_speaker"))
         if query.doc and self._queue_doc_exists(query.doc):
-            n = self._queue_count_where(["doc_id = ?"], [query.doc])
-            leads.append((n, ("quotes_by_doc", "", [])))
+            leads.append((self._queue_count_where(["doc_id = ?"], [query.doc]), "quotes_by_doc"))
         if len(query.search) >= 3:
-            found = self._queue_text_bound(query.search, limit)
+            found = self._queue_text_bound(fold(query.search), limit)
             if found is not None:
-                leads.append(found)
-        for n, _ in leads:
-            bound = min(bound, n)
-        lead = min(leads, key=lambda t: t[0])[1] if leads else None
-        return bound, lead
+                leads.append((found, None))
+        if not leads:
+            return bound, None
+        n, index = min(leads, key=lambda t: t[0])
+        return min(bound, n), index
 
-    def _queue_text_bound(self, search: str, limit: int) -> tuple[int, tuple] | None:
-        """(rows holding ``search`` in their text or speaker name, at most; how to read them) when few:
-        the text index's hits (up to ``limit``) and the quotes of the speaker names holding it."""
-        phrase = '"' + search.replace('"', '""') + '"'
-        hits = len(self._queue_rows("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?", (phrase, limit + 1)))
+    def _queue_named_count(self, names: list[str]) -> int:
+        if not names:
+            return 0
+        return self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name IN ({','.join('?' * len(names))})",
+                                names)[0][0]
+
+    def _queue_text_bound(self, search: str, limit: int) -> int | None:
+        """How many quotes hold ``search`` in their text or speaker name, at most, when few (None: more
+        than ``limit``): the text index's hits, and the quotes of the speaker names holding it."""
+        hits = len(self._queue_rows("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?",
+                                    (_phrase(search), limit + 1)))
         if hits > limit:
             return None
-        named = [(name, n) for name, n in self._queue_rows("SELECT name, n FROM queue_speakers") if search in name.casefold()]
-        if len(named) > 500:
-            return None
-        total = hits + sum(n for _, n in named)
-        names = [name for name, _ in named]
-        condition = ("(rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
-                     f" OR queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))")
-        return total, (None, condition, [phrase, *names])
+        names = self._queue_names_holding(search)
+        return None if names is None else hits + self._queue_named_count(names)
+
+    def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
+        """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
+        plain = not (query.speaker or query.doc or query.search)
+        if plain or query.statuses == ():
+            pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
+            return self.queue_count(query), self.queue_count(pending)
+        clauses, params = self._queue_where(query, rows=False)
+        n, pending = self._queue_rows(
+            f"SELECT count(*), coalesce(sum(queue_status = 0), 0) FROM quotes WHERE {' AND '.join(clauses)}", params)[0]
+        return n, pending
 
     # -- rows and what changed --
 
@@ -574,7 +621,7 @@ class QueueReads(StoreBase):
     def queue_warm_search(self, search: str, limit: int = 5_000) -> None:
         """Read the text index for a search being typed, so that applying it finds it in memory."""
         if len(search) >= 3:
-            self._queue_text_bound(search, limit)
+            self._queue_text_bound(fold(search), limit)
 
 
 def _full_order(query: QueueQuery) -> str:
@@ -590,3 +637,12 @@ def _full_order(query: QueueQuery) -> str:
     if query.sort == "confidence":
         return f"confidence{desc}, doc_id, start, rowid"
     return f"doc_id{desc}, start{desc}, rowid{desc}"
+
+
+def _named(names: list[str] | None, part: str) -> tuple[str, list]:
+    """Quotes shown under one of ``names`` (None: under a name holding ``part``), as a condition."""
+    if names is None:
+        return "qt_contains(queue_speaker, ?)", [fold(part)]
+    if not names:
+        return "0", []
+    return f"queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))})", list(names)

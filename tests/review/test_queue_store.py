@@ -4,7 +4,7 @@ Each generated store has many ties (few confidences, documents of several
 quotes), names that differ only in case, quotes with no speaker, and a mix of
 decisions, undos and speaker refreshes. The reference computes each view from
 the store's plain tables (reviews, speakers, quotes) in Python, by the rules the
-queue promises; the queue must give the same rows in the same order, the same
+queue promises (case ignored as ``str.lower`` does); the queue must give the same rows in the same order, the same
 counts, the same positions and the same next pending quote, however it reads
 them (whole, or a few rows at a time from either end).
 """
@@ -86,7 +86,7 @@ def reference(db: Store, flt: QueueFilter, sort: QueueSort) -> tuple[list[int], 
         rows.append(dict(row=rowid, doc=doc, start=start, kind=rkind or kind, conf=conf, status=status,
                          speaker=speaker, text=text))
     docs = {r["doc"] for r in rows}
-    shown = {r["speaker"].casefold() for r in rows if r["speaker"]}
+    shown = {r["speaker"].lower() for r in rows if r["speaker"]}
 
     def keep(r) -> bool:
         if flt.status and (r["status"] == "pending" if flt.status == "reviewed" else r["status"] != flt.status):
@@ -95,15 +95,15 @@ def reference(db: Store, flt: QueueFilter, sort: QueueSort) -> tuple[list[int], 
             return False
         if flt.confidence and not flt.confidence[0] <= r["conf"] <= flt.confidence[1]:
             return False
-        speaker = flt.speaker.strip().casefold()
-        name = (r["speaker"] or "").casefold()
+        speaker = flt.speaker.strip().lower()
+        name = (r["speaker"] or "").lower()
         if speaker and not (name == speaker if speaker in shown else speaker in name):
             return False
         doc = flt.document.strip()
-        if doc and not (r["doc"] == doc if doc in docs else doc.casefold() in r["doc"].casefold()):
+        if doc and not (r["doc"] == doc if doc in docs else doc.lower() in r["doc"].lower()):
             return False
-        search = flt.search.strip().casefold()
-        return not search or search in r["text"].casefold() or search in name
+        search = flt.search.strip().lower()
+        return not search or search in r["text"].lower() or search in name
 
     kept = [r for r in rows if keep(r)]
     ties = lambda r: (r["conf"], r["doc"], r["start"], r["row"])  # noqa: E731

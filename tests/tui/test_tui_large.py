@@ -119,7 +119,6 @@ def test_a_newer_view_wins_over_an_older_one_still_being_read(newsroom, too_larg
         return original(self, kind, read)
 
     async def test(app, pilot):
-        screen = app.screen
         monkeypatch.setattr(Background, "run", slow_first)
         await pilot.press("slash", *"family", "enter")
         await pilot.press("slash", *["backspace"] * 6, *"door", "enter")
