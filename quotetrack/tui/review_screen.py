@@ -341,6 +341,9 @@ class ReviewScreen(Screen):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return None
+        except sqlite3.Error as exc:  # damaged, read-only, full: say so and keep the screen
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
+            return None
         self._after(decision)
         if advance:
             self._go_to_pending(1)
@@ -457,6 +460,9 @@ class ReviewScreen(Screen):
             decision = self.session.store.undo(self.session.reviewer)
         except ReviewError as exc:  # nothing to undo, or passed over (UndoConflict: changed by someone since)
             self.notify(str(exc), severity="warning")
+            return
+        except sqlite3.Error as exc:
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
             return
         self._after(decision)
         row = self.queue.index.get(decision.quote_id)
