@@ -145,8 +145,15 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
 def _between(verb: Token, phrase: Span, c: "Candidate") -> bool:
     """The phrase sits after the verb with only a few words between, and the verb's content starts after it."""
     last = phrase.root.right_edge
-    gap = [t for t in verb.doc[verb.i + 1 : phrase.start] if not t.is_punct]
-    return len(gap) <= 4 and c.start >= phrase.start_char and (c.start == phrase.start_char or c.start > last.idx)
+    if not (c.start >= phrase.start_char and (c.start == phrase.start_char or c.start > last.idx)):
+        return False
+    words = 0
+    for t in verb.doc[verb.i + 1 : phrase.start]:  # stops at the fifth word: never a walk across the text
+        if not t.is_punct:
+            words += 1
+            if words > 4:
+                return False
+    return True
 
 
 # --- transcripts -------------------------------------------------------------
