@@ -29,18 +29,15 @@ def _confirmed(state: ReviewState, extracted: Extracted) -> ReviewState:
     return replace(state, status=_status_for(state, extracted))
 
 
-def _rejected(state: ReviewState, extracted: Extracted) -> ReviewState:
-    return replace(state, status="rejected")
-
-
 def confirm(db: Store, quote_id: str, by: str | None) -> Decision:
     """The attribution is right (with any corrections already made: then it stays ``corrected``)."""
     return db.decide(quote_id, "confirm", by, _confirmed)
 
 
 def reject(db: Store, quote_id: str, by: str | None) -> Decision:
-    """Not a quote, or not one worth keeping."""
-    return db.decide(quote_id, "reject", by, _rejected)
+    """Not a quote, or not one worth keeping (no reason given: one given before goes; see
+    :func:`quotetrack.review.edits.reject_because`)."""
+    return db.reject_because(quote_id, None, by)
 
 
 def set_speaker(db: Store, quote_id: str, name: str, by: str | None) -> Decision:

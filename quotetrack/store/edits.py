@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 from ..domain import QUOTE_KINDS, Document, Quote, TextSpan
 from .base import utc_now
 from .carryover import Mapper, Placed, place, words
-from .speakers import _STALE_KEY
 from .reviews import Decision, Extracted, ReviewError, Reviews, ReviewState, UndoConflict, UnknownQuote, _with_retry
+from .speakers import _STALE_KEY
 
 ADDED_METHOD = "reviewer"  # the method of a quote a reviewer added
 
@@ -103,8 +103,8 @@ class Edits(Reviews):
             extras.setdefault(r[0], {})["added"] = True
         for r in self.conn.execute("SELECT quote_id FROM quote_flags"):
             extras.setdefault(r[0], {})["flagged"] = True
-        for r in self.conn.execute("SELECT quote_id, reason, kind, speaker_name FROM reviews"
-                                   " WHERE reason IS NOT NULL OR kind IS NOT NULL OR speaker_name IS NOT NULL"):
+        for r in self.conn.execute("SELECT quote_id, CASE WHEN status = 'rejected' THEN reason END, kind, speaker_name"
+                                   " FROM reviews WHERE reason IS NOT NULL OR kind IS NOT NULL OR speaker_name IS NOT NULL"):
             extra = extras.setdefault(r[0], {})
             if r[1] is not None:
                 extra["reason"] = r[1]
