@@ -38,10 +38,8 @@ from .edits import (
     toggle_flag,
 )
 from .queue import (
-    FLAGGED,
     REVIEWED,
     SORT_COLUMNS,
-    STATUS_CHOICES,
     STATUS_FILTERS,
     Progress,
     Queue,
@@ -55,7 +53,6 @@ from .speakers import list_speakers, merge_speakers, rename_speaker, speaker_nam
 from .view import View
 
 __all__ = [
-    "FLAGGED",
     "REJECT_REASONS",
     "Paragraph",
     "SpanChoice",
@@ -67,7 +64,6 @@ __all__ = [
     "toggle_flag",
     "REVIEWED",
     "SORT_COLUMNS",
-    "STATUS_CHOICES",
     "STATUS_FILTERS",
     "Decision",
     "Excerpt",

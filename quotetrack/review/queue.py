@@ -26,8 +26,6 @@ from .view import View
 
 REVIEWED = "reviewed"  # a status filter: every status but pending
 STATUS_FILTERS = (*REVIEW_STATUSES, REVIEWED)
-FLAGGED = "flagged"  # in the status box too: quotes flagged for a second look, whatever their status
-STATUS_CHOICES = (*STATUS_FILTERS, FLAGGED)
 SORT_COLUMNS = QUEUE_SORTS
 _STATUS_RANK = {s: i for i, s in enumerate(REVIEW_STATUSES)}
 ROWS_KEPT = 4096  # rows whose fields the queue keeps (those on screen and around them)
@@ -44,6 +42,7 @@ class QueueFilter:
     document: str = ""
     confidence: tuple[float, float] | None = None  # inclusive
     search: str = ""  # in the quote text or the speaker name
+    flagged: bool = False  # only quotes flagged for a second look
 
     @property
     def active(self) -> bool:
@@ -97,7 +96,7 @@ class Progress:
 
 def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     """The store's terms for a filter and an order (ValueError for an unknown sort column)."""
-    if flt.status is None or flt.status == FLAGGED:
+    if flt.status is None:
         statuses = None
     elif flt.status == REVIEWED:
         statuses = tuple(range(1, len(REVIEW_STATUSES)))
@@ -106,7 +105,7 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     return QueueQuery(
         statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
         confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
-        flagged=flt.status == FLAGGED,
+        flagged=flt.flagged,
     )
 
 
