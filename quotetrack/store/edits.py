@@ -141,6 +141,9 @@ class Edits(Reviews):
             return True
 
         def change(state: ReviewState, extracted: Extracted) -> ReviewState:
+            span_now = self._row_span(quote_id)
+            if (span_now.start, span_now.end) == (start, end):
+                return state  # the words it has: nothing to decide
             edit = self.span_edit(quote_id)
             back = edit is not None and (start, end) == (edit.extracted.start, edit.extracted.end)
             return replace(state, status="confirmed" if back and not state.corrected else "corrected")
@@ -389,6 +392,7 @@ class Edits(Reviews):
         for old_id, *_ in flagged:
             if old_id in placed:
                 self.conn.execute("UPDATE OR IGNORE quote_flags SET quote_id = ? WHERE quote_id = ?", (placed[old_id], old_id))
+                self.conn.execute("UPDATE review_log SET quote_id = ? WHERE quote_id = ?", (placed[old_id], old_id))
             self.conn.execute("DELETE FROM quote_flags WHERE quote_id = ?", (old_id,))
 
     @staticmethod
