@@ -105,8 +105,7 @@ class EditActions:
             return
         self.last_decision = decision
         self._reload_queue(decision.quote_id)
-        self._read_names()
-        self.notify("Quote added (confirmed).")
+        self._read_names()  # the cursor on the new quote, confirmed, says it is added
 
     def _reload_queue(self, quote_id: str | None = None) -> None:
         """The quotes themselves changed (one added or taken back): read the queue again, the cursor

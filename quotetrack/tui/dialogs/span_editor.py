@@ -65,9 +65,9 @@ class SpanEditor(ModalScreen[tuple[int, int] | None]):
         words = Text("words: ", style="dim")
         words.append_text(plain(visible(" ".join(c.text.split()), one_line=True)))
         self.query_one("#span-words", Static).update(words)
-        keys = "←→ move the " + c.active + " edge by a word · Tab other edge · Enter save · Esc cancel"
+        keys = f"←→ move the {c.active} edge by a word · Tab the other edge\nEnter save · Esc cancel"
         if self.paragraphs:
-            keys += " · ↑↓ paragraph"
+            keys += " · ↑↓ another paragraph"
         self.keys_label.update(Text(keys, style="dim"))
 
     def _edge_word(self, edge: int) -> tuple[int, int] | None:
