@@ -162,4 +162,9 @@ class EditActions:
             else:
                 reject(reason)
 
-        self.app.push_screen(ChoicePrompt("Why reject this quote?", [*review.REJECT_REASONS, OTHER_REASON]), chosen)
+        counts = self.session.store.reject_reasons()  # how often each was given: the reasons are counted
+        reasons = [*review.REJECT_REASONS, *(r for r in counts if r and r not in review.REJECT_REASONS)]
+        labels = {f"{r}  ({counts[r]})" if counts.get(r) else r: r for r in reasons}
+        labels[OTHER_REASON] = OTHER_REASON
+        self.app.push_screen(ChoicePrompt("Why reject this quote?", list(labels)),
+                             lambda label: chosen(labels.get(label) if label else None))

@@ -172,8 +172,13 @@ def test_reject_with_a_reason_is_stored_exported_and_counted(newsroom):
         await pilot.press("X", "down", "down", "enter")  # not a quote, wrong words, page furniture
         assert review_row(path, ids["fantasy"])[0] == "rejected"
         assert current_id(app) == ids["markup"]  # on to the next pending quote
-        await pilot.press("X", "end", "enter", *"an advert", "enter")  # other…: typed
+        await pilot.press("X")
+        assert "page furniture  (1)" in app.screen.choices  # each reason with how often it was given
+        await pilot.press("end", "enter", *"an advert", "enter")  # other…: typed
         assert review_row(path, ids["markup"])[0] == "rejected"
+        await pilot.press("X")
+        assert app.screen.choices[-2:] == ["an advert  (1)", "other…"]  # a typed reason is offered again
+        await pilot.press("escape")
 
     session(path, test)
     assert exported(path, ids["fantasy"])["review"]["reason"] == "page furniture"
