@@ -353,6 +353,7 @@ class Edits(Reviews):
         old_text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc.id,)).fetchone()
         mapper = Mapper(old_text[0] if old_text else None, doc.text)
         self._carry_flags(doc.id, new_ids, new_quotes, mapper)
+        self._carry_agreed(doc.id, new_ids, new_quotes, mapper)
         records = self.conn.execute("SELECT * FROM added_quotes WHERE doc_id = ? AND merged_into IS NULL",
                                     (doc.id,)).fetchall()
         kept = []
@@ -394,6 +395,24 @@ class Edits(Reviews):
                 self.conn.execute("UPDATE OR IGNORE quote_flags SET quote_id = ? WHERE quote_id = ?", (placed[old_id], old_id))
                 self.conn.execute("UPDATE review_log SET quote_id = ? WHERE quote_id = ?", (placed[old_id], old_id))
             self.conn.execute("DELETE FROM quote_flags WHERE quote_id = ?", (old_id,))
+
+    def _carry_agreed(self, doc_id: str, new_ids: set[str], new_quotes: Sequence[tuple[str, int, int, str]],
+                      mapper: Mapper) -> None:
+        """A quote whose words a reviewer changed, which the new extraction finds with the reviewer's
+        words (not the extracted ones: those would carry it over as any review): its review goes to
+        that quote, whose words need no change any more."""
+        edited = [r for r in self.conn.execute(
+            "SELECT e.quote_id, e.start, e.text, e.extracted_text FROM span_edits e JOIN reviews r ON r.quote_id = e.quote_id"
+            " WHERE e.doc_id = ?", (doc_id,)) if r[0] not in new_ids]
+        taken = set(self._reviewed_among(list(new_ids)))
+        for quote_id, start, text, extracted in edited:
+            if any(words(q[3]) == words(extracted) and q[0] not in taken for q in new_quotes):
+                continue  # the extracted words are still found: carried over as any review
+            found = place([(quote_id, start, text)], [Placed(*q) for q in new_quotes], mapper, taken)
+            if quote_id in found:
+                self._rename_added(quote_id, found[quote_id])
+                self.conn.execute("DELETE FROM span_edits WHERE quote_id = ?", (found[quote_id],))
+                taken.add(found[quote_id])
 
     @staticmethod
     def _same_words(rec: sqlite3.Row, new_quotes: Sequence[tuple[str, int, int, str]], mapper: Mapper) -> str | None:

@@ -116,6 +116,17 @@ def test_changed_words_survive_a_re_extraction_and_an_edited_text(db):
     assert db.quote(new_id).quote.text == HARBOUR
 
 
+def test_an_extractor_that_finds_the_reviewers_words_takes_the_review(db):
+    (qid,) = save(db, TEXT)
+    start, end = span(TEXT, HARBOUR)
+    longer = f"“{HARBOUR}” Thomas Berg said after the vote"  # not a quote's words: only to tell them apart
+    review.edit_span(db, qid, start - 1, start - 1 + len(longer), "ann")
+    (new_id,) = save(db, TEXT, [quote(TEXT, longer, "Thomas Berg")], extractor="x2")
+    assert new_id != qid and db.review_state(new_id).status == "corrected"
+    assert db.span_edit(new_id) is None and db.quote(new_id).quote.text == longer
+    assert db.unplaced_reviews() == []
+
+
 # --- added quotes ---------------------------------------------------------------------
 
 
