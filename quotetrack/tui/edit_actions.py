@@ -110,8 +110,7 @@ class EditActions:
     def _reload_queue(self, quote_id: str | None = None) -> None:
         """The quotes themselves changed (one added or taken back): read the queue again, the cursor
         on ``quote_id`` when it is in the view."""
-        self.queue.load()
-        self._queue_loaded()
+        self.queue.load()  # one quote more or less: no collector pass (``_queue_loaded``), which costs a key press
         self._apply()
         row = self.queue.index.get(quote_id) if quote_id else None
         if row is not None:
