@@ -12,8 +12,6 @@ from dataclasses import replace
 
 from .. import review
 from ..review import ReviewError, SpanChoice, paragraph_of
-from ..store import QueueTooSlow
-from .background import KEY_BUDGET
 from .dialogs.choice_prompt import ChoicePrompt
 from .dialogs.kind_picker import KindPicker
 from .dialogs.span_editor import SpanEditor
@@ -111,14 +109,7 @@ class EditActions:
         """The quotes themselves changed (one added or taken back): read the queue again, the cursor
         on ``quote_id`` when it is in the view."""
         self.queue.load()  # one quote more or less: no collector pass (``_queue_loaded``), which costs a key press
-        self._apply()
-        row = self.queue.index.get(quote_id) if quote_id else None
-        if row is not None:
-            try:
-                with self.session.store.queue_budget(KEY_BUDGET):
-                    self.table.move_to(self.view.index(row))
-            except (ValueError, QueueTooSlow):  # not in this view: the cursor stays
-                pass
+        self._apply(row=self.queue.index.get(quote_id) if quote_id else None)  # the cursor on it when shown
 
     def _reload_if_quotes_changed(self) -> None:
         if self.queue.db.queue_signature() != self.queue.signature:

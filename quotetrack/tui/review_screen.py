@@ -210,14 +210,15 @@ class ReviewScreen(EditActions, Screen):
         except IndexError:  # the view lost rows at its end since it was read
             return None
 
-    def _apply(self, keep: str | None = "cursor") -> None:
-        """Recompute the view from the filter and sort; the cursor stays on its quote if still shown.
+    def _apply(self, keep: str | None = "cursor", row: int | None = None) -> None:
+        """Recompute the view from the filter and sort; the cursor stays on its quote (or goes to
+        ``row``) if still shown.
 
         Read under a budget: when it takes longer (a store of millions), the
         view is read in the background and shown when ready; the screen stays
         on the old one meanwhile, and says so.
         """
-        row = self.current if keep == "cursor" else None
+        row = row if row is not None else self.current if keep == "cursor" else None
         self._wanted += 1
         view = self.queue.view(self.filter, self.sort)
         try:
