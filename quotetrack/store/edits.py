@@ -350,6 +350,12 @@ class Edits(Reviews):
         One the extraction found too (its id, or a quote on the same words) merges with it instead:
         its review goes to that quote, the reviewer's speaker and kind as corrections.
         """
+        self._merged.clear()
+        if not self.conn.execute(  # most documents have no fixes: their extraction reads nothing more
+                "SELECT EXISTS(SELECT 1 FROM added_quotes WHERE doc_id = ?) OR EXISTS(SELECT 1 FROM span_edits"
+                " WHERE doc_id = ?) OR EXISTS(SELECT 1 FROM quotes q JOIN quote_flags f ON f.quote_id = q.id"
+                " WHERE q.doc_id = ?)", (doc.id, doc.id, doc.id)).fetchone()[0]:
+            return []
         old_text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc.id,)).fetchone()
         mapper = Mapper(old_text[0] if old_text else None, doc.text)
         self._carry_flags(doc.id, new_ids, new_quotes, mapper)
