@@ -4,6 +4,7 @@ No SQL and no Textual here: every read and write goes through a
 :class:`~quotetrack.store.Store`, and the TUI is one face over this.
 
 - :mod:`.decisions`: confirm, reject, correct the speaker or kind, note;
+- :mod:`.edits`: fix a quote's words, add a missed quote, flag, reject with a reason;
 - :mod:`.queue`: the queue of quotes, read from the store a window at a time;
 - :mod:`.view`: one filter and order of it, read a page at a time;
 - :mod:`.search`: names ranked for a typed query, the confidence filter;
@@ -25,6 +26,17 @@ from ..store import (
 )
 from .decisions import confirm, prepare, reject, set_kind, set_note, set_speaker
 from .detail import Excerpt, QuoteDetail, excerpt, quote_detail
+from .edits import (
+    REJECT_REASONS,
+    Paragraph,
+    SpanChoice,
+    add_quote,
+    edit_span,
+    next_paragraph,
+    paragraph_of,
+    reject_because,
+    toggle_flag,
+)
 from .queue import (
     REVIEWED,
     SORT_COLUMNS,
@@ -41,6 +53,15 @@ from .speakers import list_speakers, merge_speakers, rename_speaker, speaker_nam
 from .view import View
 
 __all__ = [
+    "REJECT_REASONS",
+    "Paragraph",
+    "SpanChoice",
+    "add_quote",
+    "edit_span",
+    "next_paragraph",
+    "paragraph_of",
+    "reject_because",
+    "toggle_flag",
     "REVIEWED",
     "SORT_COLUMNS",
     "STATUS_FILTERS",

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..domain import Quote
-from ..store import LogEntry, ReviewState, Store
+from ..store import LogEntry, ReviewState, SpanEdit, Store
 from ..text import lines
 
 
@@ -67,6 +67,10 @@ class QuoteDetail:
     kind: str  # effective
     excerpt: Excerpt
     history: list[LogEntry]
+    edit: SpanEdit | None = None  # the reviewer's words, and the extracted ones
+    added: bool = False  # a reviewer added the quote
+    flagged: bool = False
+    reason: str | None = None  # why it was rejected
 
 
 def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
@@ -86,5 +90,6 @@ def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
         quote_id=quote_id, doc_id=stored.doc_id, source=stored.source, quote=quote, review=state,
         speaker_id=stored.speaker_id, speaker=stored.canonical_name or state.speaker_name or quote.speaker,
         kind=state.kind or quote.kind, excerpt=excerpt(stored.doc_text, spans),
-        history=db.history(quote_id, 5),
+        history=db.history(quote_id, 5), edit=db.span_edit(quote_id), added=db.is_added(quote_id),
+        flagged=db.is_flagged(quote_id), reason=db.reject_reason(quote_id),
     )

@@ -42,6 +42,7 @@ class QueueFilter:
     document: str = ""
     confidence: tuple[float, float] | None = None  # inclusive
     search: str = ""  # in the quote text or the speaker name
+    flagged: bool = False  # only quotes flagged for a second look
 
     @property
     def active(self) -> bool:
@@ -80,6 +81,7 @@ class QueueRow:
     corrected_kind: bool
     corrected_speaker: bool
     note: bool
+    flagged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     return QueueQuery(
         statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
         confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
+        flagged=flt.flagged,
     )
 
 
@@ -185,9 +188,9 @@ class Queue:
     def fetch(self, rows: Sequence[int]) -> None:
         """Read these rows' fields at once (those not cached): the table asks for a screenful."""
         missing = [i for i in rows if i not in self._rows]
-        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note in self.db.queue_row_data(missing):
+        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note, flag in self.db.queue_row_data(missing):
             self._rows[rowid] = QueueRow(qid, doc, speaker, kind, conf, REVIEW_STATUSES[rank], text,
-                                         bool(ckind), bool(cspeaker), bool(note))
+                                         bool(ckind), bool(cspeaker), bool(note), bool(flag))
         while len(self._rows) > ROWS_KEPT:
             self._rows.popitem(last=False)
 

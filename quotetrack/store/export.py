@@ -294,8 +294,12 @@ class Export(Speakers):
     def quote_records(self, selection: Selection = ALL) -> Iterator[dict]:
         """Every selected quote as the export writes it, in document order."""
         where, params = selection.where()
+        extras = self.edit_extras()  # reviewers' fixes (store/edits.py): few, read at once
         for row in self.conn.execute(_QUOTES_SQL.format(where=where), params):
-            yield _quote_record(row)
+            record = _quote_record(row)
+            if row["id"] in extras:
+                record["review"].update(extras[row["id"]])
+            yield record
 
     def tool_info(self) -> dict:
         from .. import __version__

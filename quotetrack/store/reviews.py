@@ -76,6 +76,7 @@ class Extracted:
 
     kind: str
     speaker_name: str | None
+    edited: bool = False  # a reviewer changed the quote's words (store/edits.py): it stays corrected
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,9 @@ def _with_retry(fn: Callable[[], Decision], tries: int = 4, pause: float = 0.05)
 
 
 class Reviews(Speakers):
+    # tables keyed by quote id that follow a review carried over to a new quote
+    _CARRIED_TABLES: tuple[str, ...] = ("review_log", "review_actions")
+
     # -- one quote's review --
 
     def review_state(self, quote_id: str) -> ReviewState:
@@ -186,10 +190,12 @@ class Reviews(Speakers):
         )
 
     def _extracted(self, quote_id: str) -> Extracted:
-        row = self.conn.execute("SELECT kind, speaker_name FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT kind, speaker_name, EXISTS(SELECT 1 FROM span_edits WHERE quote_id = ?) FROM quotes WHERE id = ?",
+            (quote_id, quote_id)).fetchone()
         if row is None:
             raise UnknownQuote(f"no quote {quote_id} in the store (re-extracted since?)")
-        return Extracted(row[0], row[1])
+        return Extracted(row[0], row[1], bool(row[2]))
 
     def _speaker_id(self, quote_id: str) -> str | None:
         return self.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (quote_id,)).fetchone()[0]
@@ -312,7 +318,10 @@ class Reviews(Speakers):
         cannot be placed move to ``unplaced_reviews``; earlier unplaced ones are tried again."""
         new_ids = [q.id for q in new_quotes]
         lost = self.conn.execute(
-            "SELECT q.id, q.start, q.end, q.text, q.kind, q.speaker_name FROM quotes q JOIN reviews r ON r.quote_id = q.id"
+            # a quote whose words a reviewer changed is looked for by the words extraction gave it
+            "SELECT q.id, coalesce(e.extracted_start, q.start) AS start, coalesce(e.extracted_end, q.end) AS end,"
+            " coalesce(e.extracted_text, q.text) AS text, q.kind, q.speaker_name FROM quotes q"
+            " JOIN reviews r ON r.quote_id = q.id LEFT JOIN span_edits e ON e.quote_id = q.id"
             " WHERE q.doc_id = ?", (doc_id,),
         ).fetchall()
         keep = set(new_ids)
@@ -335,7 +344,7 @@ class Reviews(Speakers):
             if old_id in placed:
                 self._replace_unplaced(old_id, placed[old_id])
         for old_id, new_id in placed.items():
-            for table in ("review_log", "review_actions"):
+            for table in self._CARRIED_TABLES:
                 self.conn.execute(f"UPDATE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
         return Carried(carried=len(placed), unplaced=len(lost) - sum(1 for r in lost if r["id"] in placed))
 

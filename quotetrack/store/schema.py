@@ -123,6 +123,43 @@ CREATE TABLE IF NOT EXISTS speaker_overrides (
     by     TEXT,
     at     TEXT NOT NULL
 );
+-- reviewers' fixes (store/edits.py): kept apart from the quotes a re-extraction replaces
+CREATE TABLE IF NOT EXISTS span_edits (
+    quote_id        TEXT PRIMARY KEY,
+    doc_id          TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    extracted_start INTEGER NOT NULL,
+    extracted_end   INTEGER NOT NULL,
+    extracted_text  TEXT NOT NULL,
+    by              TEXT,
+    at              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS span_edits_by_doc ON span_edits(doc_id);
+CREATE TABLE IF NOT EXISTS added_quotes (
+    quote_id     TEXT PRIMARY KEY,
+    doc_id       TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    end          INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    speaker_name TEXT,
+    by           TEXT,
+    at           TEXT NOT NULL,
+    merged_into  TEXT
+);
+CREATE INDEX IF NOT EXISTS added_quotes_by_doc ON added_quotes(doc_id);
+CREATE TABLE IF NOT EXISTS quote_flags (
+    quote_id TEXT PRIMARY KEY,
+    by       TEXT,
+    at       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS edit_actions (
+    action_id INTEGER PRIMARY KEY,
+    old       TEXT,
+    new       TEXT
+);
 """
 
 
@@ -147,6 +184,7 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("quotes", "queue_status", "INTEGER NOT NULL DEFAULT 0"),
     ("quotes", "queue_kind", "TEXT"),
     ("quotes", "queue_speaker", "TEXT"),
+    ("reviews", "reason", "TEXT"),  # why a reviewer rejected the quote (store/edits.py)
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 

@@ -30,6 +30,7 @@ from .dialogs.kind_picker import KindPicker
 from .dialogs.speaker_picker import SpeakerPicker
 from .dialogs.text_prompt import TextPrompt
 from .drawing import STATUS_STYLES, as_given, plain
+from .edit_actions import EDIT_KEYS, EditActions
 from .keys import Key, bindings
 from .session import Session
 from .speakers_screen import SpeakersScreen
@@ -67,6 +68,8 @@ def queue_cells(row: QueueRow) -> list[Text]:
     status = plain(row.status, STATUS_STYLES.get(row.status, ""))
     if row.note:
         status.append(" ✎", style=Style(dim=True))
+    if row.flagged:
+        status.append(" ⚑", style=Style(color="magenta", bold=True))
     return [
         plain(row.doc_id),
         speaker,
@@ -77,7 +80,7 @@ def queue_cells(row: QueueRow) -> list[Text]:
     ]
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(EditActions, Screen):
     """The queue of quotes on top, the selected quote in its paragraph below, progress at the bottom."""
 
     AUTO_FOCUS = "#queue"
@@ -89,6 +92,7 @@ class ReviewScreen(Screen):
         Key("k", "kind", "Kind", "change kind: direct, indirect or mixed"),
         Key("n", "note", "Note", "add or edit a note (empty removes it)"),
         Key("u", "undo", "Undo", "undo your last decision; again to go further back"),
+        *EDIT_KEYS,  # fix the quote itself: its words, a missed quote, skip, flag, reject with a reason
         Key("up,down", "", help="move in the queue (PgUp/PgDn, Home/End too)"),
         Key("right_square_bracket", "next_pending(1)", "Next", "next / previous pending quote", display="]"),
         Key("left_square_bracket", "next_pending(-1)", "Prev", display="["),
@@ -214,14 +218,15 @@ class ReviewScreen(Screen):
         except IndexError:  # the view lost rows at its end since it was read
             return None
 
-    def _apply(self, keep: str | None = "cursor") -> None:
-        """Recompute the view from the filter and sort; the cursor stays on its quote if still shown.
+    def _apply(self, keep: str | None = "cursor", row: int | None = None) -> None:
+        """Recompute the view from the filter and sort; the cursor stays on its quote (or goes to
+        ``row``) if still shown.
 
         Read under a budget: when it takes longer (a store of millions), the
         view is read in the background and shown when ready; the screen stays
         on the old one meanwhile, and says so.
         """
-        row = self.current if keep == "cursor" else None
+        row = row if row is not None else self.current if keep == "cursor" else None
         self._wanted += 1
         view = self.queue.view(self.filter, self.sort)
         try:
@@ -473,6 +478,7 @@ class ReviewScreen(Screen):
             self.notify(self.session.store_failed(exc), severity="error", timeout=30)
             return
         self._after(decision)
+        self._reload_if_quotes_changed()  # an added quote taken back
         row = self.queue.index.get(decision.quote_id)
         if row is not None:
             try:
@@ -513,6 +519,7 @@ class ReviewScreen(Screen):
             document=self._box("#doc-filter", self.filter.document),
             confidence=confidence,
             search=self.query_one("#search", Input).value,
+            flagged=self.filter.flagged,  # no box of its own: the * key (edit_actions)
         )
 
     def _box(self, selector: str, current: str) -> str:
