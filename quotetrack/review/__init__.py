@@ -37,7 +37,16 @@ from .queue import (
     next_pending,
 )
 from .search import Match, fuzzy_match, parse_confidence
-from .speakers import list_speakers, merge_speakers, rename_speaker, speaker_names, split_alias
+from .speakers import (
+    SpeakerChoice,
+    list_speakers,
+    merge_speakers,
+    rename_speaker,
+    speaker_choices,
+    speaker_names,
+    split_alias,
+    undo_speaker_change,
+)
 from .view import View
 
 __all__ = [
@@ -57,6 +66,7 @@ __all__ = [
     "QuoteDetail",
     "ReviewError",
     "ReviewState",
+    "SpeakerChoice",
     "StoreBusy",
     "UndoConflict",
     "UnknownQuote",
@@ -75,6 +85,8 @@ __all__ = [
     "set_kind",
     "set_note",
     "set_speaker",
+    "speaker_choices",
     "speaker_names",
     "split_alias",
+    "undo_speaker_change",
 ]

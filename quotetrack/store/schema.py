@@ -147,6 +147,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("quotes", "queue_status", "INTEGER NOT NULL DEFAULT 0"),
     ("quotes", "queue_kind", "TEXT"),
     ("quotes", "queue_speaker", "TEXT"),
+    # a speaker decision taken back with `u` on the speakers screen: kept, and left out from then on
+    ("speaker_overrides", "undone_at", "TEXT"),
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 

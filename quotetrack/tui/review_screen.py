@@ -117,7 +117,7 @@ class ReviewScreen(Screen):
         self._debounce: Timer | None = None
         self._search_warming = False
         self.background = Background(session)
-        self._names: list[str] | None = None  # the speaker picker's names, read in the background
+        self._names: list[review.SpeakerChoice] | None = None  # the speaker picker's speakers, read ahead
 
     # -- layout --
 
@@ -409,7 +409,7 @@ class ReviewScreen(Screen):
         row = self.current
         if row is None:
             return
-        names = self._names if self._names is not None else review.speaker_names(self.session.store)
+        names = self._names if self._names is not None else review.speaker_choices(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
@@ -422,7 +422,7 @@ class ReviewScreen(Screen):
     def _read_names(self) -> None:
         """The picker's names (every speaker, most quoted first), read ahead: on millions of quotes,
         counting them takes seconds. Read again after every change of speaker."""
-        names = self.background.run("names", review.speaker_names)
+        names = self.background.run("names", review.speaker_choices)
         if names is not None:
             self.app.call_from_thread(setattr, self, "_names", names)
 
