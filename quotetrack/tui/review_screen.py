@@ -603,7 +603,7 @@ class ReviewScreen(Screen):
         try:
             db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
             selection = Selection() if choice.all_statuses else Selection(statuses=parse_statuses("confirmed"))
-            count = db.write_export(choice.path, "json", selection)
+            count = db.write_export(choice.path, choice.fmt, selection)
         except (OSError, ValueError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return

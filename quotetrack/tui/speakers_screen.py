@@ -43,7 +43,7 @@ class SpeakersScreen(Screen):
     AUTO_FOCUS = "#speakers"
     HELP_TITLE = "quotetrack review — speakers"
     ACTIONS = (
-        Key("m", "merge", "Merge", "merge: m on one speaker, then m on the other, then y to confirm; they become one"),
+        Key("m", "merge", "Merge", "merge: m on one speaker, m on the other, y when asked; they become one speaker"),
         Key("l", "split", "Split alias", "split: take one of the speaker's names off into a speaker of its own"),
         Key("r", "rename", "Rename", "rename: the name this speaker is shown and exported under"),
         Key("u", "undo", "Undo", "undo your latest merge, split or rename here; again for the one before"),

@@ -179,7 +179,8 @@ def test_export_notification_with_a_hostile_file_name(newsroom, tmp_path, works)
         assert_escaped(output(), "Wrote" if works else "Export failed")
 
     session(path, test, export_path=target)
-    assert target.exists() == works
+    # confirmed quotes go to their own file beside the full export (issue 14), the name's payload kept
+    assert target.with_name(target.stem + ".reviewed.json").exists() == works
 
 
 # --- notifications -----------------------------------------------------------------------
