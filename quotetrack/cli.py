@@ -566,6 +566,26 @@ def _speakers_table(rows) -> None:
     out.print(table)
 
 
+@command(epilog=_examples("quotetrack agreement", "quotetrack agreement --db news.db --json"))
+def agreement(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """How far reviewers agree: per pair, quotes both judged, observed agreement and Cohen's κ (Krippendorff's α for more)."""
+    import orjson
+
+    from .cli_agreement import as_json as report_json
+    from .cli_agreement import print_report
+    from .review.disputes import agreement_report
+
+    with _open(db, create=False) as corpus, _failures(db):
+        report = agreement_report(corpus.store)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(report_json(report), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print_report(out, report)
+
+
 @command(epilog=_examples("quotetrack evaluate --gold ../shared/data/polnear-train --limit 50",
                          "quotetrack evaluate --gold gold/ --errors 10 --json evaluation.json"))
 def evaluate(

@@ -105,7 +105,7 @@ class SpeakerPicker(ModalScreen[str | None]):
             return text
 
         prompt = marked(speaker.name)
-        prompt.append(f"  {speaker.quote_count:,}", style="dim")
+        prompt.append(f"  {speaker.quote_count:,} quote{'' if speaker.quote_count == 1 else 's'}", style="dim")
         if speaker.aliases:
             prompt.append("\n    ", style="dim")
             for k, alias in enumerate(speaker.aliases[:6]):
