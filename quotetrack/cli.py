@@ -451,7 +451,7 @@ def review(
     db: DbOption = DEFAULT_DB,
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", metavar="NAME", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
     doc: Annotated[Optional[str], typer.Option("--doc", metavar="ID", help="Open on this document's quotes.", show_default=False)] = None,
-    status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending).", show_default=False)] = None,
+    status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed", "disputed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending; disputed: reviewers disagree, and your decisions settle it).", show_default=False)] = None,
 ) -> None:
     """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
     corpus = _open(db, create=False, check=True)  # a damaged store is refused before the app starts

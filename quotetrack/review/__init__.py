@@ -8,7 +8,9 @@ No SQL and no Textual here: every read and write goes through a
 - :mod:`.view`: one filter and order of it, read a page at a time;
 - :mod:`.search`: names ranked for a typed query, the confidence filter;
 - :mod:`.detail`: one quote in its paragraphs, with its review and history;
-- :mod:`.speakers`: the speaker list and picker, merge, split, rename.
+- :mod:`.speakers`: the speaker list and picker, merge, split, rename, undo;
+- :mod:`.agreement`: agreement between reviewers (κ, α), pure;
+- :mod:`.disputes`: reviewers' own decisions from the store, disputed quotes, the agreement report.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from ..store import (
 )
 from .decisions import confirm, prepare, reject, set_kind, set_note, set_speaker
 from .detail import Excerpt, QuoteDetail, excerpt, quote_detail
+from .disputes import agreement_report, disputed_quotes
 from .queue import (
+    DISPUTED,
     REVIEWED,
     SORT_COLUMNS,
     STATUS_FILTERS,
@@ -50,6 +54,7 @@ from .speakers import (
 from .view import View
 
 __all__ = [
+    "DISPUTED",
     "REVIEWED",
     "SORT_COLUMNS",
     "STATUS_FILTERS",
@@ -71,7 +76,9 @@ __all__ = [
     "UndoConflict",
     "UnknownQuote",
     "View",
+    "agreement_report",
     "confirm",
+    "disputed_quotes",
     "excerpt",
     "fuzzy_match",
     "list_speakers",

@@ -100,6 +100,12 @@ class Judgements(StoreBase):
             " q.kind, q.speaker_name, q.start, q.end FROM reviewer_decisions d JOIN quotes q ON q.id = d.quote_id"
             " ORDER BY d.quote_id, d.by").fetchall()
 
+    def mark_disputed(self, quote_ids: list[str]) -> None:
+        """Make ``quote_ids`` the quotes the review's disputed filter shows (worked out by the caller)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM disputed_quotes")
+            self.conn.executemany("INSERT OR IGNORE INTO disputed_quotes(quote_id) VALUES (?)", [(q,) for q in quote_ids])
+
     def reviewers(self) -> list[str]:
         """Everyone with a decision of their own in the store, by name."""
         return [r[0] for r in self.conn.execute("SELECT DISTINCT by FROM reviewer_decisions ORDER BY by")]

@@ -137,6 +137,10 @@ CREATE TABLE IF NOT EXISTS reviewer_decisions (
     PRIMARY KEY (quote_id, by)
 );
 CREATE INDEX IF NOT EXISTS reviewer_decisions_by_reviewer ON reviewer_decisions(by);
+-- the quotes reviewers disagree on, as last worked out (review/disputes.py): the disputed filter
+CREATE TABLE IF NOT EXISTS disputed_quotes (
+    quote_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
 """
 
 

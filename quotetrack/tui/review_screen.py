@@ -125,7 +125,7 @@ class ReviewScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
-            yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
+            yield Choice(self.session.status_filters, "any status", self.filter.status, id="status-filter")
             yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
             yield Input(placeholder="speaker", id="speaker-filter", compact=True,
                         value=visible(self.filter.speaker, one_line=True))
