@@ -48,6 +48,11 @@ def default_path(full_export: str | Path, all_statuses: bool, fmt: str) -> str:
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Which quotes (confirmed only, or all with their status), which format, which file."""
 
+    DEFAULT_CSS = """
+    #export-options { height: auto; }
+    #export-scope { width: 1fr; min-width: 40; }
+    #export-format { width: 20; }
+    """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, path: str) -> None:
