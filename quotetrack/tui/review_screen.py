@@ -42,12 +42,12 @@ from .widgets.virtual_table import Column, VirtualTable
 POLL_SECONDS = 2.0
 FAR_ROWS = 200  # a row this far from those read is read in the background while the table draws "…"
 
-QUEUE_COLUMNS = [
-    Column("document", "document", 16),
-    Column("speaker", "speaker", 22),
+QUEUE_COLUMNS = [  # at 80 columns the first ones narrow to their least, so the quote keeps some room
+    Column("document", "document", 16, min_width=8),
+    Column("speaker", "speaker", 22, min_width=11),
     Column("kind", "kind", 8),
     Column("confidence", "conf", 5, "right"),
-    Column("status", "status", 11),
+    Column("status", "status", 11, min_width=9),
     Column("text", "quote", None),
 ]
 
@@ -100,7 +100,7 @@ class ReviewScreen(Screen):
         Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
             show=False),
         Key("e", "export", "Export", "export the JSON quote database"),
-        Key("escape", "focus_table", "Back to queue", "back from the filters to the queue", show=False),
+        Key("escape", "focus_table", "Back to queue", "clear the search; back from the filters to the queue", show=False),
     )
     BINDINGS = bindings(ACTIONS)
 
@@ -474,6 +474,12 @@ class ReviewScreen(Screen):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
+        """Esc: from the search box or the queue, clears the search (the whole queue again); from the
+        other filters, back to the queue keeping them."""
+        search = self.query_one("#search", Input)
+        if search.value and self.focused in (search, self.table):
+            search.value = ""
+            self._filters_changed()
         self.table.focus()
 
     def action_sort(self) -> None:

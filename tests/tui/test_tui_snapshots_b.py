@@ -25,3 +25,8 @@ def test_merge_confirmation(app, snap_compare):  # noqa: F811
 def test_export_dialog(app, snap_compare):  # noqa: F811
     """Confirmed quotes to exports/reviewed.json by default; JSON or JSON Lines."""
     assert snap_compare(app, press=["e"], terminal_size=SIZE)
+
+
+def test_review_screen_at_80_by_24(app, snap_compare):  # noqa: F811
+    """The smallest terminal supported: document and speaker narrowed, the quote with room, ? and q on screen."""
+    assert snap_compare(app, terminal_size=(80, 24))
