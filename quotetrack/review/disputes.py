@@ -31,10 +31,11 @@ def read_decisions(db: Store) -> Decisions:
         if adjudicator:
             adjudicated.add(quote_id)
             continue
-        # a reviewer's corrected words (start/end in their review, when reviews carry them) else the extracted ones
+        # the words: a reviewer's corrected ones (``start``/``end`` of their review, when reviews carry
+        # a span edit), else the extracted ones
         fields = json.loads(state)
-        span = (fields.get("start", start) if fields.get("start") is not None else start,
-                fields.get("end", end) if fields.get("end") is not None else end)
+        span = (start if fields.get("start") is None else fields["start"],
+                end if fields.get("end") is None else fields["end"])
         by_quote.setdefault(quote_id, {})[by] = Judged(status, kind or q_kind, speaker or q_speaker, span)
     return Decisions(by_quote, adjudicated)
 

@@ -118,3 +118,15 @@ def test_an_adjudicators_decision_is_the_quotes_status_and_settles_the_dispute(t
     assert disputed_quotes(db) == [ids["final"]]
     report = agreement_report(db)
     assert report.reviewers == ("ann", "bob") and report.disputed == 1  # an adjudicator is not a reviewer here
+
+
+def test_span_is_compared_on_the_words_a_reviewer_set(two_reviewers):
+    """A review that carries a span edit (``start``/``end`` in the reviewer's state) is compared on those words."""
+    db, ids = two_reviewers
+    state = db.conn.execute("SELECT state FROM reviewer_decisions WHERE quote_id = ? AND by = 'bob'",
+                            (ids["intimidated"],)).fetchone()[0]
+    edited = state[:-1] + ', "start": 3, "end": 9}'
+    db.conn.execute("UPDATE reviewer_decisions SET state = ? WHERE quote_id = ? AND by = 'bob'", (edited, ids["intimidated"]))
+    span = next(p for p in agreement_report(db).pairs if p.aspect == "span")
+    assert (span.both, span.agreed) == (3, 2)
+    assert ids["intimidated"] in disputed_quotes(db)
