@@ -78,3 +78,18 @@ def test_history_shows_a_kind_change_as_from_to(newsroom):
     detail = review.quote_detail(db, ids["fantasy"])
     db.close()
     assert [(h.old, h.new) for h in detail.history if h.field == "kind"] == [("direct", "mixed"), ("mixed", "direct")]
+
+
+def test_at_80_by_24_the_speaker_picker_fits_on_screen(newsroom):
+    path, _ = newsroom
+
+    async def test(app, pilot):
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen.query_one("#speaker-dialog")
+        hint = list(dialog.query("Label"))[-1]
+        assert "Esc cancel" in widget_text(hint)
+        assert 0 <= dialog.region.y and dialog.region.bottom <= 24
+        assert hint.region.bottom <= dialog.region.bottom - 1  # inside the border, not cut off
+
+    small_session(path, test)
