@@ -26,6 +26,7 @@ from .view import View
 
 REVIEWED = "reviewed"  # a status filter: every status but pending
 STATUS_FILTERS = (*REVIEW_STATUSES, REVIEWED)
+DISPUTED = "disputed"  # a status filter of an adjudicator's review: the quotes reviewers disagree on
 SORT_COLUMNS = QUEUE_SORTS
 _STATUS_RANK = {s: i for i, s in enumerate(REVIEW_STATUSES)}
 ROWS_KEPT = 4096  # rows whose fields the queue keeps (those on screen and around them)
@@ -96,7 +97,7 @@ class Progress:
 
 def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     """The store's terms for a filter and an order (ValueError for an unknown sort column)."""
-    if flt.status is None:
+    if flt.status is None or flt.status == DISPUTED:
         statuses = None
     elif flt.status == REVIEWED:
         statuses = tuple(range(1, len(REVIEW_STATUSES)))
@@ -106,6 +107,7 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
         statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
         confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
         flagged=flt.flagged,
+        disputed=flt.status == DISPUTED,
     )
 
 

@@ -431,7 +431,7 @@ class Edits(Reviews):
 
     def _rename_added(self, old_id: str, new_id: str) -> None:
         for table in ("reviews", *self._CARRIED_TABLES):
-            self.conn.execute(f"UPDATE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
+            self.conn.execute(f"UPDATE OR REPLACE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
 
     def _merge_added(self, rec: sqlite3.Row, target: str) -> None:
         """The extractor found the added quote: its review (unless that quote has one) goes to it,

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, replace
 
 from .base import utc_now
 from .carryover import Mapper, Placed, place
+from .judgements import Judgements
 from .speakers import Speakers
 
 
@@ -152,9 +153,9 @@ def _with_retry(fn: Callable[[], Decision], tries: int = 4, pause: float = 0.05)
     raise AssertionError("unreachable")
 
 
-class Reviews(Speakers):
+class Reviews(Judgements, Speakers):
     # tables keyed by quote id that follow a review carried over to a new quote
-    _CARRIED_TABLES: tuple[str, ...] = ("review_log", "review_actions")
+    _CARRIED_TABLES: tuple[str, ...] = ("review_log", "review_actions", "reviewer_decisions")
 
     # -- one quote's review --
 
@@ -238,10 +239,16 @@ class Reviews(Speakers):
                 before = stored or ReviewState()
                 after = change(before, extracted)
                 if after.decision() == before.decision():
+                    # The quote's review stands (nothing changed: no action id), but it may be news as
+                    # this reviewer's own judgement (a second reviewer confirming): kept, and undoable.
+                    self._judge_alike(quote_id, action, by, stored, after)
                     return Decision(None, quote_id, action, before, before, self._speaker_id(quote_id))
                 after = replace(after, by=by, at=utc_now())
                 self._write_state(quote_id, after)
+                own = self._own_state_json(quote_id, by)
+                self._judge(quote_id, by, after, self.adjudicator)
                 action_id = self._add_action(quote_id, action, by, after.at, stored, after)
+                self._keep_own(action_id, own)
                 self._log(action_id, quote_id, before, after)
                 speaker_changed = after.speaker_name != before.speaker_name
                 if speaker_changed:
@@ -284,6 +291,7 @@ class Reviews(Speakers):
                 else:
                     self._write_state(quote_id, target)
                     action_id = self._add_action(quote_id, "undo", by, now, stored, target, row["id"])
+                    self._judge_back(quote_id, by, row["id"])
                 self.conn.execute("UPDATE review_actions SET undone_by = ? WHERE id = ?", (action_id, row["id"]))
                 if conflict is None:
                     after = target or ReviewState()
@@ -345,7 +353,7 @@ class Reviews(Speakers):
                 self._replace_unplaced(old_id, placed[old_id])
         for old_id, new_id in placed.items():
             for table in self._CARRIED_TABLES:
-                self.conn.execute(f"UPDATE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
+                self.conn.execute(f"UPDATE OR REPLACE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
         return Carried(carried=len(placed), unplaced=len(lost) - sum(1 for r in lost if r["id"] in placed))
 
     def _reviewed_among(self, quote_ids: Sequence[str]) -> Iterator[str]:

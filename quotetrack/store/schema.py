@@ -160,6 +160,24 @@ CREATE TABLE IF NOT EXISTS edit_actions (
     old       TEXT,
     new       TEXT
 );
+-- each reviewer's own decision per quote (store/judgements.py), beside the effective one in reviews
+CREATE TABLE IF NOT EXISTS reviewer_decisions (
+    quote_id     TEXT NOT NULL,
+    by           TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    kind         TEXT,
+    speaker_name TEXT,
+    note         TEXT,
+    state        TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    adjudicated  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (quote_id, by)
+);
+CREATE INDEX IF NOT EXISTS reviewer_decisions_by_reviewer ON reviewer_decisions(by);
+-- the quotes reviewers disagree on, as last worked out (review/disputes.py): the disputed filter
+CREATE TABLE IF NOT EXISTS disputed_quotes (
+    quote_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
 """
 
 
@@ -185,6 +203,10 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("quotes", "queue_kind", "TEXT"),
     ("quotes", "queue_speaker", "TEXT"),
     ("reviews", "reason", "TEXT"),  # why a reviewer rejected the quote (store/edits.py)
+    # a speaker decision taken back with `u` on the speakers screen: kept, and left out from then on
+    ("speaker_overrides", "undone_at", "TEXT"),
+    # the reviewer's own decision before an action (store/judgements.py), for its undo
+    ("review_actions", "own_before", "TEXT"),
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 

@@ -49,7 +49,7 @@ class ReviewApp(App[None]):
         export_path: str | Path = "exports/quotes.json",
     ) -> None:
         super().__init__()
-        self.session = Session(db, reviewer, Path(export_path))
+        self.session = Session(db, reviewer, Path(export_path), adjudicator=status == "disputed")
         self.initial_filter = QueueFilter(status=status or None, document=document or "")
 
     def on_mount(self) -> None:

@@ -44,12 +44,12 @@ from .widgets.virtual_table import Column, VirtualTable
 POLL_SECONDS = 2.0
 FAR_ROWS = 200  # a row this far from those read is read in the background while the table draws "…"
 
-QUEUE_COLUMNS = [
-    Column("document", "document", 16),
-    Column("speaker", "speaker", 22),
+QUEUE_COLUMNS = [  # at 80 columns the first ones narrow to their least, so the quote keeps some room
+    Column("document", "document", 16, min_width=8),
+    Column("speaker", "speaker", 22, min_width=11),
     Column("kind", "kind", 8),
     Column("confidence", "conf", 5, "right"),
-    Column("status", "status", 11),
+    Column("status", "status", 11, min_width=9),
     Column("text", "quote", None),
 ]
 
@@ -107,7 +107,7 @@ class ReviewScreen(EditActions, Screen):
         Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
             show=False),
         Key("e", "export", "Export", "export the JSON quote database"),
-        Key("escape", "focus_table", "Back to queue", "back from the filters to the queue", show=False),
+        Key("escape", "focus_table", "Back to queue", "clear the search; back from the filters to the queue", show=False),
     )
     BINDINGS = bindings(ACTIONS)
 
@@ -124,7 +124,7 @@ class ReviewScreen(EditActions, Screen):
         self._debounce: Timer | None = None
         self._search_warming = False
         self.background = Background(session)
-        self._names: list[str] | None = None  # the speaker picker's names, read in the background
+        self._names: list[review.SpeakerChoice] | None = None  # the speaker picker's speakers, read ahead
 
     # -- layout --
 
@@ -132,7 +132,7 @@ class ReviewScreen(EditActions, Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
-            yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
+            yield Choice(self.session.status_filters, "any status", self.filter.status, id="status-filter")
             yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
             yield Input(placeholder="speaker", id="speaker-filter", compact=True,
                         value=visible(self.filter.speaker, one_line=True))
@@ -425,7 +425,7 @@ class ReviewScreen(EditActions, Screen):
         row = self.current
         if row is None:
             return
-        names = self._names if self._names is not None else review.speaker_names(self.session.store)
+        names = self._names if self._names is not None else review.speaker_choices(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
@@ -438,7 +438,7 @@ class ReviewScreen(EditActions, Screen):
     def _read_names(self) -> None:
         """The picker's names (every speaker, most quoted first), read ahead: on millions of quotes,
         counting them takes seconds. Read again after every change of speaker."""
-        names = self.background.run("names", review.speaker_names)
+        names = self.background.run("names", review.speaker_choices)
         if names is not None:
             self.app.call_from_thread(setattr, self, "_names", names)
 
@@ -494,6 +494,12 @@ class ReviewScreen(EditActions, Screen):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
+        """Esc: from the search box or the queue, clears the search (the whole queue again); from the
+        other filters, back to the queue keeping them."""
+        search = self.query_one("#search", Input)
+        if search.value and self.focused in (search, self.table):
+            search.value = ""
+            self._filters_changed()
         self.table.focus()
 
     def action_sort(self) -> None:
@@ -627,7 +633,7 @@ class ReviewScreen(EditActions, Screen):
         try:
             db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
             selection = Selection() if choice.all_statuses else Selection(statuses=parse_statuses("confirmed"))
-            count = db.write_export(choice.path, "json", selection)
+            count = db.write_export(choice.path, choice.fmt, selection)
         except (OSError, ValueError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
