@@ -232,16 +232,26 @@ class Edits(Reviews):
                 before = stored or ReviewState()
                 after = replace(change(before, extracted), by=by, at=utc_now())
                 self._write_state(quote_id, after)
+                own = self._own_state_json(quote_id, by)
+                self._judge(quote_id, by, after, self.adjudicator)  # this reviewer's own decision too
                 action_id = self._add_action(quote_id, action, by, after.at, stored, after)
+                self._keep_own(action_id, own)
                 if not write(action_id, after.at) and after.decision() == before.decision():
-                    raise _Unchanged(Decision(None, quote_id, action, before, before, self._speaker_id(quote_id)))
+                    raise _Unchanged(Decision(None, quote_id, action, before, before, self._speaker_id(quote_id)), after)
                 self._log(action_id, quote_id, before, after)
                 return Decision(action_id, quote_id, action, before, after, self._speaker_id(quote_id))
 
+        def alike(unchanged: _Unchanged) -> Decision:
+            # The quote's review stands, but it may be news as this reviewer's own judgement
+            # (a second reviewer rejecting a rejected quote): kept, and undoable, as decide() does.
+            with self.transaction():
+                self._judge_alike(quote_id, action, by, self._read_state(quote_id), unchanged.after)
+            return unchanged.decision
+
         try:
             return _with_retry(run)
-        except _Unchanged as unchanged:  # rolled back: nothing written
-            return unchanged.decision
+        except _Unchanged as unchanged:  # rolled back: nothing written to the quote
+            return _with_retry(lambda: alike(unchanged))
 
     def _put_span(self, quote_id: str, span: Sequence[int] | None, extracted: TextSpan, text: str | None,
                   by: str | None, at: str) -> None:
@@ -485,6 +495,6 @@ def _moved(span: list[int], base: int) -> list[int]:
 class _Unchanged(Exception):
     """A decision that changed nothing: its transaction is rolled back."""
 
-    def __init__(self, decision: Decision) -> None:
+    def __init__(self, decision: Decision, after: ReviewState) -> None:
         super().__init__("unchanged")
-        self.decision = decision
+        self.decision, self.after = decision, after
