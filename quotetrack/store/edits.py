@@ -251,7 +251,8 @@ class Edits(Reviews):
         try:
             return _with_retry(run)
         except _Unchanged as unchanged:  # rolled back: nothing written to the quote
-            return _with_retry(lambda: alike(unchanged))
+            kept = unchanged
+        return _with_retry(lambda: alike(kept))
 
     def _put_span(self, quote_id: str, span: Sequence[int] | None, extracted: TextSpan, text: str | None,
                   by: str | None, at: str) -> None:
