@@ -21,12 +21,17 @@ import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..store import QueueQuery, QueueTooSlow, Store
 
-if TYPE_CHECKING:
-    from .queue import Queue
+
+class Ranks(Protocol):
+    """What a view needs of the queue it reads for (:class:`quotetrack.review.queue.Queue`)."""
+
+    db: Store
+
+    def status_rank(self, i: int, read: int) -> int: ...
 
 PAGE = 100  # rows read at a time
 WHOLE = 5_000  # a view that surely holds at most this many rows is read whole
@@ -38,7 +43,7 @@ SKIP = 5_000  # rows read at a time (and dropped) on the way to a far row
 class View(Sequence[int]):
     """The rows (numbers) of one filter and order; ``len`` is the count once known (see :attr:`count`)."""
 
-    def __init__(self, queue: Queue, query: QueueQuery) -> None:
+    def __init__(self, queue: Ranks, query: QueueQuery) -> None:
         self.queue = queue
         self.query = query
         self.db = queue.db

@@ -15,7 +15,8 @@ extraction run, two reviewers) can share it::
 
 from __future__ import annotations
 
-from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote, quote_id
+from .base import quote_id
+from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote
 from .edits import ADDED_METHOD, SpanEdit
 from .export import Export, parse_statuses
 from .queue import QueueQuery, QueueReads, QueueTooSlow

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..domain import Document
 from . import schema
 
 
@@ -72,3 +74,14 @@ class StoreBase:
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def quote_id(doc: Document | tuple[str, str], start: int, end: int) -> str:
+    """Stable id of a quote: from its document (id and content) and its span.
+
+    Run order, extraction version and attribution play no part, so a re-run
+    gives the same ids and review decisions stay attached to their quote.
+    """
+    doc_id, sha = (doc.id, doc.sha256) if isinstance(doc, Document) else doc
+    key = f"{doc_id}\x1f{sha}\x1f{start}\x1f{end}".encode("utf-8")
+    return "q_" + hashlib.sha256(key).hexdigest()[:16]

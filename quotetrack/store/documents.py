@@ -12,7 +12,6 @@ re-extraction never drops a decision.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,21 +19,10 @@ from dataclasses import dataclass
 import orjson
 
 from ..domain import Document, Quote, TextSpan
-from .base import utc_now
+from .base import quote_id, utc_now
 from .carryover import Placed
 from .edits import Edits
 from .reviews import Carried
-
-
-def quote_id(doc: Document | tuple[str, str], start: int, end: int) -> str:
-    """Stable id of a quote: from its document (id and content) and its span.
-
-    Run order, extraction version and attribution play no part, so a re-run
-    gives the same ids and review decisions stay attached to their quote.
-    """
-    doc_id, sha = (doc.id, doc.sha256) if isinstance(doc, Document) else doc
-    key = f"{doc_id}\x1f{sha}\x1f{start}\x1f{end}".encode("utf-8")
-    return "q_" + hashlib.sha256(key).hexdigest()[:16]
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..domain import QUOTE_KINDS, Document, Quote, TextSpan
+from .base import quote_id as make_id
 from .base import utc_now
 from .carryover import Mapper, Placed, place, words
 from .reviews import Decision, Extracted, ReviewError, Reviews, ReviewState, UndoConflict, UnknownQuote, _with_retry
@@ -186,7 +187,6 @@ class Edits(Reviews):
         if kind not in QUOTE_KINDS:
             raise ReviewError(f"unknown kind {kind!r} (use {', '.join(QUOTE_KINDS)})")
         speaker = " ".join((speaker or "").split()) or None
-        from .documents import quote_id as make_id
 
         def run() -> Decision:
             with self.transaction():
@@ -382,8 +382,7 @@ class Edits(Reviews):
             start = nearest(doc.text, rec["text"], mapper(rec["start"]))
             if start is None:  # its words are gone: its review is kept unplaced (see Reviews._carry_reviews)
                 continue
-            from .documents import quote_id as make_id
-
+    
             qid = make_id(doc, start, start + len(rec["text"]))
             if qid != rec["quote_id"]:
                 self._rename_added(rec["quote_id"], qid)
