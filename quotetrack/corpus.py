@@ -30,7 +30,7 @@ from .models import check_coref_mode, describe, ensure_coref_model, extractor_id
 from .run.engines import check_engine, choose_jobs, extract_results, in_process
 from .run.inputs import DEFAULT_ENCODING, NoteHook, check_encoding, count_documents, read_documents
 from .run.work import PipelineSpec, Result, extract_documents
-from .store import Selection, SpeakerSummary, Store, parse_statuses
+from .store import RefreshReport, Selection, SpeakerSummary, Store, parse_statuses
 
 # A news article takes about half a second; coreferee is quadratic on some pathological texts
 # (thousands of short glued quotes) and would take hours.
@@ -165,6 +165,16 @@ class Corpus:
         """Force or forbid speaker merges from a TOML aliases file (remembered), and normalise speakers again."""
         self.store.use_aliases_file(path)
         self.store.refresh_speakers()
+
+    def rebuild_speakers(self) -> RefreshReport:
+        """Cluster every speaker name in the store again from nothing.
+
+        Extraction, review and export refresh speakers incrementally (only
+        what new or changed documents touch), which gives the same result;
+        this is the full re-cluster, for a check or after a store was edited
+        behind quotetrack's back.
+        """
+        return self.store.rebuild_speakers()
 
     # -- reading and exporting --
 

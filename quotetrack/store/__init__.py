@@ -31,7 +31,7 @@ from .reviews import (
 )
 from .schema import StoreError, explain
 from .selection import Selection
-from .speakers import SpeakerSummary
+from .speakers import RefreshReport, SpeakerSummary
 from .stats import Stats
 
 
@@ -51,6 +51,7 @@ __all__ = [
     "Extracted",
     "LogEntry",
     "NothingToUndo",
+    "RefreshReport",
     "ReviewError",
     "ReviewState",
     "Selection",

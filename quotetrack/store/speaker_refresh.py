@@ -49,6 +49,7 @@ from .speaker_index import (
     encode_profile,
     placement_row,
 )
+from .speakers import RefreshReport
 
 _QUOTE_SPEAKER = (
     "(SELECT u.speaker FROM speaker_placements p JOIN speaker_units u ON u.id = p.unit"
@@ -56,17 +57,6 @@ _QUOTE_SPEAKER = (
     " AND p.name = coalesce((SELECT r.speaker_name FROM reviews r WHERE r.quote_id = quotes.id), quotes.speaker_name))"
 )
 _INDEX_TABLES = ("speaker_placements", "speaker_units", "speaker_unit_names", "speaker_keys")
-
-
-@dataclass
-class RefreshReport:
-    """What one speaker refresh did."""
-
-    mode: str  # "full", "incremental" or "none" (nothing had changed)
-    documents: int = 0  # documents whose names were placed
-    units: int = 0  # units whose counts or first placement changed
-    speakers: int = 0  # speakers written again (new, changed, or with a new id)
-    seconds: float = 0.0
 
 
 # -- everything --------------------------------------------------------------------------------

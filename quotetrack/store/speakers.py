@@ -28,7 +28,6 @@ from .selection import ALL, Selection
 
 if TYPE_CHECKING:
     from ..names import Overrides
-    from .speaker_refresh import RefreshReport
 
 # The normaliser (quotetrack.names) is imported where it is used: its tables take about
 # 40 ms to load, and the review opens, decides and exports without it.
@@ -51,6 +50,17 @@ class SpeakerSummary:
     quote_count: int = 0
     documents: list[str] = field(default_factory=list)  # sorted ids
     flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefreshReport:
+    """What one speaker refresh did."""
+
+    mode: str  # "full", "incremental" or "none" (nothing had changed)
+    documents: int = 0  # documents whose names were placed
+    units: int = 0  # units whose counts or first placement changed
+    speakers: int = 0  # speakers written again (new, changed, or with a new id)
+    seconds: float = 0.0
 
 
 class Speakers(StoreBase):
@@ -92,7 +102,7 @@ class Speakers(StoreBase):
                 if dirty or changed:
                     report = speaker_refresh.update(self.conn, normaliser, sorted(dirty), changed)
                 else:
-                    report = speaker_refresh.RefreshReport("none")
+                    report = RefreshReport("none")
                 self.conn.execute("DELETE FROM speaker_dirty")
             self.set_meta(_RULES_KEY, rules_version())
             self.set_meta(_OVERRIDES_KEY, applied)
