@@ -36,13 +36,18 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ._text import clean_surface, fold
 from .document import KINDS, Resolution, effective_kind, resolve_mentions
 from .grouping import greedy_group
 from .org import OrgName, orgs_compatible, parse_org
 from .overrides import Overrides
+from .people_groups import group_people
 from .person import PersonName, parse_person, persons_compatible
+
+# fold() is called several times for every name of every article; names repeat a lot.
+_fold = lru_cache(maxsize=1 << 18)(fold)
 
 UnitKey = tuple[str, str]  # (kind, normalised key)
 Bucket = tuple[str, str]  # ("person", surname key) or ("organization", core key)
@@ -116,7 +121,7 @@ def speaker_id_for(key_name: str, kind: str) -> str:
     that normalises alike (``Sergey Lavrov``/``Sergei Lavrov``, ``Nato``/``NATO``)."""
     kind = kind if kind in KINDS else "other"
     prof = _profile(key_name, kind)
-    return _hash_id(kind, prof.id_key if prof is not None else fold(key_name))
+    return _hash_id(kind, prof.id_key if prof is not None else _fold(key_name))
 
 
 @dataclass
@@ -218,10 +223,10 @@ class Normaliser:
 
     def same_entity(self, a: str, b: str, kind: str = "person") -> bool:
         """Would the rules put ``a`` and ``b`` (seen apart, each with nothing else) in one speaker?"""
-        pair = frozenset((fold(a), fold(b)))
+        pair = frozenset((_fold(a), _fold(b)))
         if pair in self._forbidden:
             return False
-        if pair in {frozenset((fold(m), fold(n))) for m, n in self.overrides.merges}:
+        if pair in {frozenset((_fold(m), _fold(n))) for m, n in self.overrides.merges}:
             return True
         ka, kb = effective_kind(a, kind), effective_kind(b, kind)
         if ka != kb:
@@ -232,7 +237,7 @@ class Normaliser:
         if ka == "organization":
             oa, ob = parse_org(a, self.acronyms), parse_org(b, self.acronyms)
             return oa is not None and ob is not None and orgs_compatible(oa, ob)
-        return fold(a) == fold(b)
+        return _fold(a) == _fold(b)
 
     # -- corpus ---------------------------------------------------------------------------
 
@@ -288,23 +293,23 @@ class Normaliser:
         kind = res.kind
         own = _profile(raw, kind)
         display = own.display if own is not None else clean_surface(raw)
-        if fold(raw) in self._splits or fold(display) in self._splits:
-            key, prof, flag = "=" + fold(display), own, "split"
+        if _fold(raw) in self._splits or _fold(display) in self._splits:
+            key, prof, flag = "=" + _fold(display), own, "split"
         elif res.target is None:
-            key, prof, flag = "?" + (own.exact_key if own else fold(raw)), own, "ambiguous"
+            key, prof, flag = "?" + (own.exact_key if own else _fold(raw)), own, "ambiguous"
         elif res.profile is None:
-            key, prof, flag = fold(display), None, ""
+            key, prof, flag = _fold(display), None, ""
         else:
             prof = res.profile
             key, flag = prof.exact_key, ""
-            if frozenset((fold(raw), fold(res.target))) in self._forbidden:
-                prof, key = own, own.exact_key if own else fold(raw)
+            if frozenset((_fold(raw), _fold(res.target))) in self._forbidden:
+                prof, key = own, own.exact_key if own else _fold(raw)
             if self._in_forbid(raw, display):
-                key += "=" + fold(display)  # a forbid must be able to separate even equal keys
+                key += "=" + _fold(display)  # a forbid must be able to separate even equal keys
         return Placement(doc_id, raw, kind, key, display, count, prof, flag)
 
     def _in_forbid(self, raw: str, display: str) -> bool:
-        names = {fold(raw), fold(display)}
+        names = {_fold(raw), _fold(display)}
         return any(names & pair for pair in self._forbidden)
 
     def _blocked(self, a: Unit, b: Unit) -> bool:
@@ -337,10 +342,12 @@ class Normaliser:
     def group_bucket(self, bucket: Bucket, keys: list[UnitKey], units: Mapping[UnitKey, Unit]) -> list[list[UnitKey]]:
         """The groups of one bucket (``keys`` sorted); marks the units two groups could take ``ambiguous``."""
         items = [units[k].profile for k in keys]
-        compatible = persons_compatible if bucket[0] == "person" else orgs_compatible
         blocked = (lambda i, members: any(self._blocked(units[keys[i]], units[keys[m]]) for m in members)) \
             if self._forbidden else None
-        grouping = greedy_group(items, compatible, blocked)
+        if bucket[0] == "person":
+            grouping = group_people(items, blocked)  # = greedy_group(items, persons_compatible, blocked)
+        else:
+            grouping = greedy_group(items, orgs_compatible, blocked)
         for i in grouping.ambiguous:
             units[keys[i]].ambiguous = True
         return [[keys[m] for m in members] for members in grouping.groups]
@@ -367,8 +374,8 @@ class Normaliser:
                     where[n].append(gi)
         conflicts: set[int] = set()
         for a, b in self.overrides.merges:
-            for ga in sorted(set(where.get(fold(a), []))):
-                for gb in sorted(set(where.get(fold(b), []))):
+            for ga in sorted(set(where.get(_fold(a), []))):
+                for gb in sorted(set(where.get(_fold(b), []))):
                     ra, rb = find(ga), find(gb)
                     if ra == rb:
                         continue
@@ -389,7 +396,7 @@ class Normaliser:
 
     def merge_names(self) -> set[str]:
         """The folded names forced merges mention: only groups holding one take part in merges."""
-        return {fold(n) for pair in self.overrides.merges for n in pair}
+        return {_fold(n) for pair in self.overrides.merges for n in pair}
 
     def draft(self, members: list[UnitKey], extra_flags: set[str], units: Mapping[UnitKey, Unit]) -> Draft:
         """One speaker from its units (``members`` sorted): kind, canonical name, aliases, flags, id keys."""
@@ -408,7 +415,7 @@ class Normaliser:
             flags.add("mixed-kind")
         renames = self.overrides.renames
         if renames:
-            folded = {fold(k): v for k, v in renames.items()}
+            folded = {_fold(k): v for k, v in renames.items()}
             renamed = sorted(k for k in set().union(*(u.names for u in us)) if k in folded)
         else:
             folded, renamed = {}, []
@@ -418,7 +425,7 @@ class Normaliser:
             aliases.add(name)
             flags.add("renamed")
         exact = max((u.profile.exact_key for u in us if u.profile is not None), default="")
-        ext1 = f"#{exact}#{min(fold(s) for u in us for s in u.surfaces)}"
+        ext1 = f"#{exact}#{min(_fold(s) for u in us for s in u.surfaces)}"
         ext2 = "#" + "|".join(sorted(k for _, k in members))
         return Draft(members, us, kind, name, aliases, flags, _key_member(us, kind), ext1, ext2)
 
@@ -434,7 +441,7 @@ def add_placement(units: dict[UnitKey, Unit], p: Placement, docs: bool = True) -
 
 def placement_names(name: str, display: str) -> set[str]:
     """The folded names a placement gives its unit (what overrides are matched against)."""
-    return {fold(name), fold(display)}
+    return {_fold(name), _fold(display)}
 
 
 def unit_bucket(profile: PersonName | OrgName | None, split: bool, ambiguous: bool) -> Bucket | None:

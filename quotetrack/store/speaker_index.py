@@ -168,6 +168,7 @@ class Row:
     was: tuple  # (bucket, grp, speaker, family, ambiguous) as read
     touched: bool = False
     names_loaded: bool = False
+    reshaped: bool = False  # took a profile or flag that differs: its bucket must be grouped again
 
     @property
     def key(self) -> UnitKey:
@@ -179,6 +180,8 @@ class Row:
 
     def take_source(self, placement: Placement) -> None:
         """Take profile and flag from ``placement``, now the unit's first."""
+        if (placement.profile, placement.flag) != (self.unit.profile, self.flag):
+            self.reshaped = True
         self.source = (placement.doc_id, placement.name)
         self.flag = placement.flag
         self.unit.profile = placement.profile

@@ -254,22 +254,40 @@ class _Update:
     # 3. buckets
 
     def regroup(self) -> list[list[Row]]:
-        """Group every bucket a changed unit is (or was) in; the groups that changed, and lone units."""
+        """The groups that changed, and lone units that did.
+
+        Grouping depends on which units a bucket holds and their profiles (and
+        names, when something is forbidden), never on counts: a bucket whose
+        changed units only gained or lost quotes keeps its groups, and only the
+        groups holding those units are made again. Any other bucket a changed
+        unit is (or was) in is grouped again.
+        """
         buckets: set[Bucket] = set()
+        counts_only: dict[Bucket, set[int]] = defaultdict(set)
         changed: list[list[Row]] = []
         for row in self.touched.values():
-            buckets.update(b for b in (row.was[0], row.bucket) if b is not None)
             if row.bucket is None:
                 changed.append([row])
+            elif row.was[0] == row.bucket and not row.reshaped and not self.norm.overrides.forbids:
+                counts_only[row.bucket].add(row.grp)
+                continue
+            buckets.update(b for b in (row.was[0], row.bucket) if b is not None)
         buckets.update(row.was[0] for row in self.dropped if row.was[0] is not None)
+        for bucket in sorted(set(counts_only) - buckets):
+            changed += [self.index.in_group(bucket, grp) for grp in sorted(counts_only[bucket])]
+        left: dict[Bucket, list[Row]] = defaultdict(list)  # units that were in a bucket and are not now
+        for row in self.touched.values():
+            if row.was[0] is not None and row.was[0] != row.bucket:
+                left[row.was[0]].append(row)
+        for row in self.dropped:
+            if row.was[0] is not None:
+                left[row.was[0]].append(row)
         for bucket in sorted(buckets):
-            changed += self._regroup(bucket)
+            changed += self._regroup(bucket, left[bucket])
         return changed
 
-    def _regroup(self, bucket: Bucket) -> list[list[Row]]:
+    def _regroup(self, bucket: Bucket, left: list[Row]) -> list[list[Row]]:
         rows = sorted(self.index.in_bucket(bucket), key=lambda r: r.key)
-        left = [r for r in self.touched.values() if r.was[0] == bucket and r.bucket != bucket] + \
-               [r for r in self.dropped if r.was[0] == bucket]
         before = Counter(r.was[1] for r in rows + left if r.was[0] == bucket)
         if self.norm.overrides.forbids:
             self.index.load_names(rows)
