@@ -268,7 +268,9 @@ JobsOption = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metava
 EngineOption = Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)]
 CorefOption = Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")]
-TimeoutOption = Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0: no limit. Not enforced with --engine dask.")]
+TimeoutOption = Annotated[float, typer.Option("--doc-timeout", min=0, metavar="SECONDS", help="Time a document may take (per 50,000 characters) before it is reported as failed and the run goes on; 0 or inf: no limit. Not enforced with --engine dask.")]
+IdFieldOption = Annotated[str, typer.Option("--id-field", metavar="FIELD", help="The field of a JSONL object that holds the document's id (its other fields are kept as the document's meta).")]
+TextFieldOption = Annotated[str, typer.Option("--text-field", metavar="FIELD", help="The field of a JSONL object that holds the document's text.")]
 
 
 _EXTRACT_EXAMPLES = _examples(
@@ -285,32 +287,38 @@ def extract(
     model: ModelOption = None, wheelhouse: WheelhouseOption = None, force: ForceOption = False,
     aliases: AliasesOption = None, encoding: EncodingOption = "utf-8", jobs: JobsOption = None,
     engine: EngineOption = "local", scheduler: SchedulerOption = None, coref: CorefOption = "window",
-    doc_timeout: TimeoutOption = 120.0,
+    doc_timeout: TimeoutOption = 120.0, id_field: IdFieldOption = "id", text_field: TextFieldOption = "text",
 ) -> None:
     """Find and attribute the quotes in articles, store them, and write the export.
 
     Resumable: documents already stored from the same text are skipped, so
     rerunning after Ctrl-C (exit code 130) or a kill carries on where it stopped.
     """
-    from .run.inputs import check_encoding
+    from .run.inputs import check_encoding, check_fields
+    from .run.work import check_time_limit
 
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     _check_paths(paths)
     with _usage("--encoding"):
         check_encoding(encoding)
+    with _usage("--doc-timeout"):
+        check_time_limit(doc_timeout)
+    with _usage("--text-field"):
+        check_fields(id_field, text_field)
     if scheduler:
         _reach(scheduler)  # before the store exists: a dead scheduler leaves nothing behind
     with _open(db, check=True, model=model, coref=coref, wheelhouse=wheelhouse) as corpus:
         _use_aliases(corpus, aliases)
         summary, notes = _extract(corpus, paths, jobs=jobs, engine=engine, scheduler=scheduler, force=force,
-                                  encoding=encoding, doc_timeout=doc_timeout)
+                                  encoding=encoding, doc_timeout=doc_timeout, id_field=id_field, text_field=text_field)
         count = _export(corpus, output, fmt) if summary.seen else None  # nothing read: the export stays
         with _failures(db):
             _print_summary(_console(output), corpus.store.counts(), summary, _where(output), count, notes)
     if summary.interrupted:
         _report("interrupted", GO_ON, "yellow")
         raise typer.Exit(EXIT_INTERRUPTED)
+    _aliases_problem(summary)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_INPUT_FAILED)
 
 
@@ -362,7 +370,10 @@ def _print_summary(console: Console, c: dict[str, int], summary, where: str, exp
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("documents", f"{summary.seen:,} ({summary.extracted:,} extracted, {summary.unchanged:,} unchanged)")
+    table.add_row("documents", f"{max(summary.total, summary.done):,} ({summary.extracted:,} extracted, "
+                               f"{summary.unchanged:,} unchanged)")
+    for what, n in _documents_not_stored(summary):  # every document the inputs hold is accounted for
+        table.add_row(f"  {what}", f"[yellow]{n:,}[/]" if what.startswith("not done") else f"{n:,}")
     found = f"{summary.quotes:,} in the {_count(summary.extracted, 'document')} extracted" if summary.extracted else "none: no document extracted"
     table.add_row("quotes", found)
     store = f"{_count(c['documents'], 'document')}, {_count(c['quotes'], 'quote')}, {_count(c['speakers'], 'speaker')}"
@@ -372,6 +383,10 @@ def _print_summary(console: Console, c: dict[str, int], summary, where: str, exp
     table.add_row("failures", f"[red]{len(summary.failures)}[/]" if summary.failures else "0")
     for reason, n in _failure_reasons(summary.failures):  # each file was named on stderr as it failed
         table.add_row(Text(f"  {printable(reason)}", style="red"), f"{n:,}")
+    if summary.carried:
+        table.add_row("reviews carried over", f"{summary.carried:,}")
+    if summary.unplaced:
+        table.add_row("reviews not placed", f"[yellow]{summary.unplaced:,}[/] (kept: quotetrack review lists them)")
     if notes:
         table.add_row("notes", f"[yellow]{notes}[/]")
     if summary.words and summary.seconds:
@@ -382,6 +397,14 @@ def _print_summary(console: Console, c: dict[str, int], summary, where: str, exp
     else:
         table.add_row("export", Text(f"{where} ({_count(exported, 'quote')})"))
     console.print(table)
+
+
+def _documents_not_stored(summary) -> list[tuple[str, int]]:
+    """(what, how many) of the documents neither extracted nor unchanged: failed, bad inputs, empty, not done."""
+    bad_inputs = len(summary.failures) - summary.failed
+    rows = [("failed", summary.failed), ("bad inputs", bad_inputs), ("empty, skipped", summary.skipped),
+            ("not done (interrupted)", summary.not_done if summary.interrupted else 0)]
+    return [(what, n) for what, n in rows if n]
 
 
 def _failure_reasons(failures) -> list[tuple[str, int]]:
@@ -420,6 +443,7 @@ def export_cmd(
         count = _export(corpus, output, fmt, **filters)
     unmatched = " (no quote matches these filters)" if not count and any(v is not None for v in filters.values()) else ""
     _console(output).print(Text(f"wrote {_count(count, 'quote')} to {_where(output)}{unmatched}"), highlight=False)
+    _aliases_problem(corpus)
 
 
 @command(epilog=_examples("quotetrack review", "quotetrack review --status pending --doc 001-nato", "quotetrack review --db news.db --reviewer ann"))
@@ -430,10 +454,36 @@ def review(
     status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending).", show_default=False)] = None,
 ) -> None:
     """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
-    corpus = _open(db, create=False)
+    corpus = _open(db, create=False, check=True)  # a damaged store is refused before the app starts
+    from .store import StoreError, check_writable
     from .tui.app import ReviewApp
 
-    ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status).run()
+    try:
+        check_writable(corpus.store.conn, corpus.path)  # a read-only one too: decisions could not be saved
+    except StoreError as exc:
+        _fatal(f"{exc}; the review saves every decision, so it needs a store it can write")
+    app = ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status)
+    app.run()
+    _review_ended(app, db)
+
+
+def _review_ended(app, db: Path) -> None:
+    """Exit non-zero, with one line, when the store failed under the review (exit 3) or the app broke (4).
+
+    The app says a store failure it caught in ``store_failure`` (a message); one it did not catch ends
+    it with Textual's return code 1 and the exception.
+    """
+    from .store import StoreError, explain
+
+    failure = getattr(app, "store_failure", None)
+    error = getattr(app, "_exception", None)
+    if failure is None and isinstance(error, (sqlite3.Error, StoreError)):
+        failure = f"{db}: {explain(error) if isinstance(error, sqlite3.Error) else error}"
+    if failure:
+        _fatal(f"{failure}; decisions saved before it are kept")
+    if app.return_code:
+        _fatal("the review stopped on an unexpected error (a bug; shown above); decisions saved before it are kept",
+               EXIT_BUG)
 
 
 @command(epilog=_examples("quotetrack report", "quotetrack report --db news.db -o news-report.html", "quotetrack report -o - > report.html"))
@@ -454,12 +504,20 @@ def report(
 
 
 def _use_aliases(corpus, aliases: Path | None) -> None:
-    """Remember an aliases file for this and later runs; a bad one is one line and exit 3."""
+    """Remember an aliases file for this and later runs; a bad one (malformed, a folder, unreadable) is one line
+    and exit 3."""
     if aliases is not None:
         try:
-            corpus.store.use_aliases_file(aliases)
+            corpus.remember_aliases(aliases)
         except ValueError as exc:
             _fatal(str(exc))
+
+
+def _aliases_problem(corpus) -> None:
+    """A remembered aliases file that could not be used (speakers went without it): one line and exit 3,
+    once the command has done its work."""
+    if corpus.aliases_error:
+        _fatal(corpus.aliases_error)
 
 
 def _os_user() -> str:
@@ -488,11 +546,16 @@ def speakers(
         if rebuild:
             corpus.rebuild_speakers()
         elif aliases is not None:
-            corpus.store.refresh_speakers()
+            corpus.refresh_speakers()
         rows = corpus.speakers()
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
-        return
+    else:
+        _speakers_table(rows)
+    _aliases_problem(corpus)
+
+
+def _speakers_table(rows) -> None:
     table = Table(title=f"{len(rows):,} speakers", title_justify="left")
     for name, options in (("name", {}), ("kind", {"no_wrap": True}), ("quotes", {"justify": "right", "no_wrap": True}),
                           ("docs", {"justify": "right", "no_wrap": True}), ("aliases", {"overflow": "fold"}),

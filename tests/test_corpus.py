@@ -72,3 +72,29 @@ def test_a_missing_store_is_refused_when_it_may_not_be_created(tmp_path):
         Corpus(tmp_path / "missing.db", create=False)
     with pytest.raises(ValueError, match="coref"):
         Corpus(tmp_path / "x.db", coref="sometimes")
+
+
+def test_every_document_the_inputs_hold_is_accounted_for(tmp_path, nlp):
+    corpus_dir = tmp_path / "in"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("“We will win this vote tonight,” Ann Lee said.", encoding="utf-8")
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    (corpus_dir / "feed.jsonl").write_text(
+        '{"id": "j1", "text": "“No comment,” Bo Chen said."}\n{"id": "j2", "text": ""}\nnot json\n', encoding="utf-8")
+    with Corpus(tmp_path / "news.db", nlp=nlp) as corpus:
+        summary = corpus.extract([corpus_dir], jobs=1)
+    assert (summary.total, summary.extracted, summary.skipped, len(summary.failures)) == (5, 2, 2, 1)
+    assert summary.done == summary.total and summary.not_done == 0
+
+
+def test_an_aliases_file_that_cannot_be_used_is_named(tmp_path, nlp):
+    from quotetrack.corpus import AliasesError
+
+    (tmp_path / "aliases").mkdir()
+    with Corpus(tmp_path / "news.db", nlp=nlp) as corpus:
+        with pytest.raises(AliasesError, match="aliases: the aliases file is a folder"):
+            corpus.extract([], aliases=tmp_path / "aliases")
+        with pytest.raises(ValueError, match="time limit"):
+            corpus.extract([], doc_timeout=float("nan"))
+        with pytest.raises(ValueError, match="must differ"):
+            corpus.extract([], id_field="text")

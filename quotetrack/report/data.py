@@ -74,7 +74,7 @@ def collect(corpus, per_speaker: int = QUOTES_PER_SPEAKER) -> ReportData:
     """Everything the page shows, read through the corpus and its store (speakers refreshed first)."""
     store = corpus.store
     sections = {s.id: SpeakerSection(s.id, s.name, s.kind, s.aliases) for s in corpus.speakers()}
-    meta = store.document_meta()
+    meta = store.documents_meta()
     days = {doc_id: _day(m.get("date")) for doc_id, m in meta.items()}
     by_day: Counter = Counter()
     quotes = unattributed = undated = 0

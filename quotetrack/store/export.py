@@ -55,7 +55,7 @@ def parse_statuses(value: str | Iterable[str] | None) -> list[str] | None:
         return None
     items = value.split(",") if isinstance(value, str) else list(value)
     statuses = {s.strip().lower() for s in items if s.strip()}
-    if not statuses:
+    if not statuses:  # an empty filter is a mistake (an unset variable), never "everything"
         raise ValueError(f"no status given (use {', '.join((*REVIEW_STATUSES, REVIEWED))}, comma-separated)")
     unknown = statuses - {*REVIEW_STATUSES, REVIEWED}
     if unknown:
@@ -307,8 +307,12 @@ class Export(Speakers):
         }
 
     def _document_records(self) -> Iterator[dict]:
-        for r in self.conn.execute("SELECT id, source, sha256, chars FROM documents ORDER BY id"):
-            yield {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
+        """Each document; ``meta`` (what its input said besides the text) only when it has any."""
+        for r in self.conn.execute("SELECT id, source, sha256, chars, meta FROM documents ORDER BY id"):
+            record = {"id": r["id"], "source": r["source"], "sha256": r["sha256"], "chars": r["chars"]}
+            if r["meta"]:
+                record["meta"] = orjson.loads(r["meta"])
+            yield record
 
     def _speaker_records(self, selection: Selection) -> list[dict]:
         """The speakers the exported quotes name, with counts over those quotes, by name."""

@@ -21,7 +21,7 @@ class Stats(StoreBase):
         )
         return {(kind, status): n for kind, status, n in rows}
 
-    def document_meta(self) -> dict[str, dict]:
+    def documents_meta(self) -> dict[str, dict]:
         """Document id → its metadata (title, date, url, …) for the documents that have some.
 
         Stores made before documents had metadata have no ``meta`` column: then
