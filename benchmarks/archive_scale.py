@@ -3,9 +3,11 @@
     python benchmarks/archive_scale.py build --articles 200000 --db /tmp/archive.db [--seed 7]
     python benchmarks/archive_scale.py measure --db /tmp/archive.db [--rounds 3] [--skip review,rebuild]
 
-``build`` writes synthetic articles through the store API (``Store.save_document``), as an
-extraction run would, refreshing the speakers every ``--refresh-every`` articles; it goes
-on from where an earlier build of the same store stopped. The speakers are made to look
+``build`` writes synthetic articles through the store API (``Store.save_documents``, a
+thousand to a transaction, inside ``Store.bulk_load`` so the review queue is filled once
+at the end; each document as an extraction run stores it), refreshing the speakers every
+``--refresh-every`` articles; it goes on from where an earlier build of the same store
+stopped. The speakers are made to look
 like news (calibrated on PolNeAR train: a few named speakers per article, a third of the
 quotes unnamed, most quotes by a few famous people and a long tail):
 
@@ -191,9 +193,13 @@ def article(world: World, n: int, seed: int):
 
 # -- build -------------------------------------------------------------------------------------
 
+BATCH = 1_000  # articles per transaction (Store.save_documents): a commit per article would cost more than its rows
+
 def build(db_path: Path, articles: int, seed: int, refresh_every: int) -> None:
     from quotetrack.store import Store
 
+    if refresh_every % BATCH:
+        sys.exit(f"--refresh-every must be a multiple of {BATCH:,}")
     world = World(articles, seed)
     started = time.perf_counter()
     with Store(db_path) as db:
@@ -201,16 +207,19 @@ def build(db_path: Path, articles: int, seed: int, refresh_every: int) -> None:
         print(f"{len(world.people):,} people ({len(world.surnames):,} surnames), {len(world.orgs)} organisations;"
               f" {have:,} articles already there")
         refresh_s = 0.0
-        for n in range(have, articles):
-            doc, quotes = article(world, n, seed)
-            db.save_document(doc, quotes, "archive")
-            if (n + 1) % refresh_every == 0 or n + 1 == articles:
-                t = time.perf_counter()
-                report = db.refresh_speakers()
-                refresh_s += time.perf_counter() - t
-                print(f"{n + 1:>9,} articles, {time.perf_counter() - started:7.0f} s;"
-                      f" speaker refresh ({report.mode}, {report.documents:,} articles):"
-                      f" {time.perf_counter() - t:5.1f} s, peak RSS {_rss_mib():,.0f} MiB", flush=True)
+        with db.bulk_load():  # the review queue's indexes are filled once, at the end
+            for start in range(have, articles, BATCH):
+                stop = min(articles, start + BATCH)  # a batch never crosses a refresh: refresh_every is a multiple
+                db.save_documents((article(world, n, seed) for n in range(start, stop)), "archive")
+                if stop % refresh_every == 0 or stop == articles:
+                    t = time.perf_counter()
+                    report = db.refresh_speakers()
+                    refresh_s += time.perf_counter() - t
+                    print(f"{stop:>9,} articles, {time.perf_counter() - started:7.0f} s;"
+                          f" speaker refresh ({report.mode}, {report.documents:,} articles):"
+                          f" {time.perf_counter() - t:5.1f} s, peak RSS {_rss_mib():,.0f} MiB", flush=True)
+            t = time.perf_counter()
+        print(f"review queue filled in {time.perf_counter() - t:.0f} s", flush=True)
         counts = db.counts()
     print(f"built {db_path}: {counts['documents']:,} documents, {counts['quotes']:,} quotes,"
           f" {counts['speakers']:,} speakers in {time.perf_counter() - started:.0f} s"

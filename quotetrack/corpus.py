@@ -205,7 +205,10 @@ class Corpus:
         base = self._usable_aliases()
         if only_if_stale and not self.store.speakers_stale():
             return False  # the speakers stand as last normalised (without the file, if it is broken: said above)
-        self.store.refresh_speakers(base)
+        if base is None:
+            self.store.refresh_speakers()  # reads the remembered file again: it is small
+        else:
+            self.store.refresh_speakers(base)
         return True
 
     def rebuild_speakers(self) -> RefreshReport:

@@ -21,12 +21,9 @@ import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..store import QueueQuery, QueueTooSlow, Store
-
-if TYPE_CHECKING:
-    from .queue import Queue
 
 PAGE = 100  # rows read at a time
 WHOLE = 5_000  # a view that surely holds at most this many rows is read whole
@@ -35,10 +32,19 @@ FAR = 2_000  # a row farther than this from those read is reached by a jump, not
 SKIP = 5_000  # rows read at a time (and dropped) on the way to a far row
 
 
+class Rows(Protocol):
+    """What a view needs of its queue (:class:`~quotetrack.review.queue.Queue`, which makes views:
+    so this module does not import it): the store, and each row's status now."""
+
+    db: Store
+
+    def status_rank(self, i: int, read: int) -> int: ...
+
+
 class View(Sequence[int]):
     """The rows (numbers) of one filter and order; ``len`` is the count once known (see :attr:`count`)."""
 
-    def __init__(self, queue: Queue, query: QueueQuery) -> None:
+    def __init__(self, queue: Rows, query: QueueQuery) -> None:
         self.queue = queue
         self.query = query
         self.db = queue.db

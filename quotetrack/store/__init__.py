@@ -18,6 +18,7 @@ from __future__ import annotations
 from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote, quote_id
 from .export import Export, parse_statuses
 from .queue import QueueQuery, QueueReads, QueueTooSlow
+from .refresh_report import RefreshReport
 from .reviews import (
     Carried,
     Decision,
@@ -33,7 +34,7 @@ from .reviews import (
 )
 from .schema import StoreError, check_writable, explain
 from .selection import Selection
-from .speakers import RefreshReport, SpeakerSummary
+from .speakers import SpeakerSummary
 from .stats import Stats
 
 

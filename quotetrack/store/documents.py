@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
 
 from ..domain import Document, Quote, TextSpan
+from . import schema
 from .base import utc_now
 from .carryover import Placed
 from .reviews import Carried, Reviews
@@ -87,6 +89,36 @@ class Documents(Reviews):
         new extraction lacks (:class:`SavedQuotes`): carried over to the quote
         on the same words, or kept as unplaced reviews.
         """
+        with self.transaction():
+            return self._save(doc, quotes, extractor)
+
+    def save_documents(self, items: Iterable[tuple[Document, Iterable[Quote]]], extractor: str) -> list[SavedQuotes]:
+        """Store many documents as :meth:`save_document` does each, all in one transaction.
+
+        For bulk loads (an archive, an import): a commit per document costs
+        more than the document's own rows. All are stored, or none.
+        """
+        with self.transaction():
+            return [self._save(doc, quotes, extractor) for doc, quotes in items]
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """A bulk load (:meth:`save_documents` of many thousands): the review queue is rebuilt once at the end.
+
+        Its triggers and indexes are dropped meanwhile (:func:`schema.pause_queue`)
+        and filled from the rows afterwards, even if the load fails; a process
+        killed in between leaves a store whose next opening rebuilds them. Only
+        for a loader that has the store to itself.
+        """
+        schema.pause_queue(self.conn)
+        try:
+            yield
+        finally:
+            with self.transaction():
+                schema.resume_queue(self.conn)
+
+    def _save(self, doc: Document, quotes: Iterable[Quote], extractor: str) -> SavedQuotes:
+        """One document's rows; runs inside the caller's transaction."""
         sha = doc.sha256
         rows = []
         seen: set[str] = set()
@@ -97,24 +129,23 @@ class Documents(Reviews):
             seen.add(qid)
             rows.append(_quote_row(qid, doc.id, seq, q))
         meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
-        with self.transaction():
-            carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
-            self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
-            self.conn.execute(
-                "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,"
-                " text = excluded.text, chars = excluded.chars, extractor = excluded.extractor,"
-                " extracted_at = excluded.extracted_at, meta = excluded.meta",
-                (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now(), meta),
-            )
-            self.conn.executemany(
-                "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
-                " speaker_name, speaker_kind, mention_start, mention_end, mention_text,"
-                " resolved_start, resolved_end, resolved_text, method, confidence, flags)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+        carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
+        self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
+        self.conn.execute(
+            "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,"
+            " text = excluded.text, chars = excluded.chars, extractor = excluded.extractor,"
+            " extracted_at = excluded.extracted_at, meta = excluded.meta",
+            (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now(), meta),
+        )
+        self.conn.executemany(
+            "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
+            " speaker_name, speaker_kind, mention_start, mention_end, mention_text,"
+            " resolved_start, resolved_end, resolved_text, method, confidence, flags)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         return SavedQuotes((r[0] for r in rows), carried)
 
     def document_meta(self, doc_id: str) -> dict | None:

@@ -560,6 +560,26 @@ def _queue_objects() -> set[tuple[str, str]]:
     return {(kind, name) for kind, name, _ in QUEUE_TABLES + QUEUE_INDEXES + QUEUE_TRIGGERS}
 
 
+def pause_queue(conn: sqlite3.Connection) -> None:
+    """Drop the queue's triggers and indexes (its tables stay) for a bulk load.
+
+    Kept row by row they cost more than the rows themselves (about 1 ms of
+    1.7 ms per article); :func:`resume_queue` fills them from the rows at
+    once. Until then the queue's columns, counts and text index are stale,
+    and a store opened meanwhile (say after a crash) puts them back itself
+    (they are part of the schema, so opening it upgrades it).
+    """
+    for _, name, _ in QUEUE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for _, name, _ in QUEUE_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def resume_queue(conn: sqlite3.Connection) -> None:
+    """Fill the queue's columns, counts and text index from the rows, and put back its indexes and triggers."""
+    _install_queue(conn)
+
+
 def _install_queue(conn: sqlite3.Connection) -> None:
     """Create the queue's objects; in a store that has quotes but lacks some of them, fill them first.
 

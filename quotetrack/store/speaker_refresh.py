@@ -3,7 +3,7 @@
 Both give the same speakers, aliases and quote speaker ids as
 :meth:`quotetrack.names.Normaliser.cluster` over every name in the store
 (tested on generated corpora, in any batches, with overrides; measured on
-PolNeAR by ``benchmarks/speakers_incremental.py``). :func:`update` follows
+PolNeAR by ``benchmarks/speakers_polnear.py replay``). :func:`update` follows
 the normaliser's steps, each over the smallest part that can have changed:
 
 1. documents whose names changed (``speaker_dirty``) are placed again, and their
@@ -39,6 +39,7 @@ from ..names.cluster import (
     placement_names,
     speaker_id,
 )
+from .refresh_report import RefreshReport
 from .speaker_index import (
     Index,
     Row,
@@ -49,7 +50,6 @@ from .speaker_index import (
     encode_profile,
     placement_row,
 )
-from .speakers import RefreshReport
 
 _QUOTE_SPEAKER = (
     "(SELECT u.speaker FROM speaker_placements p JOIN speaker_units u ON u.id = p.unit"

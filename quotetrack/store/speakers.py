@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from .base import StoreBase, utc_now
+from .refresh_report import RefreshReport
 from .selection import ALL, Selection
 
 if TYPE_CHECKING:
@@ -50,17 +51,6 @@ class SpeakerSummary:
     quote_count: int = 0
     documents: list[str] = field(default_factory=list)  # sorted ids
     flags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RefreshReport:
-    """What one speaker refresh did."""
-
-    mode: str  # "full", "incremental" or "none" (nothing had changed)
-    documents: int = 0  # documents whose names were placed
-    units: int = 0  # units whose counts or first placement changed
-    speakers: int = 0  # speakers written again (new, changed, or with a new id)
-    seconds: float = 0.0
 
 
 class Speakers(StoreBase):
