@@ -46,8 +46,8 @@ class Store(Documents, Export, Stats, QueueReads):
     documents and quotes (:class:`.documents.Documents`, which keeps
     reviews across a re-extraction), speakers (:class:`.speakers.Speakers`),
     reviews (:class:`.reviews.Reviews`), export (:class:`.export.Export`),
-    aggregates for reports (:class:`.stats.Stats`), the review
-    queue's pages and counts (:class:`.queue.QueueReads`).
+    aggregates for reports (:class:`.stats.Stats`), the review queue's
+    pages and counts (:class:`.queue.QueueReads`).
     """
 
 

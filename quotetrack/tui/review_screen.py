@@ -33,6 +33,7 @@ from .drawing import STATUS_STYLES, as_given, plain
 from .keys import Key, bindings
 from .session import Session
 from .speakers_screen import SpeakersScreen
+from .unplaced_screen import UnplacedScreen
 from .widgets.choice import Choice
 from .widgets.key_bar import KeyBar
 from .widgets.progress_line import ProgressLine
@@ -97,6 +98,8 @@ class ReviewScreen(Screen):
         Key("F", "status_filter(-1)", "Status back", show=False),
         Key("o", "sort", "Sort", "sort by the next column (click a header to sort by it)", show=False),
         Key("p", "speakers", "Speakers", "speakers: merge, split an alias off, rename"),
+        Key("L", "unplaced", "Not placed", "reviews a re-extraction could not place on the changed text (kept): list, dismiss",
+            show=False),
         Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
             show=False),
         Key("e", "export", "Export", "export the JSON quote database"),
@@ -149,6 +152,11 @@ class ReviewScreen(Screen):
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
         self._read_names()
+        unplaced = self.session.store.unplaced_count()
+        if unplaced:
+            what = "1 review" if unplaced == 1 else f"{unplaced:,} reviews"
+            self.notify(f"{what} could not be placed after their article changed; kept: L lists them",
+                        severity="warning", timeout=15)
 
     def _queue_loaded(self) -> None:
         """Take what the app holds (widgets, styles, imported modules) out of the collector's full passes.
@@ -341,6 +349,9 @@ class ReviewScreen(Screen):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return None
+        except sqlite3.Error as exc:  # damaged, read-only, full: say so and keep the screen
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
+            return None
         self._after(decision)
         if advance:
             self._go_to_pending(1)
@@ -457,6 +468,9 @@ class ReviewScreen(Screen):
             decision = self.session.store.undo(self.session.reviewer)
         except ReviewError as exc:  # nothing to undo, or passed over (UndoConflict: changed by someone since)
             self.notify(str(exc), severity="warning")
+            return
+        except sqlite3.Error as exc:
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
             return
         self._after(decision)
         row = self.queue.index.get(decision.quote_id)
@@ -582,6 +596,9 @@ class ReviewScreen(Screen):
 
     def action_speakers(self) -> None:
         self.app.push_screen(SpeakersScreen(self.session), lambda _: self._back_from_speakers())
+
+    def action_unplaced(self) -> None:
+        self.app.push_screen(UnplacedScreen(self.session))
 
     def _back_from_speakers(self) -> None:
         """Speakers may have been merged, split or renamed: the queue's names are read again."""
