@@ -4,7 +4,7 @@
     python benchmarks/archive_scale.py measure --db /tmp/archive.db [--rounds 3] [--skip review,rebuild]
 
 ``build`` writes synthetic articles through the store API (``Store.save_documents``, a
-thousand to a transaction, inside ``Store.bulk_load`` so the review queue is filled once
+few thousand to a transaction, inside ``Store.bulk_load`` so the review queue is filled once
 at the end; each document as an extraction run stores it), refreshing the speakers every
 ``--refresh-every`` articles; it goes on from where an earlier build of the same store
 stopped. The speakers are made to look
@@ -193,7 +193,7 @@ def article(world: World, n: int, seed: int):
 
 # -- build -------------------------------------------------------------------------------------
 
-BATCH = 1_000  # articles per transaction (Store.save_documents): a commit per article would cost more than its rows
+BATCH = 5_000  # articles per transaction (Store.save_documents): a commit per article would cost more than its rows
 
 def build(db_path: Path, articles: int, seed: int, refresh_every: int) -> None:
     from quotetrack.store import Store

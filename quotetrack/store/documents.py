@@ -105,17 +105,18 @@ class Documents(Reviews):
     def bulk_load(self) -> Iterator[None]:
         """A bulk load (:meth:`save_documents` of many thousands): the review queue is rebuilt once at the end.
 
-        Its triggers and indexes are dropped meanwhile (:func:`schema.pause_queue`)
-        and filled from the rows afterwards, even if the load fails; a process
-        killed in between leaves a store whose next opening rebuilds them. Only
-        for a loader that has the store to itself.
+        Its triggers and indexes are dropped meanwhile, and the page cache
+        made large (:func:`schema.pause_for_bulk_load`); they are put back and
+        filled from the rows afterwards, even if the load fails. A process
+        killed in between leaves a store whose next opening rebuilds them.
+        Only for a loader that has the store to itself.
         """
-        schema.pause_queue(self.conn)
+        cache = schema.pause_for_bulk_load(self.conn)
         try:
             yield
         finally:
             with self.transaction():
-                schema.resume_queue(self.conn)
+                schema.resume_after_bulk_load(self.conn, cache)
 
     def _save(self, doc: Document, quotes: Iterable[Quote], extractor: str) -> SavedQuotes:
         """One document's rows; runs inside the caller's transaction."""
@@ -131,6 +132,8 @@ class Documents(Reviews):
         meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
         carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
         self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
+        # its names are placed again at the next speaker refresh (a trigger marks other writers' quotes)
+        self.conn.execute("INSERT OR IGNORE INTO speaker_dirty(doc_id) VALUES (?)", (doc.id,))
         self.conn.execute(
             "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -118,3 +118,7 @@ def test_a_store_left_in_a_bulk_load_puts_its_queue_back_when_opened(tmp_path):
         for doc, quotes in articles(4, 12):
             each.save_document(doc, quotes, "test")
         assert what_a_reviewer_sees(db) == what_a_reviewer_sees(each)
+        db.refresh_speakers()  # the documents of the dead load are placed as any others
+        each.refresh_speakers()
+        assert db.speakers() == each.speakers() and db.speakers()
+        assert what_a_reviewer_sees(db) == what_a_reviewer_sees(each)
