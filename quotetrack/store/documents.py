@@ -132,8 +132,8 @@ class Documents(Reviews):
         meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
         carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
         self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
-        # its names are placed again at the next speaker refresh (a trigger marks other writers' quotes)
-        self.conn.execute("INSERT OR IGNORE INTO speaker_dirty(doc_id) VALUES (?)", (doc.id,))
+        if rows:  # its names are placed at the next speaker refresh (as a trigger marks other writers' quotes)
+            self.conn.execute("INSERT OR IGNORE INTO speaker_dirty(doc_id) VALUES (?)", (doc.id,))
         self.conn.execute(
             "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
