@@ -41,6 +41,7 @@ from ..names.cluster import (
 )
 from .refresh_report import RefreshReport
 from .speaker_index import (
+    DocNames,
     Index,
     Row,
     all_document_names,
@@ -50,12 +51,14 @@ from .speaker_index import (
     encode_profile,
     placement_row,
 )
+from .speaker_placing import placed, workers_for
 
 _QUOTE_SPEAKER = (
     "(SELECT u.speaker FROM speaker_placements p JOIN speaker_units u ON u.id = p.unit"
     " WHERE p.doc_id = quotes.doc_id"
     " AND p.name = coalesce((SELECT r.speaker_name FROM reviews r WHERE r.quote_id = quotes.id), quotes.speaker_name))"
 )
+PLACED_AT_ONCE = 20_000  # documents whose names and placements are held at a time in an update
 _INDEX_TABLES = ("speaker_placements", "speaker_units", "speaker_unit_names", "speaker_keys")
 
 
@@ -76,9 +79,10 @@ def rebuild(conn, normaliser: Normaliser) -> RefreshReport:
     mentions: dict[UnitKey, Counter] = defaultdict(Counter)
     batch: list[tuple] = []
     documents = 0
-    for doc_id, names in all_document_names(conn):
+    workers = workers_for(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    for doc_id, names, placements in placed(normaliser, all_document_names(conn), workers):
         documents += 1
-        for p in normaliser.place(doc_id, names.counts, names.votes):
+        for p in placements:
             unit = units.get(p.unit)
             if unit is None:
                 unit = units[p.unit] = Unit.first(p)
@@ -162,7 +166,7 @@ def update(conn, normaliser: Normaliser, doc_ids: list[str], merges_changed: boo
     """Place ``doc_ids`` again and redo what that changes (see the module docstring)."""
     started = time.perf_counter()
     job = _Update(conn, normaliser)
-    job.place(sorted(set(doc_ids)))
+    job.place(sorted(set(doc_ids)), workers_for(len(set(doc_ids))))
     job.settle_sources()
     changed = job.regroup()
     clusters = job.merge(changed, merges_changed)
@@ -184,25 +188,32 @@ class _Update:
 
     # 1. documents
 
-    def place(self, doc_ids: list[str]) -> None:
-        for chunk in chunks(doc_ids):
-            names = document_names(self.conn, chunk)
-            old = self.index.placements(chunk)
-            self.index.units({unit for rows in old.values() for _, unit, _, _ in rows})
-            rows: list[tuple] = []
-            for doc_id in chunk:
-                for name, unit, count, said in old.get(doc_id, ()):
-                    self._take_away(self.index.rows[unit], name, count, said)
-                found = names.get(doc_id)
-                if found is None:
-                    continue
-                for p in self.norm.place(doc_id, found.counts, found.votes):
-                    row = self.index.unit(p.unit) or self.index.new_unit(p)
-                    said = found.mentions.get(p.name)
-                    self._count_in(row, p, said)
-                    self.placed[(doc_id, p.name)] = p
-                    rows.append(placement_row(p, row.id, said))
-            self.index.write_placements(chunk, rows)
+    def place(self, doc_ids: list[str], workers: int = 0) -> None:
+        """Take each document's old placements out and count its new ones in (placed by ``workers``
+        processes if any: :mod:`.speaker_placing`), a part of the documents at a time."""
+        for part in chunks(doc_ids, PLACED_AT_ONCE):
+            names = document_names(self.conn, part)
+            new = {doc_id: (found, ps) for doc_id, found, ps in placed(self.norm, names.items(), workers)}
+            for chunk in chunks(part):
+                self._replace(chunk, new)
+
+    def _replace(self, chunk: list[str], new: dict[str, tuple[DocNames, list[Placement]]]) -> None:
+        old = self.index.placements(chunk)
+        self.index.units({unit for rows in old.values() for _, unit, _, _ in rows})
+        rows: list[tuple] = []
+        for doc_id in chunk:
+            for name, unit, count, said in old.get(doc_id, ()):
+                self._take_away(self.index.rows[unit], name, count, said)
+            if doc_id not in new:
+                continue
+            found, placements = new[doc_id]
+            for p in placements:
+                row = self.index.unit(p.unit) or self.index.new_unit(p)
+                said = found.mentions.get(p.name)
+                self._count_in(row, p, said)
+                self.placed[(doc_id, p.name)] = p
+                rows.append(placement_row(p, row.id, said))
+        self.index.write_placements(chunk, rows)
 
     def _take_away(self, row: Row, name: str, count: int, said) -> None:
         display = display_of(name, row.unit.kind)

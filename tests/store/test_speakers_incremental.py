@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,39 @@ def test_a_lone_surname_stops_being_ambiguous_when_the_people_it_could_be_are_go
     sid, flags = _speaker_of(db, "d3")
     assert flags == "" and [r[0] for r in db.conn.execute("SELECT name FROM speakers")] == ["Skripal"]
     assert snapshot(db) == rebuilt_copy(db, tmp_path / "full.db", None)
+
+
+def test_names_placed_by_worker_processes_give_the_same_speakers(tmp_path, monkeypatch):
+    """A refresh of many documents places their names in forked workers: the same speakers, in full and
+    incremental refreshes, as placing them in this process (batches small here, so each worker gets many)."""
+    from quotetrack.store import speaker_placing, speaker_refresh
+
+    specs = [[(i % len(NAMES), METHODS[i % len(METHODS)], i % 3 == 0), ((i * 7) % len(NAMES), "syntax", i % 2 == 0)]
+             for i in range(90)]
+    if speaker_placing.workers_for(10**6) == 0:
+        pytest.skip("processes do not fork here, or one core: names are always placed in this process")
+    monkeypatch.setattr(speaker_placing, "BATCH", 4)
+    monkeypatch.setattr(speaker_refresh, "PLACED_AT_ONCE", 25)  # an update in parts, each in workers
+    results = {}
+    for parallel_from in (10**9, 10):
+        monkeypatch.setattr(speaker_placing, "PARALLEL_FROM", parallel_from)
+        forks: list[int] = []
+
+        def placed(normaliser, docs, workers, forks=forks):
+            forks.append(workers)
+            return speaker_placing.placed(normaliser, docs, workers)
+
+        monkeypatch.setattr(speaker_refresh, "placed", placed)
+        db = Store(tmp_path / f"p{parallel_from}.db")
+        for i in range(40):
+            db.save_document(*_make(f"d{i:03d}", specs[i]), "x")
+        assert db.refresh_speakers().mode == "full"
+        for i in range(40, 90):
+            db.save_document(*_make(f"d{i:03d}", specs[i]), "x")
+        db.save_document(*_make("d005", specs[60], version=1), "x")  # re-extracted: its old names taken out
+        assert db.refresh_speakers().mode == "incremental"
+        assert forks and all(n == (speaker_placing.workers_for(10**6) if parallel_from == 10 else 0) for n in forks)
+        results[parallel_from] = snapshot(db)
+        assert results[parallel_from] == rebuilt_copy(db, tmp_path / "full.db", None)
+        db.close()
+    assert results[10] == results[10**9]
