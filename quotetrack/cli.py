@@ -529,11 +529,13 @@ def _os_user() -> str:
         return "reviewer"
 
 
-@command(epilog=_examples("quotetrack speakers", "quotetrack speakers --json | jq '.[0]'", "quotetrack speakers --aliases aliases.toml"))
+@command(epilog=_examples("quotetrack speakers", "quotetrack speakers --json | jq '.[0]'", "quotetrack speakers --aliases aliases.toml",
+                          "quotetrack speakers --rebuild"))
 def speakers(
     db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     aliases: AliasesOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Cluster every speaker name again from nothing (a refresh otherwise redoes only what changed; both give the same speakers).")] = False,
 ) -> None:
     """List the canonical speakers with their aliases, quote counts and documents."""
     import orjson
@@ -541,6 +543,9 @@ def speakers(
     with _open(db, create=False) as corpus, _failures(db):
         if aliases is not None:
             _use_aliases(corpus, aliases)
+        if rebuild:
+            corpus.rebuild_speakers()
+        elif aliases is not None:
             corpus.refresh_speakers()
         rows = corpus.speakers()
     if as_json:

@@ -30,7 +30,7 @@ from .models import check_coref_mode, describe, ensure_coref_model, extractor_id
 from .run.engines import check_engine, choose_jobs, extract_results, in_process
 from .run.inputs import DEFAULT_ENCODING, InputNote, NoteHook, check_encoding, check_fields, count_documents, read_documents
 from .run.work import PipelineSpec, Result, check_time_limit, extract_documents
-from .store import Selection, SpeakerSummary, Store, parse_statuses
+from .store import RefreshReport, Selection, SpeakerSummary, Store, parse_statuses
 from .store.speakers import ALIASES_META_KEY
 
 # A news article takes about half a second; coreferee is quadratic on some pathological texts
@@ -197,24 +197,43 @@ class Corpus:
     def refresh_speakers(self, only_if_stale: bool = False) -> bool:
         """Normalise speakers over the store (``only_if_stale``: when a reviewer changed one); True if it ran.
 
-        A remembered aliases file that can no longer be used (removed, made a
-        folder, malformed) is left out, and :attr:`aliases_error` says why
-        (None when it was used, or there is none).
+        Only what new or changed documents and decisions touch is redone (the
+        same speakers a full re-cluster gives). A remembered aliases file that
+        can no longer be used (removed, made a folder, malformed) is left out,
+        and :attr:`aliases_error` says why (None when it was used, or there is none).
         """
+        base = self._usable_aliases()
+        if only_if_stale and not self.store.speakers_stale():
+            return False  # the speakers stand as last normalised (without the file, if it is broken: said above)
+        if base is None:
+            self.store.refresh_speakers()  # reads the remembered file again: it is small
+        else:
+            self.store.refresh_speakers(base)
+        return True
+
+    def rebuild_speakers(self) -> RefreshReport:
+        """Cluster every speaker name in the store again from nothing.
+
+        Extraction, review and export refresh speakers incrementally (only
+        what new or changed documents touch), which gives the same result;
+        this is the full re-cluster, for a check or after a store was edited
+        behind quotetrack's back. A broken aliases file is left out as in
+        :meth:`refresh_speakers`.
+        """
+        return self.store.rebuild_speakers(self._usable_aliases())
+
+    def _usable_aliases(self):
+        """None (the store reads its remembered aliases file again: it is small), or no overrides when that
+        file can no longer be used (:attr:`aliases_error` says why)."""
         self.aliases_error = None
         try:
             _aliases_call(self.store.get_meta(ALIASES_META_KEY) or "", self.store.file_overrides)
         except AliasesError as exc:
             self.aliases_error = f"{exc}; speakers were normalised without it"
-        if only_if_stale and not self.store.speakers_stale():
-            return False  # the speakers stand as last normalised (without the file, if it is broken: said above)
-        if self.aliases_error:
             from .names import Overrides
 
-            self.store.refresh_speakers(Overrides())
-        else:
-            self.store.refresh_speakers()  # reads the file again: it is small
-        return True
+            return Overrides()
+        return None
 
     # -- reading and exporting --
 

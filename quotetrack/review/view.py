@@ -40,6 +40,15 @@ FAR = 2_000  # a row farther than this from those read is reached by a jump, not
 SKIP = 5_000  # rows read at a time (and dropped) on the way to a far row
 
 
+class Rows(Protocol):
+    """What a view needs of its queue (:class:`~quotetrack.review.queue.Queue`, which makes views:
+    so this module does not import it): the store, and each row's status now."""
+
+    db: Store
+
+    def status_rank(self, i: int, read: int) -> int: ...
+
+
 class View(Sequence[int]):
     """The rows (numbers) of one filter and order; ``len`` is the count once known (see :attr:`count`)."""
 

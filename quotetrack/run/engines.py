@@ -34,9 +34,10 @@ def available_cores() -> int:
 
 
 def choose_jobs(documents: int, jobs: int | None = None) -> int:
-    """``jobs`` when given; else all cores, but one job for a handful of ``documents``."""
+    """``jobs`` when given (but never more than ``documents``, when known: a worker with nothing to do only
+    costs its start, and one job runs in this process); else all cores, but one job for a handful."""
     if jobs is not None:
-        return jobs
+        return min(jobs, documents) if documents > 0 else jobs
     return max(1, min(available_cores(), documents // AUTO_DOCS_PER_JOB))
 
 

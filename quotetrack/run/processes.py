@@ -264,8 +264,33 @@ class WorkerPool:
                 if not worker.held:
                     self.send(worker, [self.retry.popleft()], alone=True)
                 continue
-            while worker.tasks_open < self.prefetch and (batch := self.take(self.task_size)):
+            while worker.tasks_open < self.prefetch:
+                size, last = self.next_task()
+                if last and worker.tasks_open:
+                    break  # the last documents go one task at a time, so that every worker gets some
+                if not (batch := self.take(size)):
+                    break
                 self.send(worker, batch)
+
+    def next_task(self) -> tuple[int, bool]:
+        """How many documents the next task holds, and whether they are among the last ones.
+
+        Reads ahead as many documents as full tasks for every worker would
+        hold. If the source ends there (a small batch, or a run's tail), the
+        rest is cut into shrinking tasks (half of what is left per worker) given
+        one at a time, so that it spreads over all the workers instead of
+        queueing at the first one ready: 16 documents in tasks of 8, two tasks
+        ahead, would all go to one worker.
+        """
+        ahead = self.jobs * self.prefetch * self.task_size
+        while not self.source_done and len(self.backlog) < ahead:
+            try:
+                self.backlog.append(next(self.source))
+            except StopIteration:
+                self.source_done = True
+        if not self.source_done:
+            return self.task_size, False
+        return max(1, min(self.task_size, -(-len(self.backlog) // self.jobs))), True
 
     def collect(self) -> Iterator[Result]:
         """Wait a moment for results; a worker whose pipe has closed is buried."""

@@ -20,6 +20,7 @@ from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote
 from .edits import ADDED_METHOD, SpanEdit
 from .export import Export, parse_statuses
 from .queue import QueueQuery, QueueReads, QueueTooSlow
+from .refresh_report import RefreshReport
 from .reviews import (
     Carried,
     Decision,
@@ -61,6 +62,7 @@ __all__ = [
     "NothingToUndo",
     "QueueQuery",
     "QueueTooSlow",
+    "RefreshReport",
     "ReviewError",
     "ReviewState",
     "SavedQuotes",

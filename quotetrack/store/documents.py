@@ -13,12 +13,14 @@ re-extraction never drops a decision.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
 
 from ..domain import Document, Quote, TextSpan
+from . import schema
 from .base import quote_id, utc_now
 from .carryover import Placed
 from .edits import Edits
@@ -76,6 +78,37 @@ class Documents(Edits):
         new extraction lacks (:class:`SavedQuotes`): carried over to the quote
         on the same words, or kept as unplaced reviews.
         """
+        with self.transaction():
+            return self._save(doc, quotes, extractor)
+
+    def save_documents(self, items: Iterable[tuple[Document, Iterable[Quote]]], extractor: str) -> list[SavedQuotes]:
+        """Store many documents as :meth:`save_document` does each, all in one transaction.
+
+        For bulk loads (an archive, an import): a commit per document costs
+        more than the document's own rows. All are stored, or none.
+        """
+        with self.transaction():
+            return [self._save(doc, quotes, extractor) for doc, quotes in items]
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """A bulk load (:meth:`save_documents` of many thousands): the review queue is rebuilt once at the end.
+
+        Its triggers and indexes are dropped meanwhile, and the page cache
+        made large (:func:`schema.pause_for_bulk_load`); they are put back and
+        filled from the rows afterwards, even if the load fails. A process
+        killed in between leaves a store whose next opening rebuilds them.
+        Only for a loader that has the store to itself.
+        """
+        cache = schema.pause_for_bulk_load(self.conn)
+        try:
+            yield
+        finally:
+            with self.transaction():
+                schema.resume_after_bulk_load(self.conn, cache)
+
+    def _save(self, doc: Document, quotes: Iterable[Quote], extractor: str) -> SavedQuotes:
+        """One document's rows; runs inside the caller's transaction."""
         sha = doc.sha256
         rows = []
         seen: set[str] = set()
@@ -86,28 +119,29 @@ class Documents(Edits):
             seen.add(qid)
             rows.append(_quote_row(qid, doc.id, seq, q))
         meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
-        with self.transaction():
-            # quotes reviewers added stay (or merge with a new quote on their words): see .edits
-            kept = self._added_kept(doc, seen, [(r[0], r[4], r[5], r[6]) for r in rows])
-            rows += [_quote_row(qid, doc.id, len(rows) + i, q) for i, (qid, q) in enumerate(kept) if qid not in seen]
-            carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
-            self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
-            self.conn.execute(
-                "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,"
-                " text = excluded.text, chars = excluded.chars, extractor = excluded.extractor,"
-                " extracted_at = excluded.extracted_at, meta = excluded.meta",
-                (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now(), meta),
-            )
-            self.conn.executemany(
-                "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
-                " speaker_name, speaker_kind, mention_start, mention_end, mention_text,"
-                " resolved_start, resolved_end, resolved_text, method, confidence, flags)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            self._after_extraction(doc)
+        # quotes reviewers added stay (or merge with a new quote on their words): see .edits
+        kept = self._added_kept(doc, seen, [(r[0], r[4], r[5], r[6]) for r in rows])
+        rows += [_quote_row(qid, doc.id, len(rows) + i, q) for i, (qid, q) in enumerate(kept) if qid not in seen]
+        carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
+        self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
+        if rows:  # its names are placed at the next speaker refresh (as a trigger marks other writers' quotes)
+            self.conn.execute("INSERT OR IGNORE INTO speaker_dirty(doc_id) VALUES (?)", (doc.id,))
+        self.conn.execute(
+            "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,"
+            " text = excluded.text, chars = excluded.chars, extractor = excluded.extractor,"
+            " extracted_at = excluded.extracted_at, meta = excluded.meta",
+            (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now(), meta),
+        )
+        self.conn.executemany(
+            "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
+            " speaker_name, speaker_kind, mention_start, mention_end, mention_text,"
+            " resolved_start, resolved_end, resolved_text, method, confidence, flags)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self._after_extraction(doc)
         return SavedQuotes((r[0] for r in rows), carried)
 
     def document_meta(self, doc_id: str) -> dict | None:

@@ -178,10 +178,93 @@ CREATE INDEX IF NOT EXISTS reviewer_decisions_by_reviewer ON reviewer_decisions(
 CREATE TABLE IF NOT EXISTS disputed_quotes (
     quote_id TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+-- Speaker normalisation's index (store/speaker_refresh.py): what the normaliser decided, kept so a
+-- refresh recomputes only the parts of the speakers that new or changed documents touch.
+-- Documents whose speaker names changed since the last refresh (filled by the triggers below).
+CREATE TABLE IF NOT EXISTS speaker_dirty (
+    doc_id TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+-- Each distinct speaker name of each document (a reviewer's correction first), and its unit.
+CREATE TABLE IF NOT EXISTS speaker_placements (
+    doc_id   TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    unit     INTEGER NOT NULL,
+    count    INTEGER NOT NULL,
+    mentions TEXT,
+    PRIMARY KEY (doc_id, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS speaker_placements_by_unit ON speaker_placements(unit, doc_id, name);
+-- Names that normalise to one key, across the corpus; grouped per bucket, then into a speaker.
+CREATE TABLE IF NOT EXISTS speaker_units (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    bucket    TEXT,
+    family    TEXT,
+    source    TEXT NOT NULL,
+    surfaces  TEXT NOT NULL,
+    mentions  TEXT,
+    grp       INTEGER NOT NULL DEFAULT 0,
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    speaker   TEXT,
+    UNIQUE (kind, key)
+);
+CREATE INDEX IF NOT EXISTS speaker_units_by_bucket ON speaker_units(bucket, grp) WHERE bucket IS NOT NULL;
+CREATE INDEX IF NOT EXISTS speaker_units_by_family ON speaker_units(family) WHERE family IS NOT NULL;
+CREATE INDEX IF NOT EXISTS speaker_units_by_speaker ON speaker_units(speaker);
+CREATE TABLE IF NOT EXISTS speaker_unit_names (
+    name TEXT NOT NULL,
+    unit INTEGER NOT NULL,
+    n    INTEGER NOT NULL,
+    PRIMARY KEY (name, unit)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS speaker_unit_names_by_unit ON speaker_unit_names(unit);
+-- What a speaker's id is made of, so two speakers sharing a key are found without the rest.
+CREATE TABLE IF NOT EXISTS speaker_keys (
+    speaker   TEXT PRIMARY KEY NOT NULL,
+    kind      TEXT NOT NULL,
+    key0      TEXT NOT NULL,
+    key1      TEXT NOT NULL,
+    ext1      TEXT NOT NULL,
+    ext2      TEXT NOT NULL,
+    ambiguous INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS speaker_keys_by_key0 ON speaker_keys(kind, key0);
+CREATE INDEX IF NOT EXISTS speaker_keys_by_key1 ON speaker_keys(kind, key1);
+CREATE INDEX IF NOT EXISTS aliases_by_speaker ON aliases(speaker_id);
+-- (No OR IGNORE in a trigger: the statement that fires it may impose its own conflict policy.)
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_quote_added AFTER INSERT ON quotes BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT new.doc_id
+    WHERE NOT EXISTS (SELECT 1 FROM speaker_dirty WHERE doc_id = new.doc_id);
+END;
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_quote_removed AFTER DELETE ON quotes BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT old.doc_id
+    WHERE NOT EXISTS (SELECT 1 FROM speaker_dirty WHERE doc_id = old.doc_id);
+END;
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_quote_changed
+AFTER UPDATE OF doc_id, speaker_name, speaker_kind, mention_text, method ON quotes BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT DISTINCT d FROM (SELECT old.doc_id AS d UNION SELECT new.doc_id)
+    WHERE d NOT IN (SELECT doc_id FROM speaker_dirty);
+END;
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_review_added AFTER INSERT ON reviews
+WHEN new.speaker_name IS NOT NULL BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT DISTINCT doc_id FROM quotes
+    WHERE id = new.quote_id AND doc_id NOT IN (SELECT doc_id FROM speaker_dirty);
+END;
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_review_removed AFTER DELETE ON reviews
+WHEN old.speaker_name IS NOT NULL BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT DISTINCT doc_id FROM quotes
+    WHERE id = old.quote_id AND doc_id NOT IN (SELECT doc_id FROM speaker_dirty);
+END;
+CREATE TRIGGER IF NOT EXISTS speaker_dirty_review_changed AFTER UPDATE ON reviews
+WHEN old.speaker_name IS NOT new.speaker_name OR old.quote_id IS NOT new.quote_id BEGIN
+    INSERT INTO speaker_dirty(doc_id) SELECT DISTINCT doc_id FROM quotes
+    WHERE id IN (old.quote_id, new.quote_id) AND doc_id NOT IN (SELECT doc_id FROM speaker_dirty);
+END;
 """
 
 
-_SCHEMA_OBJECT = re.compile(r"CREATE\s+(TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
+_SCHEMA_OBJECT = re.compile(r"CREATE\s+(TABLE|INDEX|TRIGGER)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Seconds a writer waits for another writer to finish before giving up.
 BUSY_TIMEOUT = 30.0
@@ -432,7 +515,16 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of ``script``; a trigger's body (``BEGIN ... END``) stays in its statement."""
+    out, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending.strip())
+            pending = ""
+    return out
+
 
 
 # --- the review queue: indexes, counts and text search kept by triggers ---------------------
@@ -526,6 +618,42 @@ QUEUE_TRIGGERS: tuple[tuple[str, str, str], ...] = tuple(
 
 def _queue_objects() -> set[tuple[str, str]]:
     return {(kind, name) for kind, name, _ in QUEUE_TABLES + QUEUE_INDEXES + QUEUE_TRIGGERS}
+
+
+# Kept row by row, these cost more than a bulk load's rows themselves; the store marks the
+# documents it writes itself (Documents._save), so this trigger only catches other writers.
+_BULK_DROPPED_TRIGGERS = ("speaker_dirty_quote_added",)
+BULK_CACHE_KIB = 512 * 1024  # page cache during a bulk load: index pages stay in memory between batches
+
+
+def pause_for_bulk_load(conn: sqlite3.Connection) -> int:
+    """Drop what a bulk load need not keep row by row; returns the page cache size to restore.
+
+    The review queue's triggers and indexes (about 1 ms of 1.7 ms per article)
+    and the per-quote trigger that marks documents for the speaker refresh;
+    the page cache is made large, so that the random-keyed indexes of a large
+    store are not written out and read back between batches.
+    :func:`resume_after_bulk_load` fills the queue from the rows at once.
+    Until then the queue's columns, counts and text index are stale, and a
+    store opened meanwhile (say after a crash) puts everything back itself
+    (all of it is part of the schema, so opening it upgrades it).
+    """
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    for name in (*(t[1] for t in QUEUE_TRIGGERS), *_BULK_DROPPED_TRIGGERS):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for _, name, _ in QUEUE_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    return cache
+
+
+def resume_after_bulk_load(conn: sqlite3.Connection, cache: int) -> None:
+    """Put back what :func:`pause_for_bulk_load` dropped, the queue filled from the rows, in the caller's transaction."""
+    for statement in _statements(_SCHEMA):
+        if statement.startswith("CREATE TRIGGER"):
+            conn.execute(statement)
+    _install_queue(conn)
+    conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _install_queue(conn: sqlite3.Connection) -> None:

@@ -1,10 +1,17 @@
 """Speakers across the corpus: the normaliser run over the store, and reading speakers back.
 
-Normalisation runs after extraction, over everything in the store, so the
-result is the same whichever way (and in whatever order) the documents were
-extracted. A reviewer's speaker correction points its quote at a known
-speaker at once and marks the speakers stale; the next full refresh (export,
-the speakers screen, leaving the review) gives every name its final id.
+Normalisation runs after extraction and gives the same result as clustering
+every name in the store at once, whichever way (and in whatever order) the
+documents were extracted. It is incremental: the store keeps what the
+normaliser decided (``speaker_index.py``), triggers note which documents'
+names changed, and a refresh redoes only the parts of the speakers those
+touch (``speaker_refresh.py``). :meth:`Speakers.rebuild_speakers` clusters
+everything again. Each quote's speaker is the speaker its own name, in its
+own document, was placed in.
+
+A reviewer's speaker correction points its quote at a known speaker at once
+and marks the speakers stale; the next refresh (export, the speakers screen,
+leaving the review) gives every name its final id.
 """
 
 from __future__ import annotations
@@ -14,11 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from .base import StoreBase, utc_now
+from .refresh_report import RefreshReport
 from .selection import ALL, Selection
 
 if TYPE_CHECKING:
-    from ..names import Overrides, SpeakerCluster
+    from ..names import Overrides
 
 # The normaliser (quotetrack.names) is imported where it is used: its tables take about
 # 40 ms to load, and the review opens, decides and exports without it.
@@ -26,6 +36,8 @@ if TYPE_CHECKING:
 ALIASES_META_KEY = "aliases_file"
 # Counters in meta: speaker corrections made, and how many of them the last refresh saw.
 _STALE_KEY, _FRESH_KEY = "speakers_changed", "speakers_refreshed"
+# The rules the index was made by, and the overrides it applies (JSON).
+_RULES_KEY, _OVERRIDES_KEY = "speaker_rules", "speaker_overrides_applied"
 
 
 @dataclass(slots=True)
@@ -44,100 +56,80 @@ class SpeakerSummary:
 class Speakers(StoreBase):
     # -- the normaliser over the store --
 
-    def refresh_speakers(self, base: Overrides | None = None) -> list[SpeakerCluster]:
-        """Cluster every speaker name in the store and write speakers, aliases and quote speaker ids.
+    def refresh_speakers(self, base: Overrides | None = None, *, full: bool = False) -> RefreshReport:
+        """Bring speakers, aliases and quote speaker ids up to date with the store's names.
 
-        Overrides: ``base`` (default: the remembered aliases file), then every
-        reviewer decision in the store, later ones winning. Afterwards the
-        speakers are fresh (:meth:`speakers_stale` is False) unless a
-        reviewer corrected a speaker meanwhile.
+        Only what changed since the last refresh is recomputed (documents
+        extracted, re-extracted or removed, reviewers' speaker corrections,
+        changed overrides); the result is what clustering every name at once
+        gives. ``full`` (or a store whose index was made by other rules)
+        clusters everything again. Overrides: ``base`` (default: the
+        remembered aliases file), then every reviewer decision in the store,
+        later ones winning. Afterwards the speakers are fresh
+        (:meth:`speakers_stale` is False) unless a reviewer corrected a
+        speaker meanwhile.
         """
-        from ..names import NameOccurrence, Normaliser
+        from ..names import Normaliser
         from ..names.overrides import with_decisions
+        from . import speaker_refresh
+        from .speaker_index import rules_version
 
-        seen = self.get_meta(_STALE_KEY, "0") or "0"
-        occurrences = [NameOccurrence(name, kind, doc_id, n) for name, kind, doc_id, n in self._speaker_occurrences()]
         if base is None:
             base = self.file_overrides()
-        clusters = Normaliser(with_decisions(base, self.speaker_overrides())).cluster(occurrences)
-        self._replace_speakers(clusters, seen)
-        return clusters
+        overrides = with_decisions(base, self.speaker_overrides())
+        applied = _overrides_json(overrides)
+        normaliser = Normaliser(overrides)
+        with self.transaction():
+            seen = self.get_meta(_STALE_KEY, "0") or "0"
+            previous = self.get_meta(_OVERRIDES_KEY)
+            if full or previous is None or self.get_meta(_RULES_KEY) != rules_version():
+                report = speaker_refresh.rebuild(self.conn, normaliser)
+            else:
+                dirty = {r[0] for r in self.conn.execute("SELECT doc_id FROM speaker_dirty")}
+                changed = previous != applied
+                if changed:
+                    dirty |= speaker_refresh.documents_naming(self.conn, _changed_names(previous, overrides))
+                if dirty or changed:
+                    report = speaker_refresh.update(self.conn, normaliser, sorted(dirty), changed)
+                else:
+                    report = RefreshReport("none")
+                self.conn.execute("DELETE FROM speaker_dirty")
+            self.set_meta(_RULES_KEY, rules_version())
+            self.set_meta(_OVERRIDES_KEY, applied)
+            self.set_meta(_FRESH_KEY, seen)
+        return report
+
+    def rebuild_speakers(self, base: Overrides | None = None) -> RefreshReport:
+        """Cluster every speaker name in the store again, from nothing (``quotetrack speakers --rebuild``)."""
+        return self.refresh_speakers(base, full=True)
 
     def speakers_stale(self) -> bool:
-        """True when speaker corrections were made since speakers were last re-clustered."""
-        return (self.get_meta(_STALE_KEY, "0") or "0") != (self.get_meta(_FRESH_KEY, "0") or "0")
+        """True when speaker names changed (corrections, documents) since speakers were last refreshed."""
+        if (self.get_meta(_STALE_KEY, "0") or "0") != (self.get_meta(_FRESH_KEY, "0") or "0"):
+            return True
+        return self.conn.execute("SELECT 1 FROM speaker_dirty LIMIT 1").fetchone() is not None
 
     def refresh_speakers_if_stale(self) -> bool:
-        """Re-cluster speakers when a reviewer changed a speaker since the last time; True if it ran."""
+        """Refresh speakers when names changed since the last time; True if it ran."""
         if not self.speakers_stale():
             return False
         self.refresh_speakers()
         return True
 
-    def _speaker_occurrences(self) -> list[tuple[str, str, str, int]]:
-        """(name, kind, doc_id, count) for every distinct named speaker per document.
-
-        A reviewer's corrected speaker name counts instead of the extracted one.
-        """
-        return [
-            tuple(r)
-            for r in self.conn.execute(
-                "SELECT coalesce(r.speaker_name, q.speaker_name) AS name, q.speaker_kind, q.doc_id, count(*)"
-                " FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id"
-                " WHERE coalesce(r.speaker_name, q.speaker_name) IS NOT NULL"
-                " GROUP BY name, q.speaker_kind, q.doc_id ORDER BY name, q.doc_id"
-            )
-        ]
-
-    def _replace_speakers(self, clusters: list[SpeakerCluster], seen: str) -> None:
-        """Replace the speaker table with ``clusters`` and point quotes at it; ``seen`` corrections are in.
-
-        A quote's speaker id is that of the speaker holding its name (a
-        reviewer's corrected name first) as an alias.
-        """
-        conn = self.conn
-        with self.transaction():
-            conn.execute("DELETE FROM aliases")
-            conn.execute("DELETE FROM speakers")
-            for c in clusters:
-                conn.execute(
-                    "INSERT INTO speakers(id, name, kind, flags) VALUES (?, ?, ?, ?)",
-                    (c.id, c.name, c.kind, ",".join(c.flags)),
-                )
-                # The names as stored count too: a reviewer's "officials in Moscow" points its
-                # quote at the speaker shown as "Moscow" instead of at no speaker at all.
-                conn.executemany(
-                    "INSERT OR IGNORE INTO aliases(alias, speaker_id) VALUES (?, ?)",
-                    [(a, c.id) for a in set(c.aliases) | set(c.raw_names) | {c.name}],
-                )
-            conn.execute(
-                "UPDATE quotes SET speaker_id = ("
-                " SELECT a.speaker_id FROM aliases a"
-                " WHERE a.alias = coalesce((SELECT r.speaker_name FROM reviews r WHERE r.quote_id = quotes.id),"
-                "                          quotes.speaker_name)"
-                " ORDER BY a.speaker_id LIMIT 1)"
-            )
-            # The words a quote names its speaker by ("Lavrov" for Sergey Lavrov) are aliases too.
-            conn.execute(
-                "INSERT OR IGNORE INTO aliases(alias, speaker_id)"
-                " SELECT DISTINCT mention_text, speaker_id FROM quotes"
-                " WHERE speaker_id IS NOT NULL AND mention_text IS NOT NULL AND mention_text != speaker_name"
-                " AND method IN ('syntax', 'apposition', 'according')"
-            )
-            self.set_meta(_FRESH_KEY, seen)
-
     def _point_at_speaker(self, quote_id: str, name: str | None) -> str | None:
-        """Point the quote at the speaker that holds its (corrected) name as an alias, at once.
+        """Point the quote at a speaker for its (corrected) name at once, until the next refresh.
 
-        A full re-clustering per key press would be far too slow on a large
-        store, so this looks the name up among the known aliases (what
-        normalisation itself does last) and marks the speakers stale. A name
-        no speaker has yet gets its id at the next refresh. Runs inside the
-        caller's transaction.
+        The speaker that name already has in the quote's document if it has
+        one there, else (a guess the refresh settles) a speaker holding the
+        name as an alias. A name no speaker has yet gets its id at the next
+        refresh. Marks the speakers stale; runs inside the caller's transaction.
         """
         sid = None
         if name is not None:
             row = self.conn.execute(
+                "SELECT u.speaker FROM quotes q JOIN speaker_placements p ON p.doc_id = q.doc_id AND p.name = ?"
+                " JOIN speaker_units u ON u.id = p.unit WHERE q.id = ?", (name, quote_id)
+            ).fetchone() or self.conn.execute(
                 "SELECT speaker_id FROM aliases WHERE alias = ? ORDER BY speaker_id LIMIT 1", (name,)
             ).fetchone()
             sid = row[0] if row else None
@@ -263,3 +255,24 @@ class Speakers(StoreBase):
     def canonical_names(self) -> dict[str, str]:
         """Speaker id → the name it is shown under."""
         return dict(self.conn.execute("SELECT id, name FROM speakers"))
+
+
+def _overrides_json(overrides: Overrides) -> str:
+    return orjson.dumps({"merge": overrides.merges, "forbid": overrides.forbids, "split": overrides.splits,
+                         "rename": overrides.renames}).decode()
+
+
+def _changed_names(previous: str, now: Overrides) -> set[str]:
+    """The folded names of every override entry that was added, removed or changed."""
+    from ..names import fold
+
+    def entries(merges, forbids, splits, renames) -> set[tuple]:
+        return ({("merge", *sorted((fold(a), fold(b)))) for a, b in merges}
+                | {("forbid", *sorted((fold(a), fold(b)))) for a, b in forbids}
+                | {("split", fold(n)) for n in splits}
+                | {("rename", fold(k), v) for k, v in renames.items()})
+
+    old = orjson.loads(previous)
+    diff = entries(old["merge"], old["forbid"], old["split"], old["rename"]) ^ \
+        entries(now.merges, now.forbids, now.splits, now.renames)
+    return {n for entry in diff for n in (entry[1:] if entry[0] != "rename" else entry[1:2])}

@@ -122,6 +122,9 @@ def test_seed_speakers_one_id_per_person(seeds_run):
     assert len([s for s in speakers if "Lavrov" in s["name"]]) == 1
     lavrov = next(s for s in speakers if "Sergei Lavrov" in s["aliases"])
     assert len(lavrov["documents"]) == 5
+    rebuilt = runner.invoke(app, ["speakers", "--db", str(work / "q.db"), "--json", "--rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert orjson.loads(rebuilt.stdout) == speakers  # the incremental refreshes gave what a full re-cluster gives
 
 
 @pytest.fixture()

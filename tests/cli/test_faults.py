@@ -329,7 +329,7 @@ def test_a_store_that_needs_an_upgrade_while_locked_is_refused_cleanly(tmp_path)
 @pytest.mark.parametrize("command", ["extract", "export"])
 def test_damaged_store_is_refused_and_left_untouched(env, capsys, damage, command):
     db = env / "quotetrack.db"
-    _make_store(db)
+    _make_store(db, 400)  # the middle of the file falls among the documents, past the (empty) tables' pages
     data = bytearray(db.read_bytes())
     if damage == "garbage":  # over the documents' pages, which every command reads (not over an index export skips)
         middle = _page_offset(db, "documents")

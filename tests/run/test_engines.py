@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -118,6 +119,23 @@ def test_large_documents_in_both_directions_do_not_deadlock_the_pipes():
     assert not runner.is_alive(), "the run hung"
     assert sorted(r.doc.id for r in results) == sorted(d.id for d in docs)
     assert all(r.ok and r.words == 25_000 and r.doc.text == d.text for r, d in zip(sorted(results, key=lambda r: r.doc.id), sorted(docs, key=lambda d: d.id)))
+
+
+def pid_extract(nlp, docs, extractor=None):
+    """Runs in the worker: a tenth of a second per document, and says which process did it (as its words)."""
+    for doc in docs:
+        time.sleep(0.1)
+        yield Result(doc, words=os.getpid(), extractor=extractor)
+
+
+@pytest.mark.parametrize("n", [2, 4, 8, 16, 40])
+def test_a_small_batch_is_spread_over_the_workers(n):
+    """Tasks hold up to eight documents and a worker two tasks ahead: a batch of 16 in full tasks would all
+    go to the first worker ready. Every worker gets its share, whatever the batch's size."""
+    docs = [Document(f"d{i}", SAID, f"d{i}.txt") for i in range(n)]
+    done = Counter(r.words for r in run_in_processes(PipelineSpec(coref="off"), docs, 2, extract=pid_extract))
+    assert sum(done.values()) == n and len(done) == 2
+    assert max(done.values()) <= n // 2 + max(1, n // 8), done
 
 
 def sleepy_extract(nlp, docs, extractor=None):
