@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from spacy.tokens import Span, Token
+
 from .doc_index import DocIndex
 from .frames import Frame, Nesting, cue_key, cue_span, lemma, subject_class, trimmed
 from .span_features import DocArrays
@@ -62,6 +64,15 @@ def learned_frames(ix: DocIndex, model: SpanModel, mask: bytearray, frames: list
     return out
 
 
+def _cue_words(head: Token) -> Span:
+    """The cue's words: a copula with the adjective it links ('are worried', 'is confident'), else as for verbs."""
+    if head.pos_ == "AUX":
+        adjective = next((c for c in head.rights if c.dep_ in ("acomp", "attr") and c.pos_ == "ADJ"), None)
+        if adjective is not None and adjective.i - head.i <= 3:
+            return head.doc[head.i : adjective.i + 1]
+    return cue_span(head)
+
+
 def _frame(ix: DocIndex, p: Prediction, rule: Frame | None) -> Frame | None:
     doc, text = ix.doc, ix.text
     head = doc[p.head]
@@ -80,7 +91,7 @@ def _frame(ix: DocIndex, p: Prediction, rule: Frame | None) -> Frame | None:
         source = doc[p.source] if p.source is not None else None
         via = "implicit" if source is None else ("relative" if source.tag_ in ("WP", "WDT") else "subject")
         key = cue_key(head) if head.pos_ in ("VERB", "AUX") else lemma(head)
-        f = Frame(cue_span(head), key, "learned-" + head.pos_.lower(), pieces, source, via)
+        f = Frame(_cue_words(head), key, "learned-" + head.pos_.lower(), pieces, source, via)
     f.prior = f.key_prior = p.probability
     return f
 
