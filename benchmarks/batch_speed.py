@@ -18,7 +18,7 @@ Sections (all by default):
   of each (process CPU seconds); then every article whole, through
   coreferee's own ``annotate`` entry point (the ``--coref document`` path):
   the share with identical chains.
-- ``engines``: ``run_extraction`` into a fresh store at ``--jobs 1``,
+- ``engines``: ``Corpus.extract`` into a fresh store at ``--jobs 1``,
   ``--jobs 2`` and on a Dask ``LocalCluster`` of 2 workers (start-up of
   workers included), on ``--engine-docs`` articles.
 - ``memory``: ``quotetrack extract --jobs 2`` as a subprocess on 1,000 and
@@ -188,9 +188,7 @@ def coref_equivalence(limit: int | None) -> None:
 
 
 def engines(limit: int) -> None:
-    from quotetrack import load
-    from quotetrack.corpus import run_extraction
-    from quotetrack.store import Store
+    from quotetrack import Corpus, load
 
     work = Path(tempfile.mkdtemp(prefix="qt-engines-"))
     corpus = work / "corpus"
@@ -202,12 +200,12 @@ def engines(limit: int) -> None:
     print("| engine | words/s | seconds |")
     print("|---|---:|---:|")
     for name, kwargs in (
-        ("--jobs 1 (in process)", {"nlp": nlp}),
+        ("--jobs 1 (in process)", {"jobs": 1}),
         ("--jobs 2", {"jobs": 2}),
         ("--engine dask (LocalCluster, 2 workers)", {"engine": "dask", "jobs": 2}),
     ):
-        db = Store(work / f"{len(os.listdir(work))}.db")
-        s = run_extraction([corpus], db, **kwargs)
+        with Corpus(work / f"{len(os.listdir(work))}.db", nlp=nlp) as store:
+            s = store.extract([corpus], **kwargs)
         assert s.extracted == limit and s.ok, s.failures
         print(f"| {name} | {s.words / s.seconds:,.0f} | {s.seconds:.0f} |", flush=True)
     print()

@@ -8,8 +8,12 @@ at every level of detail (kind; kind + construction; … + speaker method;
 … + prior band), how many quotes fell in it and how many were right;
 :func:`quotetrack.extract.confidence.fitted` shrinks each level toward its parent.
 
-A second pass with the coreference chains removed fills the cells of
-pronouns resolved without coreference (method ``nearest-name`` flagged
+The first pass resolves pronouns and descriptions with windowed coreference,
+as the pipeline's component does (``quotetrack evaluate`` runs it). The cached
+parses do not keep the tok2vec tensor coreferee's model reads, so it is
+recomputed first (the tagger's own tok2vec over the same tokens: the tensor
+the pipeline had). A second pass without coreference fills the cells of
+pronouns resolved by proximity (method ``nearest-name`` flagged
 ``no-coref``), so extraction without a coreferee model is calibrated too.
 
 The quotes are labelled out of sample (``--folds K``, default 5): each article's
@@ -22,6 +26,9 @@ rule-only extractor's way, a minute).
 Before writing, the script estimates how well the table generalises:
 fitted on one half of the articles, scored on the other (both ways), it
 prints the expected calibration error and accuracy per confidence bucket.
+Confidences are reported as the pipeline gives them: the fitted value with
+:func:`quotetrack.extract.attribution.capped` applied (a he/she left
+unresolved ranks low whatever the table says).
 
     python benchmarks/fit_confidence.py [--gold DIR] [--cache DIR] [--out FILE] [--folds K] [--limit N]
 
@@ -43,8 +50,8 @@ from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs, unit_outcomes
 from train_spans import Settings, fold_of, learn_tables, tensors  # noqa: E402
 
 from quotetrack.evaluate import read_gold  # noqa: E402
-from quotetrack.extract import confidence  # noqa: E402
-from quotetrack.extract.attribution import attribute  # noqa: E402
+from quotetrack.extract import confidence, coref  # noqa: E402
+from quotetrack.extract.attribution import UNRESOLVED_CEILING, attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
 from quotetrack.extract.tables import Tables, format_confidence  # noqa: E402
 
@@ -52,28 +59,51 @@ OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data" / 
 EDGES = (0.0, 0.5, 0.7, 0.85, 1.0)
 
 
-def observations(gold, docs, coref: bool, tables: Tables) -> list[tuple[int, tuple[str, ...], bool]]:
-    """(document index, features, right) for every predicted quote, found with ``tables``.
+_RESOLVER: dict[str, object] = {}
 
-    The features do not depend on the confidence cells ``tables`` holds, only on its cue
-    table and frame model.
+
+def _windowed(doc, cands, tables: Tables):
+    """Attribution with windowed coreference, as ``QuoteTracker.__call__`` runs it."""
+    if "nlp" not in _RESOLVER:
+        import quotetrack
+
+        nlp = quotetrack.load()
+        annotator, error = coref.load_annotator(nlp)
+        if annotator is None:
+            raise SystemExit(f"coreference is needed to fit the table: {error}")
+        _RESOLVER.update(nlp=nlp, resolver=coref.WindowedCoref(annotator))
+    if doc.tensor is None or doc.tensor.size == 0:
+        _RESOLVER["nlp"].get_pipe("tok2vec")(doc)  # DocBin does not keep it; coreferee reads it
+    resolver = _RESOLVER["resolver"]
+    state = resolver.attach(doc)
+    try:
+        with state.recording():
+            quotes = attribute(doc, cands, tables)
+        if state.prepare():
+            quotes = attribute(doc, cands, tables)
+    finally:
+        resolver.detach(doc)
+    return quotes
+
+
+def observations(gold, docs, coref: bool, tables: Tables) -> list[tuple[int, tuple[str, ...], bool, bool]]:
+    """(document index, features, right, capped) for every predicted quote, found with ``tables``.
+
+    ``coref``: windowed coreference as in the pipeline; else none (only the quotes
+    flagged ``no-coref`` are kept). ``capped``: the quote's confidence is held
+    under :data:`~quotetrack.extract.attribution.UNRESOLVED_CEILING`. The features do
+    not depend on the confidence cells ``tables`` holds, only on its cue table and
+    frame model.
     """
     out = []
     for i, (g, d) in enumerate(zip(gold, docs)):
-        saved = d._.coref_chains if d.has_extension("coref_chains") else None
-        if not coref and saved is not None:
-            d._.coref_chains = None
-        try:
-            cands = find_candidates(d, tables)
-            quotes = attribute(d, cands, tables)
-        finally:
-            if not coref and saved is not None:
-                d._.coref_chains = saved
+        cands = find_candidates(d, tables)
+        quotes = _windowed(d, cands, tables) if coref else attribute(d, cands, tables)
         outcomes = unit_outcomes(g, quotes)
         for c, q in zip(cands, quotes):
             if not coref and "no-coref" not in q.flags:
                 continue
-            out.append((i, confidence.features(c, q), outcomes[id(q)][1]))
+            out.append((i, confidence.features(c, q), outcomes[id(q)][1], "unresolved-pronoun" in q.flags))
     return out
 
 
@@ -106,7 +136,7 @@ def cross_fitted(gold, docs, folds: int):
 
 def cells(obs) -> dict[tuple[str, ...], list[int]]:
     table: dict[tuple[str, ...], list[int]] = collections.defaultdict(lambda: [0, 0])
-    for _, feats, right in obs:
+    for _, feats, right, _ in obs:
         for depth in range(len(feats) + 1):
             c = table[feats[:depth]]
             c[0] += 1
@@ -114,8 +144,9 @@ def cells(obs) -> dict[tuple[str, ...], list[int]]:
     return table
 
 
-def predict(table, feats) -> float:
-    return max(confidence.FLOOR, min(confidence.CEILING, confidence.fitted(feats, table)))
+def predict(table, feats, capped: bool = False) -> float:
+    value = max(confidence.FLOOR, min(confidence.CEILING, confidence.fitted(feats, table)))
+    return min(value, UNRESOLVED_CEILING) if capped else value
 
 
 def report(pairs: list[tuple[float, bool]], title: str) -> None:
@@ -153,10 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     held_out = []
     for fold in (0, 1):
         table = cells(o for o in obs if o[0] % 2 != fold)
-        held_out += [(predict(table, f), r) for i, f, r in obs if i % 2 == fold]
+        held_out += [(predict(table, f, cap), r) for i, f, r, cap in obs if i % 2 == fold]
     report(held_out, "fitted on one half, scored on the other")
     table = cells(obs)
-    report([(predict(table, f), r) for _, f, r in obs], "fitted and scored on all (in-sample)")
+    report([(predict(table, f, cap), r) for _, f, r, cap in obs], "fitted and scored on all (in-sample)")
     args.out.write_text(format_confidence({key: (n, k) for key, (n, k) in table.items()}), encoding="utf-8")
     print(f"wrote {len(table)} cells to {args.out}")
     return 0

@@ -1,18 +1,22 @@
-"""Fuzz the quote detector for a fixed time budget with Hypothesis.
+"""Fuzz the quote detector, the input readers and the store for a fixed time budget with Hypothesis.
 
     .venv/bin/python benchmarks/fuzz_quotes.py --minutes 10
 
-Three stages share the budget: the character-level mark finder
+Six stages share the budget: the character-level mark finder
 (``marks.find_marked``, fast, many examples), the full pipeline (spaCy
 parse + coreferee + quote finder + attribution) on generated news text,
-and coreferee as published against ``quotetrack.extract.coref_fast`` (the same
-chains and candidate rankings, ``tests/support/invariants.check_coref_speed``).
-Every example is checked against the invariants of ``tests/invariants.py``
-(never raises; offsets in range; every span's text equals the text at its
-offsets; quotes do not overlap) and run twice to check that the same input
-gives the same output. Hypothesis runs in rounds with fresh seeds until
-the budget is spent; a failing round is shrunk to a minimal input, which is
-printed (and the fuzzing goes on). Exit code 1 when anything failed.
+coreferee as published against ``quotetrack.extract.coref_fast`` (the same
+chains and candidate rankings, ``tests/support/invariants.check_coref_speed``),
+and the input shapes of the second hardening round (``fuzz_inputs.py``):
+generated folders of hostile inputs (``.txt``, JSONL with any fields, cut
+``.jsonl.gz``, HTML, pipes, links to devices, over-long lines) through the
+readers; long and dense texts through the chunker (every piece within its
+characters and tokens); and reviewed articles edited at random and stored
+again (no review lost). Every example is checked against its invariants
+and the quote stages run twice to check that the same input gives the same
+output. Hypothesis runs in rounds with fresh seeds until the budget is
+spent; a failing round is shrunk to a minimal input, which is printed (and
+the fuzzing goes on). Exit code 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
+from benchmarks.fuzz_inputs import check_carry_over, check_inputs, check_pieces, edited_articles, input_trees, long_texts  # noqa: E402
 from tests.support.invariants import check_coref_speed, check_marked, check_quotes  # noqa: E402
 from tests.support.strategies import any_text, news_text  # noqa: E402
 
@@ -71,6 +76,9 @@ def main() -> int:
     parser.add_argument("--marks-share", type=float, default=0.2, help="share of the budget for the mark finder")
     parser.add_argument("--coref-share", type=float, default=0.2,
                         help="share of the budget for coref_fast against coreferee as published")
+    parser.add_argument("--inputs-share", type=float, default=0.1, help="share for generated folders through the readers")
+    parser.add_argument("--pieces-share", type=float, default=0.05, help="share for long texts through the chunker")
+    parser.add_argument("--carry-share", type=float, default=0.1, help="share for edited, reviewed articles stored again")
     parser.add_argument("--seed", type=int, default=0, help="first round's seed (rounds use seed, seed+1, ...)")
     args = parser.parse_args()
 
@@ -96,10 +104,17 @@ def main() -> int:
         check_coref_speed(nlp, stock, fast, text)
 
     budget = args.minutes * 60
+    new_shares = args.inputs_share + args.pieces_share + args.carry_share
     stages = [
         (Stage("marks.find_marked", any_text, check_marks, batch=2000), budget * args.marks_share),
         (Stage("pipeline (nlp → doc._.quotes)", news_text() | any_text, check_pipeline, batch=100),
-         budget * (1 - args.marks_share - args.coref_share)),
+         budget * (1 - args.marks_share - args.coref_share - new_shares)),
+        (Stage("inputs (folders of hostile files → read_documents)", input_trees(), check_inputs, batch=50),
+         budget * args.inputs_share),
+        (Stage("pieces (long, dense text → split_pieces)", long_texts(), check_pieces, batch=200),
+         budget * args.pieces_share),
+        (Stage("carry-over (reviewed article edited → save_document)", edited_articles(), check_carry_over, batch=100),
+         budget * args.carry_share),
     ]
     if stock is not None and fast is not None:
         stages.append((Stage("coref_fast ≡ coreferee", news_text() | any_text, check_coref, batch=100),

@@ -73,7 +73,7 @@ def _stats(values: list[float | None]) -> str:
 async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
     from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
-    from quotetrack.tui.screens import ReviewScreen
+    from quotetrack.tui.review_screen import ReviewScreen
 
     store = Store(db, create=False)
     app = ReviewApp(store, "bench")
@@ -145,7 +145,7 @@ def child(db: str, started: float) -> None:
     """Run in a fresh process: time from the parent's launch to the first frame showing the table."""
     from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
-    from quotetrack.tui.screens import ReviewScreen
+    from quotetrack.tui.review_screen import ReviewScreen
 
     async def main() -> float:
         app = ReviewApp(Store(db, create=False), "bench")

@@ -65,11 +65,17 @@ class Quote:
 
 @dataclass(slots=True)
 class Document:
-    """An input article, its text normalised."""
+    """An input article, its text normalised.
+
+    ``meta``: what the input said about the article besides its id and text
+    (a JSONL line's other fields: url, title, date, outlet, author, …; an HTML
+    page's title, date and author), JSON-serialisable; empty for a ``.txt`` file.
+    """
 
     id: str
     text: str
     source: str
+    meta: dict = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:

@@ -157,7 +157,7 @@ def load(
     there if the model is missing (:func:`install_coref_model`).
     ``disable``: spaCy components not to run.
     """
-    mode = _coref_mode(coref)
+    mode = check_coref_mode(coref)
     package = choose_spacy_model(model)
     coref_module, coref_error = (None, "disabled") if mode == "off" else coref_model_available(package)
     if mode != "off" and coref_module is None and wheelhouse is not None:
@@ -192,7 +192,7 @@ def load(
 
 def describe(model: str | None = None, *, coref: bool | str = True) -> ModelInfo:
     """What :func:`load` would load, without loading it (for a run whose workers load the pipeline)."""
-    mode = _coref_mode(coref)
+    mode = check_coref_mode(coref)
     package = choose_spacy_model(model)
     coref_module, coref_error = (None, "disabled") if mode == "off" else coref_model_available(package)
     return _model_info(package, spacy.util.get_package_version(package) or "?", mode, coref_module, coref_error)
@@ -211,7 +211,8 @@ def _model_info(package: str, version: str, mode: str, coref_module: str | None,
     )
 
 
-def _coref_mode(coref: bool | str) -> str:
+def check_coref_mode(coref: bool | str) -> str:
+    """The coreference mode ``coref`` names (``True``: window, ``False``: off); ``ValueError`` if none."""
     mode = ("window" if coref else "off") if isinstance(coref, bool) else coref
     if mode not in COREF_MODES:
         raise ValueError(f"coref must be one of {', '.join(COREF_MODES)}, not {coref!r}")
@@ -319,3 +320,15 @@ def install_coref_model(wheelhouse: str | Path | None = None, online: bool = Tru
         raise InstallError(f"installed a coreferee model {source}, but it does not fit {package}: {reason}")
     return f"coreferee model: installed {module} {source}"
 
+
+def ensure_coref_model(wheelhouse: str | Path) -> None:
+    """Install coreferee's model from ``wheelhouse`` if the chosen spaCy model lacks one (offline).
+
+    For runs whose workers load the pipeline: what cannot be installed is a
+    warning, and the workers run without coreference, as :func:`load` would.
+    """
+    try:
+        if coref_model_available(choose_spacy_model(None))[0] is None:
+            install_coref_model(wheelhouse=wheelhouse, online=False)
+    except (InstallError, ModelError) as exc:
+        log.warning("%s", exc)

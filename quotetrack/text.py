@@ -4,8 +4,9 @@ News paragraphs are lines here: inputs normalise line endings to ``\\n``,
 and a paragraph is one line that holds more than whitespace.
 
 Text from documents is data, and hostile: :func:`printable` is for one-line
-reports (it may lengthen the text), :func:`visible` for the review screen,
+reports (it may lengthen the text), :func:`visible` for the review app,
 where every offset into the text must still point at the same character.
+Both escape the same characters.
 """
 
 from __future__ import annotations
@@ -61,8 +62,13 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 # --- showing data -------------------------------------------------------------
 
-# Control (Cc), format (Cf: zero-width, bidi), line/paragraph separators and surrogates.
+# Control (Cc), format (Cf: zero-width, bidi), line/paragraph separators and surrogates:
+# what could move a terminal's cursor, run an escape sequence, reorder or hide text.
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in _ESCAPED_CATEGORIES
 
 
 def _escape(ch: str) -> str:
@@ -84,21 +90,45 @@ def printable(text: str) -> str:
     """
     if text.isprintable() and text.isascii():
         return text
-    return "".join(_escape(ch) if unicodedata.category(ch) in _ESCAPED_CATEGORIES else ch for ch in text)
+    return "".join(_escape(ch) if _unsafe(ch) else ch for ch in text)
 
 
-_CONTROL = {c: chr(0x2400 + c) for c in range(0x20)}
-_CONTROL[0x0A] = "\n"  # keep line breaks
-_CONTROL[0x09] = " "  # a tab becomes one space, so offsets stay put
-_CONTROL[0x7F] = "␡"
-_CONTROL.update({c: "�" for c in range(0x80, 0xA0)})  # C1 controls (e.g. a one-byte CSI)
+class _Shown(dict):
+    """Code point → the one character :func:`visible` shows for it.
 
-
-def visible(text: str) -> str:
-    """Text safe to put on a terminal: control characters shown as symbols (ESC as ␛), one for one.
-
-    Lengths are kept so every offset into the text still points at the same
-    character. Markup is not touched here: it is never interpreted, because
-    the review screen draws text as plain text, never parses it.
+    ``str.translate`` looks every character up here; a character not seen
+    before is classified once and remembered (up to a bound, so text made of
+    every code point cannot grow the table without end).
     """
-    return text.translate(_CONTROL)
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        shown = "\ufffd" if _unsafe(ch) else ch
+        if len(self) < 8192:
+            self[code] = shown
+        return shown
+
+
+_SHOWN = _Shown({c: chr(0x2400 + c) for c in range(0x20)})  # C0 controls as their symbols: ESC as ␛
+_SHOWN[0x0A] = "\n"  # keep line breaks
+_SHOWN[0x09] = " "  # a tab becomes one space, so offsets stay put
+_SHOWN[0x7F] = "␡"
+_NEWLINE = "␊"
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """Text safe to put on a terminal, one character for one, so every offset still points at the same one.
+
+    Every character :func:`printable` would escape is shown as a symbol:
+    C0 controls as their pictures (ESC as ␛), DEL as ␡, everything else (C1
+    controls, bidi overrides and isolates, zero-width and other format
+    characters, separators, lone surrogates) as �. A tab becomes a space;
+    line breaks stay, or show as ␊ with ``one_line`` (a table cell, a title).
+    Markup is not touched: the review app never parses data as markup.
+    """
+    if text.isprintable():
+        return text
+    if "\n" in text and text.replace("\n", "").isprintable():  # paragraphs: only line breaks to look at
+        return text.replace("\n", _NEWLINE) if one_line else text
+    shown = text.translate(_SHOWN)
+    return shown.replace("\n", _NEWLINE) if one_line else shown

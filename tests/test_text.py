@@ -31,3 +31,18 @@ def test_visible_keeps_every_offset():
     shown = visible(text)
     assert len(shown) == len(text) and "\x1b" not in shown and "\x9b" not in shown
     assert shown.index("y") == text.index("y") and "\n" in shown
+
+
+def test_visible_escapes_what_printable_escapes_one_character_for_one():
+    text = "a\x1b]52;c;SGk=\x1b\\\u202eb\u2066c\u200bd\u2028e\x9bf\U000e0041\n\tg"
+    shown = visible(text)
+    assert len(shown) == len(text)
+    assert shown == "a␛]52;c;SGk=␛\\�b�c�d�e�f�\n g"
+    for ch in set(text) - {"\n", "\t"}:  # the same characters as printable
+        assert (visible(ch) != ch) == (printable(ch) != ch), repr(ch)
+    assert visible("Zoë 😀 “x”") == "Zoë 😀 “x”"
+
+
+def test_visible_on_one_line_shows_line_breaks():
+    assert visible("a\nb\x1b", one_line=True) == "a␊b␛"
+    assert visible("a\nb", one_line=True) == "a␊b"

@@ -13,21 +13,27 @@ from spacy.tokens import Doc, Span, Token
 
 from ..domain import Quote, TextSpan
 from ..names import parse_person, resolve_in_document
-from . import confidence, coref, cues
+from . import confidence, coref, cues, layouts
+from .descriptions import DETERMINERS, PARTY_WORDS, TitleIndex, age_antecedent, description_antecedent
 from .doc_index import DocIndex
 from .quotes import Candidate
+from .speaker_names import (
+    ORG_LABELS,
+    PERSON_LABELS,
+    PRONOUN_GENDER,
+    TITLE_WORDS,
+    clean_name,
+    is_time,
+    name_gender,
+    person_surnames,
+    strip_determiner,
+    strip_possessive,
+    strip_titles,
+    titled_name,
+)
+from .speaker_names import kind_of as _kind_of
 from .tables import Tables
 
-PERSON_LABELS = ("PERSON",)
-ORG_LABELS = ("ORG", "GPE", "NORP")
-TITLE_WORDS = frozenset(
-    """
-    mr mrs ms dr sir madam president minister secretary general spokesman spokeswoman
-    spokesperson chancellor senator governor ambassador chief director prime foreign
-    defence defense deputy vice premier king queen prince princess pope sen rep gov
-    lt col gen adm sgt capt judge justice mayor
-    """.split()
-)
 # Head nouns of phrases that speak as an institution: "the Clinton campaign", "Trump's office".
 INSTITUTION_NOUNS = frozenset(
     """
@@ -40,6 +46,15 @@ INSTITUTION_NOUNS = frozenset(
 # With no coreference model, a pronoun is resolved to the nearest person named this close.
 FALLBACK_WINDOW_CHARS = 600
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# Pronouns that only ever name people ("it" and "they" may name an organisation).
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# A he/she with no person in reach names nobody we know: the quote ranks low whatever the
+# table says (PolNeAR scores the bare "he" right by position, a reader would not).
+UNRESOLVED_CEILING = 0.3
+# Flags a split half or continuation takes over from the quote it continues.
+INHERITED_FLAGS = ("no-coref", "unnamed-source", "unresolved-pronoun")
+
+_strip_titles = strip_titles  # the name tests/extract/test_quote_lookups.py imports
 
 
 def has_coref(doc: Doc) -> bool:
@@ -52,13 +67,12 @@ def attribute(doc: Doc, candidates: list[Candidate], tables: Tables, index: DocI
     ``index``: the document's lookups, when the caller shares them with the finder.
     """
     ix = index if index is not None else DocIndex(doc)
-    coref = has_coref(doc)
-    titles = TitleIndex(doc)
+    ctx = _Context(ix, has_coref(doc), TitleIndex(doc), person_surnames(ix.ents[0]))
     quotes: list[Quote] = []
     by_candidate: dict[int, Quote] = {}
     for cand in candidates:
         try:
-            q = _attribute_one(ix, cand, coref, titles)
+            q = _attribute_one(ctx, cand)
         except (IndexError, ValueError, AttributeError):
             q = _bare(ix, cand)
         by_candidate[id(cand)] = q
@@ -68,8 +82,53 @@ def attribute(doc: Doc, candidates: list[Candidate], tables: Tables, index: DocI
             _copy_speaker(by_candidate[id(cand.follows)], q, cand.construction)
     _complete_names(ix, quotes)
     for cand, q in zip(candidates, quotes):
-        q.confidence = confidence.confidence(cand, q, tables.confidence)
+        q.confidence = capped(q, confidence.confidence(cand, q, tables.confidence))
     return quotes
+
+
+def capped(q: Quote, value: float) -> float:
+    """The confidence with the product's promises applied on top of the fitted table."""
+    return min(value, UNRESOLVED_CEILING) if "unresolved-pronoun" in q.flags else value
+
+
+class _Context:
+    """What attribution knows of one document: lookups, coreference, titles, people's surnames."""
+
+    def __init__(self, ix: DocIndex, coref: bool, titles: TitleIndex, surnames: frozenset[str]):
+        self.ix, self.coref, self.titles, self.surnames = ix, coref, titles, surnames
+        self._genders: dict[str, set[str]] | None = None
+
+    def is_person(self, tok: Token) -> bool:
+        """A name that denotes a person: labelled so, or the surname of a person the article names."""
+        name = _expand_name(tok, self.ix)
+        return _kind_of(name) == "person" or strip_possessive(name)[-1].lower_ in self.surnames
+
+    def gender(self, name: Span) -> str | None:
+        """What the name, or the article's fuller names with that word, tells of gender: 'Clinton' after
+        'Hillary Clinton' only is a woman (after Bill and Hillary, nobody knows); 'Hillary' after
+        'Hillary Clinton' is a woman."""
+        known = name_gender(name)
+        if known is not None or len(strip_titles(name)) > 1:
+            return known
+        if self._genders is None:
+            self._genders = {}
+            for e in self.ix.ents[0]:
+                g = name_gender(e) if e.label_ in PERSON_LABELS else None
+                full = strip_titles(strip_possessive(e)) if g is not None else None
+                if full is not None and len(full) > 1:
+                    self._genders.setdefault(full[-1].lower_, set()).add(g)  # by surname
+                    self._genders.setdefault(full[0].lower_, set()).add(g)  # by given name
+        found = self._genders.get(strip_possessive(name)[-1].lower_, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    def person_for(self, pronoun: Token):
+        """Which names ``pronoun`` (he, she) may stand for: people whose gender, when told, agrees."""
+        wanted = PRONOUN_GENDER.get(pronoun.lower_)
+
+        def accept(tok: Token) -> bool:
+            return self.is_person(tok) and self.gender(_expand_name(tok, self.ix)) in (None, wanted)
+
+        return accept
 
 
 def _tspan(span: Span | None) -> TextSpan | None:
@@ -95,27 +154,41 @@ def _copy_speaker(src: Quote, q: Quote, construction: str) -> None:
         q.method = "continuation" if src.speaker is not None or src.mention is not None else "none"
     else:
         q.method = src.method
-    q.flags = tuple(dict.fromkeys(q.flags + tuple(f for f in src.flags if f in ("no-coref", "unnamed-source"))))
+    q.flags = tuple(dict.fromkeys(q.flags + tuple(f for f in src.flags if f in INHERITED_FLAGS)))
 
 
-def _attribute_one(ix: DocIndex, cand: Candidate, coref: bool, titles: "TitleIndex") -> Quote:
+def _attribute_one(ctx: _Context, cand: Candidate) -> Quote:
+    ix = ctx.ix
     q = _bare(ix, cand)
     src = cand.source
+    if src is not None and _is_when(src, ix):
+        src = None  # '"…," said Monday', '5:45 p.m.': when, not who
     if src is None:
         q.method = "none"
         if cand.via == "implicit":
             q.flags = q.flags + ("implicit-source",)
         return q
+    if cand.via == "label":
+        layouts.label_speaker(ix, cand, q)
+        return q
     if cand.via == "relative" or (src.lower_ in RELATIVE_PRONOUNS and src.tag_ in ("WP", "WDT")):
-        _resolve_relative(ix, src, q, titles)
+        _resolve_relative(ix, src, q, ctx.titles)
         return q
     if src.pos_ == "PRON" or src.lower_ in cues.PRONOUNS:
-        _resolve_pronoun(ix, src, q, coref)
+        _resolve_pronoun(ctx, src, q)
         return q
-    _resolve_phrase(ix, src, q, coref, titles, cand.cue)
+    _resolve_phrase(ix, src, q, ctx.coref, ctx.titles, cand.cue)
     if cand.via == "according" and q.method == "syntax":
         q.method = "according"
     return q
+
+
+def _is_when(src: Token, ix: DocIndex) -> bool:
+    """A source phrase that only says when ('Monday', '5:45 p.m.'); not 'Broaddrick Sunday night', not a name's phrase."""
+    if not is_time(src):
+        return False
+    words = [t for t in noun_phrase(src) if not t.is_punct and t.dep_ != "det"]
+    return all(is_time(t) for t in words) and name_in_phrase(src, ix)[1] not in ("person", "organization")
 
 
 def _resolve_phrase(ix: DocIndex, src: Token, q: Quote, coref: bool, titles: "TitleIndex", cue: Span | None = None) -> None:
@@ -135,7 +208,7 @@ def _resolve_phrase(ix: DocIndex, src: Token, q: Quote, coref: bool, titles: "Ti
     phrase = noun_phrase(src)
     q.mention = _tspan(phrase)
     q.method = "description"
-    antecedent = description_antecedent(doc, phrase, titles)
+    antecedent = description_antecedent(doc, phrase, titles) or age_antecedent(phrase, *ix.ents[::2])
     if antecedent is None and coref:
         antecedent = coref_antecedent(ix, src)
         if antecedent is not None and _kind_of(antecedent) == "other":
@@ -150,10 +223,15 @@ def _resolve_phrase(ix: DocIndex, src: Token, q: Quote, coref: bool, titles: "Ti
     if institution is not None:
         q.speaker, q.speaker_kind, q.method = institution, "organization", "syntax"
         return
+    if _definite_institution(phrase):
+        # 'According to the transport authority': the body is named by what it is; that is its name here
+        q.speaker, q.speaker_kind = " ".join(phrase.text.split()), "organization"
+        return
     q.flags = q.flags + ("unnamed-source",)
 
 
-def _resolve_pronoun(ix: DocIndex, src: Token, q: Quote, coref: bool) -> None:
+def _resolve_pronoun(ctx: _Context, src: Token, q: Quote) -> None:
+    ix, coref = ctx.ix, ctx.coref
     q.mention = _tspan(ix.doc[src.i : src.i + 1])
     if src.lower_ in ("i", "we", "you", "me", "us"):
         # First and second person: the speaker of the quote this sits in, which the finder
@@ -164,18 +242,23 @@ def _resolve_pronoun(ix: DocIndex, src: Token, q: Quote, coref: bool) -> None:
         else:
             q.method = "none"
         return
-    antecedent = coref_antecedent(ix, src) if coref else None
+    # He/she name people only: coreferee links "he" to "Russia" when no person is in reach.
+    personal = src.lower_ in PERSONAL_PRONOUNS
+    accept = ctx.person_for(src) if personal else None  # and "she" is not Donald Trump
+    antecedent = coref_antecedent(ix, src, accept) if coref else None
     if antecedent is not None:
         q.method = "coref"
     else:
-        antecedent = _nearest_name_before(ix, src)
+        antecedent = _nearest_name_before(ix, src, accept)
         q.method = "nearest-name" if antecedent is not None else "none"
         if not coref:
             q.flags = q.flags + ("no-coref",)
     if antecedent is not None:
         q.resolved = _tspan(antecedent)
         q.speaker = clean_name(antecedent)
-        q.speaker_kind = _kind_of(antecedent)
+        q.speaker_kind = "person" if personal else _kind_of(antecedent)
+    elif personal:
+        q.flags = q.flags + ("unresolved-pronoun",)
 
 
 def _resolve_relative(ix: DocIndex, src: Token, q: Quote, titles: "TitleIndex") -> None:
@@ -231,7 +314,7 @@ def _appositive_person(head: Token, ix: DocIndex) -> Span | None:
         if child.dep_ == "appos":
             ent = ix.entity_of(child)
             if ent is not None and ent.label_ in PERSON_LABELS:
-                return _strip_titles(ent)
+                return strip_titles(ent)
     # Names in the phrase that are not under a preposition ("a spokesman for Hillary Clinton"
     # is not Hillary Clinton) and not possessors/modifiers of another noun.
     for tok in head.subtree:
@@ -247,7 +330,7 @@ def _appositive_person(head: Token, ix: DocIndex) -> Span | None:
         if path_ok and t.i == head.i:
             ent = ix.entity_of(tok)
             if ent is not None:
-                return _strip_titles(ent)
+                return strip_titles(ent)
     return None
 
 
@@ -262,22 +345,25 @@ def name_in_phrase(head: Token, ix: DocIndex) -> tuple[Span | None, str, str]:
     """
     ent = ix.entity_of(head)
     if ent is not None and ent.label_ in PERSON_LABELS:
-        return _strip_titles(ent), "person", "syntax"
+        return strip_titles(ent), "person", "syntax"
     if (head.lower_ in PARTY_WORDS or head.lower_.strip(".") in TITLE_WORDS) and any(
-        c.lower_ in _DETERMINERS and c.dep_ == "det" for c in head.children
+        c.lower_ in DETERMINERS and c.dep_ == "det" for c in head.children
     ):
         # 'the Massachusetts Democrat', 'The Russian Foreign Minister': a description of a person
         return None, "other", "none"
     if head.pos_ == "PROPN" and ent is None and head.i > 0 and head.doc[head.i - 1].pos_ == "PROPN":
         # a name NER missed ("Nick Merrill, a Clinton campaign spokesman"): the name, not the apposition
-        return _strip_titles(_propn_run(head)), "person", "syntax"
+        return strip_titles(_propn_run(head)), "person", "syntax"
     person = _appositive_person(head, ix)
     if person is not None:
         return person, "person", "apposition"
     if ent is not None and ent.label_ in ORG_LABELS + ("FAC",):
-        return _strip_determiner(_strip_possessive(ent)), "organization", "syntax"
+        person = titled_name(ent)  # 'Spokeswoman Haley Morris' tagged ORG: a role, then a name
+        if person is not None:
+            return person, "person", "syntax"
+        return strip_determiner(strip_possessive(ent)), "organization", "syntax"
     if head.pos_ == "PROPN":
-        span = _strip_titles(_propn_run(head))
+        span = strip_titles(_propn_run(head))
         if all(t.lower_.strip(".") in TITLE_WORDS for t in span):  # "the Minister": a description
             return None, "other", "none"
         return span, _kind_of(span), "syntax"
@@ -303,43 +389,15 @@ def _institution(phrase: Span) -> str | None:
     return " ".join(t.text for t in words).replace(" 's", "'s").replace(" ’s", "’s")
 
 
-def _strip_possessive(span: Span) -> Span:
-    end = span.end
-    while end > span.start + 1 and span.doc[end - 1].tag_ == "POS":
-        end -= 1
-    return span.doc[span.start : end]
-
-
-def _strip_determiner(span: Span) -> Span:
-    start = span.start
-    while start < span.end - 1 and span.doc[start].lower_ in ("the", "a", "an"):
-        start += 1
-    return span.doc[start : span.end]
-
-
-def _strip_titles(span: Span) -> Span:
-    span = _strip_possessive(span)
-    start = span.start
-    while start < span.end - 1 and span.doc[start].lower_.strip(".") in TITLE_WORDS:
-        start += 1
-    return span.doc[start : span.end]
-
-
-def clean_name(span: Span) -> str:
-    text = span.text
-    for suffix in ("’s", "'s", "´s"):
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
-    return " ".join(text.split())
-
-
-def _kind_of(span: Span) -> str:
-    labels = {t.ent_type_ for t in span if t.ent_type_}
-    if labels & set(PERSON_LABELS):
-        return "person"
-    if labels & set(ORG_LABELS):
-        return "organization"
-    return "other"
+def _definite_institution(phrase: Span) -> bool:
+    """'the transport authority', 'the ministry': a body named by what it is, definite and singular."""
+    head = phrase.root
+    return (
+        len(phrase) > 0
+        and phrase[0].lower_ in DETERMINERS
+        and head.tag_ == "NN"
+        and head.lemma_.lower() in INSTITUTION_NOUNS
+    )
 
 
 # --- coreference ---------------------------------------------------------------
@@ -348,7 +406,7 @@ def _kind_of(span: Span) -> str:
 def _expand_name(tok: Token, ix: DocIndex) -> Span:
     ent = ix.entity_of(tok)
     if ent is not None:
-        return _strip_titles(ent)
+        return strip_titles(ent)
     doc = tok.doc
     left = tok.i
     while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ in ("compound", "flat"):
@@ -356,160 +414,27 @@ def _expand_name(tok: Token, ix: DocIndex) -> Span:
     return doc[left : tok.i + 1]
 
 
-def coref_antecedent(ix: DocIndex, tok: Token) -> Span | None:
-    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.extract.coref`)."""
-    pick = coref.antecedent_token(ix.doc, tok)
+def coref_antecedent(ix: DocIndex, tok: Token, accept=None) -> Span | None:
+    """The nearest proper-name mention in ``tok``'s coreference chain (see :mod:`quotetrack.extract.coref`)
+    that ``accept`` takes, when given."""
+    pick = coref.antecedent_token(ix.doc, tok, accept)
     return _expand_name(pick, ix) if pick is not None else None
 
 
-def _nearest_name_before(ix: DocIndex, tok: Token) -> Span | None:
-    """Without coreference: the closest person named shortly before a he/she."""
-    if tok.lower_ not in ("he", "she", "him", "her"):
+def _nearest_name_before(ix: DocIndex, tok: Token, accept=None) -> Span | None:
+    """Without coreference: the closest person named shortly before a he/she (whose name ``accept`` takes)."""
+    if tok.lower_ not in PERSONAL_PRONOUNS:
         return None
     ents, _, ends = ix.ents
     for k in range(bisect_right(ends, tok.i) - 1, -1, -1):  # the last one ending before tok, backwards
         ent = ents[k]
         if tok.idx - ent.start_char > FALLBACK_WINDOW_CHARS:
             break
-        if ent.label_ in PERSON_LABELS:
-            return _strip_titles(ent)
+        if ent.label_ in PERSON_LABELS and (accept is None or accept(ent[-1])):
+            return strip_titles(ent)
     return None
 
 
-# --- descriptions that refer back to a named person ---------------------------
-
-# Role words a description may use for a title the article gave in other words.
-ROLE_SYNONYMS = {
-    "diplomat": {"minister", "secretary", "ambassador", "diplomat"},
-    "diplomacy": {"foreign", "minister", "secretary", "state"},
-    "envoy": {"ambassador", "envoy", "representative"},
-    "leader": {"president", "leader", "chancellor", "premier", "prime", "secretary-general", "chief", "head"},
-    "head": {"president", "chief", "head", "director", "secretary-general", "chairman", "leader", "minister"},
-    "chief": {"chief", "head", "director", "president", "secretary-general"},
-    "boss": {"chief", "head", "director", "chairman", "secretary-general"},
-}
-_DETERMINERS = frozenset({"the", "this", "that"})
-_SKIP_WORDS = frozenset({"the", "of", "for", "a", "an", "'s", "’s", "former", "new", "top", "then", "current", "also"})
-
-
-def _stem(word: str) -> str:
-    """'Russian' / 'Russia’s' / 'Russia' → 'russi': nationality and country match."""
-    w = word.lower().strip(".").replace("’s", "").replace("'s", "")
-    for suffix in ("ian", "ia", "an", "ese", "ish", "i", "n", "s"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            return w[: len(w) - len(suffix)][:5]
-    return w[:5]
-
-
-class TitleIndex:
-    """Who the article gave which title: 'Foreign Minister Sergey Lavrov', 'Stoltenberg, NATO's chief'.
-
-    Titles are the words before a person's name in the same noun phrase
-    (compounds, modifiers, possessors) and the words of an apposition.
-    """
-
-    def __init__(self, doc: Doc):
-        self.people: list[tuple[Span, set[str], set[str]]] = []
-        for ent in doc.ents:
-            if ent.label_ not in PERSON_LABELS:
-                continue
-            words = self._title_words(ent)
-            if words:
-                places = {_stem(t.text) for t in ent.root.subtree if t.ent_type_ in ("NORP", "GPE") and t.lower_ in words}
-                self.people.append((_strip_titles(ent), words, places))
-
-    @staticmethod
-    def _title_words(ent: Span) -> set[str]:
-        root = ent.root
-        out: set[str] = set()
-        # words before the name inside its phrase: "Russia's Foreign Minister Sergey Lavrov"
-        for tok in root.subtree:
-            if tok.i >= ent.start:
-                break
-            if tok.dep_ in ("compound", "amod", "poss", "nmod", "case") or tok.pos_ in ("PROPN", "NOUN", "ADJ"):
-                out.add(tok.lower_)
-        # leading title words NER put inside the entity: "President Obama"
-        for tok in ent:
-            if tok.lower_.strip(".") in TITLE_WORDS:
-                out.add(tok.lower_.strip("."))
-        # appositions either way: "Lavrov, the foreign minister," / "the minister, Lavrov"
-        for child in root.children:
-            if child.dep_ == "appos":
-                out.update(t.lower_ for t in child.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ"))
-        if root.dep_ == "appos":
-            out.update(t.lower_ for t in root.head.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ") and not (ent.start <= t.i < ent.end))
-        # hyphenated titles: "Secretary-General"
-        for tok in list(out):
-            if "-" in tok:
-                out.update(tok.split("-"))
-        return {w for w in out if w not in _SKIP_WORDS and len(w) > 1}
-
-    def lookup(self, phrase: Span) -> Span | None:
-        words = [t for t in phrase if t.lower_ not in _SKIP_WORDS and not t.is_punct]
-        head = phrase.root
-        if not words or head.pos_ not in ("NOUN", "PROPN"):
-            return None
-        head_word = head.lower_
-        best, best_key = None, None
-        for name, titles, places in self.people:
-            if name.start <= phrase.start < name.end:
-                continue
-            if head_word in titles or head.lemma_.lower() in titles:
-                head_ok = True
-            else:
-                head_ok = bool(ROLE_SYNONYMS.get(head_word, set()) & titles)
-            if not head_ok:
-                continue
-            # every content word of the description must fit the title (or a synonym of it);
-            # a nationality may be missing from the title, but must not contradict it
-            score = 1
-            fits = True
-            title_stems = {_stem(w) for w in titles}
-            for t in words:
-                if t.i == head.i:
-                    continue
-                w = t.lower_
-                if w in titles or _stem(w) in title_stems or (ROLE_SYNONYMS.get(w, set()) & titles):
-                    score += 1
-                elif t.ent_type_ in ("NORP", "GPE") and not places:
-                    continue
-                elif t.pos_ in ("ADJ", "PROPN", "NOUN"):
-                    fits = False
-                    break
-            if not fits:
-                continue
-            # more words in common first; then a name before the description, the nearest
-            before = name.start < phrase.start
-            key = (score, before, name.start if before else -name.start)
-            if best_key is None or key > best_key:
-                best, best_key = name, key
-        return best
-
-
-def description_antecedent(doc: Doc, phrase: Span, titles: TitleIndex | None = None) -> Span | None:
-    """The named person a definite description refers back to, or None.
-
-    'the Russian foreign minister' → 'Sergey Lavrov' when the article
-    called him 'Russia's Foreign Minister Sergey Lavrov' earlier; 'the head
-    of Russian diplomacy' likewise (head ↔ minister, diplomacy ↔ foreign).
-    Only definite singular descriptions ("the …", "Russia's …"); "a
-    spokeswoman", "officials", "experts" are unnamed sources and stay so.
-    When two people fit equally, the one named last wins.
-    """
-    if len(phrase) == 0:
-        return None
-    first = phrase[0]
-    head = phrase.root
-    if head.tag_ in ("NNS", "NNPS") or head.pos_ not in ("NOUN", "PROPN"):
-        return None
-    definite = first.lower_ in _DETERMINERS or any(t.dep_ == "poss" and t.head.i == head.i for t in phrase)
-    if not definite:
-        return None
-    return (titles or TitleIndex(doc)).lookup(phrase)
-
-
-# 'The Massachusetts Democrat said …': US news refers back to a politician by party.
-PARTY_WORDS = frozenset({"democrat", "republican", "independent", "libertarian", "conservative", "liberal", "tory"})
 # --- document-level conventions ----------------------------------------------
 
 
@@ -521,11 +446,11 @@ def _full_name(name: str) -> bool:
 def _complete_names(ix: DocIndex, quotes: list[Quote]) -> None:
     """Give surname-only speakers the full name the article uses ('Lavrov' → 'Sergey Lavrov')."""
     ents = ix.ents[0]
-    people = [clean_name(_strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
+    people = [clean_name(strip_titles(e)) for e in ents if e.label_ in PERSON_LABELS]
     first_mention: dict[str, Span] = {}
     for e in ents:
         if e.label_ in PERSON_LABELS:
-            first_mention.setdefault(clean_name(_strip_titles(e)), _strip_titles(e))
+            first_mention.setdefault(clean_name(strip_titles(e)), strip_titles(e))
     # NER often labels a lone surname, or one spelling of a name, an organisation ("Lavrov
     # said"): a name that stands in this article for someone it names elsewhere as a person
     # is that person, whatever the label here.

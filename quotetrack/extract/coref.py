@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -56,11 +56,12 @@ def available(doc: Doc) -> bool:
     return has_chains(doc) or (Doc.has_extension(EXTENSION) and doc._.get(EXTENSION) is not None)
 
 
-def antecedent_token(doc: Doc, tok: Token) -> Token | None:
+def antecedent_token(doc: Doc, tok: Token, accept: Callable[[Token], bool] | None = None) -> Token | None:
     """The nearest proper-name mention in ``tok``'s coreference chain: before ``tok`` first, else after.
 
-    ``None`` when ``tok`` is in no chain, the chain holds no name, or no
-    coreference is available for the document.
+    ``None`` when ``tok`` is in no chain, the chain holds no name (that
+    ``accept`` takes, when given), or no coreference is available for the
+    document.
     """
     if has_chains(doc):
         chains = [[tuple(m.token_indexes) for m in chain] for chain in doc._.coref_chains]
@@ -69,15 +70,20 @@ def antecedent_token(doc: Doc, tok: Token) -> Token | None:
         if state is None:
             return None
         chains = state.chains_for(tok.i)
-    return pick_name(doc, chains, tok)
+    return pick_name(doc, chains, tok, accept)
 
 
-def pick_name(doc: Doc, chains: Iterable[list[tuple[int, ...]]], tok: Token) -> Token | None:
+def pick_name(
+    doc: Doc, chains: Iterable[list[tuple[int, ...]]], tok: Token, accept: Callable[[Token], bool] | None = None
+) -> Token | None:
+    """The nearest name in ``tok``'s chains. ``accept`` filters the names: coreferee links "he"
+    to "Russia" when no person is in reach, and only the caller knows what a pronoun may name."""
     for chain in chains:
         if not any(tok.i in ix for ix in chain):
             continue
         named = [
-            doc[i] for ix in chain for i in ix if i != tok.i and (doc[i].pos_ == "PROPN" or doc[i].ent_type_ in NAME_LABELS)
+            doc[i] for ix in chain for i in ix
+            if i != tok.i and (doc[i].pos_ == "PROPN" or doc[i].ent_type_ in NAME_LABELS) and (accept is None or accept(doc[i]))
         ]
         before = [t for t in named if t.i < tok.i]
         pick = max(before, key=lambda t: t.i) if before else (min(named, key=lambda t: t.i) if named else None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from . import boilerplate, cues
+from . import boilerplate, cues, layouts
 from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
@@ -122,9 +122,12 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
                     flags=list(f.flags), construction=f.construction, cue_key=f.key, prior=f.prior,
                 )
             )
+    out = layouts.lay_out(ix, tables, out, Candidate)  # dash cues, transcripts, according-to channels
     out.sort(key=lambda c: (c.start, c.end))
     _tie_split_and_continued(ix, out)
-    return [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
+    out = [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]
+    layouts.alternate(ix, out)  # dialogue: a bare paragraph is the other speaker's turn
+    return out
 
 
 def _cuts_a_quote(piece: tuple[int, int], quotes: Intervals) -> bool:

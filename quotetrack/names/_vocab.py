@@ -31,6 +31,31 @@ ROLE_WORDS = frozenset(
     military army navy naval force forces intelligence police spokesperson's
     of the for and to at in on from with by
     """.split()
+) | frozenset(
+    # What people do, as news puts it before a name ("Striker João Silva", "Rapper Kanye
+    # West", "Pollster Frank Luntz"). None is a given name in coreferee's name lists
+    # (US, German, Polish and French registers): a given name here would lose people
+    # their first name. Compounds and -ist/-ician words need no entry (ROLE_ENDINGS).
+    """
+    striker forward defender winger goalie keeper fullback quarterback linebacker pitcher
+    catcher referee umpire jockey rookie champion olympian trainer
+    singer rapper actor actress comedian drummer composer producer author poet playwright
+    artist painter sculptor photographer designer architect chef doctor surgeon nurse researcher
+    historian scholar teacher student engineer pilot astronaut farmer rancher soldier sailor
+    entrepreneur investor billionaire businessman banker pollster consultant aide staffer
+    host anchor commentator blogger publisher delegate protester organizer volunteer
+    trooper detective inspector commissioner councilman alderman assemblyman pastor preacher
+    priest chaplain
+    """.split()
+)
+
+# Endings that make a word a role whatever comes before ("Midfielder", "Goalkeeper",
+# "Economist", "Politician", "Businesswoman", "Lawmaker"). No given name in coreferee's
+# lists ends in one of them (checked when they were chosen), so a name never loses a word
+# to them.
+ROLE_ENDINGS = (
+    "ist", "ician", "keeper", "fielder", "maker", "woman", "writer", "player", "fighter",
+    "worker", "holder", "baller", "leader", "backer",
 )
 
 # Honorifics that never belong to a name, even as the only word before a surname.

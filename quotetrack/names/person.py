@@ -22,6 +22,7 @@ from ._vocab import (
     EAST_ASIAN_SURNAMES,
     NATIONALITIES,
     ORG_NOUNS,
+    ROLE_ENDINGS,
     ROLE_WORDS,
     SUFFIXES,
     SURNAME_PARTICLES,
@@ -107,6 +108,17 @@ def _token_lower(token: str) -> str:
     return strip_accents(token).lower().strip(".,;:")
 
 
+def is_role_word(token: str) -> bool:
+    """A word for what someone is or does: a title, an office, a trade ("Coach", "Striker",
+    "Midfielder", "Economist"). Extraction strips the same words from speakers' names."""
+    low = _token_lower(token)
+    bare = low.replace(".", "")
+    if low in ROLE_WORDS or bare in ROLE_WORDS:
+        return True
+    # "Midfielder", "Goalkeeper", "Economist", "Politician": a role by its ending ("Christ" is not)
+    return bare.isalpha() and any(bare.endswith(e) and len(bare) - len(e) >= (4 if e == "ist" else 3) for e in ROLE_ENDINGS)
+
+
 def is_descriptor(token: str) -> bool:
     """A word that says who someone is rather than naming them."""
     if is_initial(token):
@@ -115,7 +127,7 @@ def is_descriptor(token: str) -> bool:
     bare = low.replace(".", "")
     if low.endswith("'s") or low.endswith("s'"):
         return True  # "Russia's", "NATO's", "the alliance's"
-    if low in ROLE_WORDS or bare in ROLE_WORDS or low in NATIONALITIES or bare in NATIONALITIES:
+    if is_role_word(token) or low in NATIONALITIES or bare in NATIONALITIES:
         return True
     if bare in COUNTRIES or bare in ORG_NOUNS:
         return True

@@ -134,3 +134,34 @@ def _batch_results(future, batch: list[Document]) -> list[Result]:
         return [Result(doc, error=f"Dask workers died while extracting it ({exc})") for doc in batch]
     except Exception as exc:  # noqa: BLE001 (a batch's failure is its documents' failure)
         return [Result(doc, error=f"extraction failed on Dask: {type(exc).__name__}: {exc}") for doc in batch]
+
+
+class SchedulerUnreachable(RuntimeError):
+    """A ``--scheduler`` address that cannot be used: malformed, or nobody answers there."""
+
+
+def check_scheduler(address: str, timeout: float | None = None) -> None:
+    """Connect to the Dask scheduler at ``address`` and hang up; :class:`SchedulerUnreachable` if that fails.
+
+    Run before anything is created, so a mistyped or stopped scheduler costs
+    one clear line and no empty store. ``timeout``: seconds to keep trying
+    (default: Dask's ``distributed.comm.timeouts.connect``, 30 s).
+    """
+    import asyncio
+
+    import dask.config
+    from dask.utils import parse_timedelta
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    if timeout is None:
+        timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), default="seconds")
+
+    async def probe() -> None:
+        comm = await connect(address, timeout=timeout, **Security().get_connection_args("client"))
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, ValueError, TypeError, asyncio.TimeoutError) as exc:
+        raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {address}: {exc}") from None

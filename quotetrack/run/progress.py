@@ -1,11 +1,14 @@
 """Progress of an extraction run: a Rich bar on a terminal, quiet lines otherwise.
 
 Without a terminal (a log, CI, a pipe): a plain line every ``every`` seconds
-and one at the end (none for a shorter run). Failures print as they happen.
+and one at the end (none for a shorter run), also while one long document
+keeps the run from finishing any (the line says for how long). Failures
+print as they happen. The count shown never passes the total.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 from rich.console import Console
@@ -26,8 +29,17 @@ class RunProgress:
         self._task = None
         self._state = (0, 0)
         self._lines = 0
+        self._last_change = self.started  # when a document last finished
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
 
     def __enter__(self) -> "RunProgress":
+        if not self.interactive and self.every > 0:
+            # Lines come from updates, which a ten-minute document does not make: a heartbeat
+            # thread prints one when none came for ``every`` seconds.
+            self._beat = threading.Thread(target=self._heartbeat, name="quotetrack-progress", daemon=True)
+            self._beat.start()
         if self.interactive:
             self._progress = Progress(
                 TextColumn("[bold]extract"),
@@ -46,6 +58,9 @@ class RunProgress:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
         if self._progress is not None:
             self._progress.stop()
         elif self._lines:  # a short run without a terminal prints no progress at all: the summary says it
@@ -55,32 +70,51 @@ class RunProgress:
         elapsed = time.perf_counter() - self.started
         return words / elapsed if elapsed > 0 else 0.0
 
-    def update(self, documents: int, words: int) -> None:
-        """``documents`` done so far (extracted, unchanged or failed) and ``words`` extracted."""
-        self._state = (documents, words)
+    def update(self, documents: int, words: int, total: int | None = None) -> None:
+        """``documents`` done so far (extracted, unchanged or failed) and ``words`` extracted;
+        ``total``: the documents the run holds, when it is known only once the run started."""
+        with self._lock:
+            if (documents, words) != self._state:
+                self._last_change = time.perf_counter()
+            self._state = (documents, words)
+            if total:
+                self.total = total
         if self._progress is not None:
-            self._progress.update(self._task, completed=documents, rate=f"{self.words_per_second(words):,.0f}")
+            self._progress.update(self._task, completed=documents, total=self._shown_total(),
+                                  rate=f"{self.words_per_second(words):,.0f}")
         elif time.perf_counter() - self._last_line >= self.every:
             self._line()
+
+    def _shown_total(self) -> int | None:
+        """The total, never below the documents done (a file that grew since it was counted)."""
+        return max(self.total, self._state[0]) if self.total else None
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(max(0.05, self.every / 4)):
+            if time.perf_counter() - self._last_line >= self.every:
+                self._line()
 
     def failure(self, message: str) -> None:
         self.console.print(f"[red]failed:[/] {message}", markup=True, highlight=False, soft_wrap=True)
 
     def _line(self, final: bool = False) -> None:
-        self._lines += 1
-        self._last_line = time.perf_counter()
-        documents, words = self._state
-        of = f"/{self.total:,}" if self.total else ""
-        eta = ""
-        if self.total and documents and not final:
-            elapsed = self._last_line - self.started
-            left = max(0, self.total - documents) * elapsed / documents
-            eta = f", ETA {_duration(left)}"
-        self.console.print(
-            f"extract: {documents:,}{of} documents, {self.words_per_second(words):,.0f} words/s{eta}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        with self._lock:
+            self._lines += 1
+            now = self._last_line = time.perf_counter()
+            documents, words = self._state
+            total = self._shown_total()
+            of = f"/{total:,}" if total else ""
+            eta = ""
+            if total and documents and not final:
+                left = max(0, total - documents) * (now - self.started) / documents
+                eta = f", ETA {_duration(left)}"
+            waiting = now - self._last_change
+            still = f"; still working: nothing finished for {_duration(waiting)}" if not final and waiting >= self.every else ""
+            self.console.print(
+                f"extract: {documents:,}{of} documents, {self.words_per_second(words):,.0f} words/s{eta}{still}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 def _duration(seconds: float) -> str:

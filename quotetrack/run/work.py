@@ -7,6 +7,7 @@ This process, each ``--jobs`` worker and each Dask worker all run
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -16,16 +17,25 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from ..domain import Document, Quote
-from .chunks import chunk_limit, shift, split_text
+from .chunks import chunk_limit, shift, split_pieces
 
 log = logging.getLogger("quotetrack")
 TASK_SIZE = 8  # documents per task an engine (worker processes, Dask) sends to a worker
 BATCH_SIZE = 16  # pieces parsed in one nlp.pipe batch
-# At most this many characters are parsed at once (a long document's pieces included).
-BATCH_CHARS = 200_000
+# At most about this many tokens are parsed at once (a long document's pieces included): the
+# parse's memory follows its tokens (about 17 KiB each), so this bounds a worker's memory
+# whatever one document holds (docs/hardening.md has the measurements). Sixteen news
+# articles fit; a long document goes through two 50,000-character pieces at a time.
+BATCH_TOKENS = 25_000
+# A document with more quotes than this is not an article (a generated or hostile text); it
+# fails as soon as it passes the mark, so that its quotes never fill a worker's memory.
+MAX_QUOTES = 100_000
 # The per-document time limit (``--doc-timeout``) is per this many characters: a piece of a
 # long document, or the parse of a whole batch before its first document, gets its multiple.
 TIMEOUT_CHARS = 50_000
+# The longest timer an alarm can be set for (Python's clock overflows past about 9.2e9 s);
+# a longer limit is no limit.
+MAX_TIMER_SECONDS = 1e9
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,22 @@ def count_words(spacy_doc) -> int:
     return sum(1 for t in spacy_doc if not t.is_space and not t.is_punct)
 
 
+def check_time_limit(seconds: float | None) -> float | None:
+    """A ``--doc-timeout`` value as a limit in seconds: None for no limit (None, 0 or infinity).
+
+    ``ValueError`` for a negative value or not a number.
+    """
+    if seconds is None:
+        return None
+    seconds = float(seconds)
+    if math.isnan(seconds) or seconds < 0:
+        raise ValueError(f"a time limit is a number of seconds, 0 or more (0 or inf: no limit), not {seconds:g}")
+    return None if seconds == 0 or math.isinf(seconds) else seconds
+
+
+_Piece = tuple  # (result, start, end, last piece of its document)
+
+
 def extract_documents(
     nlp: Language,
     docs: Iterable[Document],
@@ -80,10 +106,13 @@ def extract_documents(
 ) -> Iterator[Result]:
     """A :class:`Result` per document, in input order, lazily.
 
-    Documents longer than the piece limit are parsed in paragraph-aligned
-    pieces (:mod:`quotetrack.run.chunks`), a few at a time, and their quotes
-    moved back to document offsets. A document that makes the pipeline
-    raise is a failed result; the others go on.
+    Documents are parsed in batches of at most ``batch_size`` pieces and
+    about :data:`BATCH_TOKENS` tokens. A document longer than a piece is
+    parsed in paragraph-aligned pieces (:mod:`quotetrack.run.chunks`), each
+    released once its quotes are taken, and its quotes moved back to document
+    offsets; so the memory a document takes does not grow with its length.
+    A document that makes the pipeline raise, or that has more than
+    :data:`MAX_QUOTES` quotes, is a failed result; the others go on.
 
     ``time_limit``: seconds a document (per 50,000 characters) may take
     before it is abandoned as a failed result (coreferee is quadratic on
@@ -92,32 +121,20 @@ def extract_documents(
     elsewhere (a Dask worker's thread) it is not enforced.
     """
     limit = chunk_limit(nlp.max_length)
-    batch: list[tuple[Result, list[tuple[int, int]], bool]] = []  # (result, pieces, last group of the doc)
-    pieces_in_batch = chars_in_batch = 0
+    time_limit = check_time_limit(time_limit)
+    batch: list[_Piece] = []
+    tokens_in_batch = 0
     for doc in docs:
         result = Result(doc, extractor=extractor)
-        pieces = split_text(doc.text, limit) if len(doc.text) > limit else [(0, len(doc.text))]
-        groups = list(_groups(pieces, batch_size, BATCH_CHARS))
-        for n, group in enumerate(groups, 1):
-            batch.append((result, group, n == len(groups)))
-            pieces_in_batch += len(group)
-            chars_in_batch += group[-1][1] - group[0][0]
-            if pieces_in_batch >= batch_size or chars_in_batch >= BATCH_CHARS:
+        pieces = split_pieces(doc.text, limit)
+        for n, (start, end, tokens) in enumerate(pieces, 1):
+            if batch and (len(batch) >= batch_size or tokens_in_batch + tokens > BATCH_TOKENS):
                 yield from _run_batch(nlp, batch, time_limit)
-                batch, pieces_in_batch, chars_in_batch = [], 0, 0
+                batch, tokens_in_batch = [], 0
+            batch.append((result, start, end, n == len(pieces)))
+            tokens_in_batch += tokens
     if batch:
         yield from _run_batch(nlp, batch, time_limit)
-
-
-def _groups(pieces: list[tuple[int, int]], count: int, chars: int) -> Iterator[list[tuple[int, int]]]:
-    """Consecutive pieces, at most ``count`` and about ``chars`` characters a group."""
-    group: list[tuple[int, int]] = []
-    for piece in pieces:
-        if group and (len(group) >= count or piece[1] - group[0][0] > chars):
-            yield group
-            group = []
-        group.append(piece)
-    yield group
 
 
 class DocTimeout(BaseException):
@@ -133,11 +150,13 @@ class DocTimeout(BaseException):
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`DocTimeout` in this block after ``seconds``.
 
-    No limit outside the main thread (signals go to it alone) or when the
-    host program has a real-time timer of its own running (it is not ours to cancel).
+    No limit outside the main thread (signals go to it alone), when the
+    host program has a real-time timer of its own running (it is not ours to
+    cancel), or past :data:`MAX_TIMER_SECONDS` (or infinity).
     """
     if (
         not seconds
+        or not seconds <= MAX_TIMER_SECONDS
         or threading.current_thread() is not threading.main_thread()
         or not hasattr(signal, "setitimer")
         or signal.getitimer(signal.ITIMER_REAL)[0] > 0
@@ -164,21 +183,28 @@ def timeout_reason(limit: float) -> str:
     return f"took longer than the time limit of {limit:g} s per document (--doc-timeout); skipped"
 
 
-def _run_batch(
-    nlp: Language, batch: list[tuple[Result, list[tuple[int, int]], bool]], limit: float | None = None
-) -> Iterator[Result]:
-    """Parse a batch; yield the results whose document ended in it."""
-    texts = [(result.doc.text[s:e], (k, s)) for k, (result, pieces, _) in enumerate(batch) for s, e in pieces]
-    parsed = []
+def _run_batch(nlp: Language, batch: list[_Piece], limit: float | None = None) -> Iterator[Result]:
+    """Parse a batch of pieces; yield the results whose document ended in it.
+
+    Pieces of a document that has failed already (in an earlier batch) are
+    not parsed; each parsed piece is dropped as soon as its quotes are taken.
+    """
+    texts = [(result.doc.text[s:e], (k, s)) for k, (result, s, e, _) in enumerate(batch) if result.error is None]
+    parsed: list = []
     while texts:
         texts = _parse(nlp, texts, batch, parsed, limit)
-    for spacy_doc, (k, start) in parsed:
+    del texts
+    for n, (spacy_doc, (k, start)) in enumerate(parsed):
+        parsed[n] = None  # the piece's parse goes now, not at the end of the batch
         result = batch[k][0]
         if result.error is None:
             result.quotes.extend(shift(q, start) for q in (spacy_doc._.quotes or []))
             result.words += count_words(spacy_doc)
+            if len(result.quotes) > MAX_QUOTES:
+                result.error = f"more than {MAX_QUOTES:,} quotes: not an article (a generated or hostile text?); skipped"
+        del spacy_doc
     del parsed
-    for result, _, last in batch:
+    for result, _, _, last in batch:
         if last:
             if result.error is not None:
                 result.quotes = []

@@ -10,47 +10,54 @@ extraction run, two reviewers) can share it::
 
 :class:`Store` is put together from one part per job: :mod:`.schema`
 (tables, opening checks, migrations), :mod:`.documents`, :mod:`.speakers`,
-:mod:`.reviews` and :mod:`.export`.
+:mod:`.reviews`, :mod:`.export` and :mod:`.stats`.
 """
 
 from __future__ import annotations
 
-from .documents import Documents, StoredDocument, StoredQuote, quote_id
+from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote, quote_id
 from .export import Export, parse_statuses
 from .reviews import (
+    Carried,
     Decision,
     Extracted,
     LogEntry,
     NothingToUndo,
     ReviewError,
-    Reviews,
     ReviewState,
     StoreBusy,
     UndoConflict,
     UnknownQuote,
+    UnplacedReview,
 )
-from .schema import StoreError, explain
+from .schema import StoreError, check_writable, explain
+from .selection import Selection
 from .speakers import SpeakerSummary
+from .stats import Stats
 
 
-class Store(Documents, Reviews, Export):
+class Store(Documents, Export, Stats):
     """A quotetrack store: ``Store(path, *, create=True, check=False, timeout=None)``.
 
     ``.path`` and ``.conn`` (the SQLite connection) are public; close it with
     :meth:`close` or use it as a context manager. Methods by job:
-    documents and quotes (:class:`.documents.Documents`), speakers
-    (:class:`.speakers.Speakers`), reviews (:class:`.reviews.Reviews`),
-    export (:class:`.export.Export`).
+    documents and quotes (:class:`.documents.Documents`, which keeps
+    reviews across a re-extraction), speakers (:class:`.speakers.Speakers`),
+    reviews (:class:`.reviews.Reviews`), export (:class:`.export.Export`),
+    aggregates for reports (:class:`.stats.Stats`).
     """
 
 
 __all__ = [
+    "Carried",
     "Decision",
     "Extracted",
     "LogEntry",
     "NothingToUndo",
     "ReviewError",
     "ReviewState",
+    "SavedQuotes",
+    "Selection",
     "SpeakerSummary",
     "Store",
     "StoreBusy",
@@ -59,6 +66,8 @@ __all__ = [
     "StoredQuote",
     "UndoConflict",
     "UnknownQuote",
+    "UnplacedReview",
+    "check_writable",
     "explain",
     "parse_statuses",
     "quote_id",

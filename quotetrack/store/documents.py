@@ -1,9 +1,13 @@
 """Documents and their quotes: what extraction writes, and reading one quote back.
 
 Extraction owns the ``documents`` and ``quotes`` tables and replaces a
-document's quotes wholesale when it is re-extracted; review decisions are
-keyed by the stable quote id (:func:`quote_id`), so re-extraction never
-touches them.
+document's quotes wholesale when it is re-extracted. Review decisions are
+keyed by the stable quote id (:func:`quote_id`): the same text and span
+keep their id and their review. When the text changed (or a new extractor
+cut the quote differently), the reviews of quotes that are gone are
+carried over to the new quotes on the same words, or kept as unplaced
+(:mod:`.carryover`, :meth:`~.reviews.Reviews.unplaced_reviews`): a
+re-extraction never drops a decision.
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import orjson
+
 from ..domain import Document, Quote, TextSpan
-from .base import StoreBase, utc_now
+from .base import utc_now
+from .carryover import Placed
+from .reviews import Carried, Reviews
 
 
 def quote_id(doc: Document | tuple[str, str], start: int, end: int) -> str:
@@ -50,7 +58,17 @@ class StoredQuote:
     canonical_name: str | None
 
 
-class Documents(StoreBase):
+class SavedQuotes(list):
+    """The quote ids a document was stored with (a list), and what happened to its reviews:
+    ``carried`` over to new quotes, or kept ``unplaced`` (see :class:`~.reviews.Carried`)."""
+
+    def __init__(self, ids: Iterable[str], carried: Carried) -> None:
+        super().__init__(ids)
+        self.carried = carried.carried
+        self.unplaced = carried.unplaced
+
+
+class Documents(Reviews):
     def document_state(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute(
             "SELECT id, source, sha256, chars, extractor FROM documents WHERE id = ?", (doc_id,)
@@ -62,11 +80,12 @@ class Documents(StoreBase):
         state = self.document_state(doc.id)
         return state is not None and state.sha256 == doc.sha256 and state.extractor == extractor
 
-    def save_document(self, doc: Document, quotes: Iterable[Quote], extractor: str) -> list[str]:
-        """Store a document and replace its quotes, in one transaction.
+    def save_document(self, doc: Document, quotes: Iterable[Quote], extractor: str) -> SavedQuotes:
+        """Store a document (with its ``meta``) and replace its quotes, in one transaction.
 
-        Returns the quote ids. Review decisions are untouched: they are keyed by
-        quote id, and ids depend only on the document and the span.
+        Returns the quote ids, with what happened to the reviews of quotes the
+        new extraction lacks (:class:`SavedQuotes`): carried over to the quote
+        on the same words, or kept as unplaced reviews.
         """
         sha = doc.sha256
         rows = []
@@ -77,15 +96,17 @@ class Documents(StoreBase):
                 continue
             seen.add(qid)
             rows.append(_quote_row(qid, doc.id, seq, q))
+        meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
         with self.transaction():
+            carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
             self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
             self.conn.execute(
-                "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO documents(id, source, sha256, text, chars, extractor, extracted_at, meta)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,"
                 " text = excluded.text, chars = excluded.chars, extractor = excluded.extractor,"
-                " extracted_at = excluded.extracted_at",
-                (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now()),
+                " extracted_at = excluded.extracted_at, meta = excluded.meta",
+                (doc.id, doc.source, sha, doc.text, len(doc.text), extractor, utc_now(), meta),
             )
             self.conn.executemany(
                 "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, cue_start, cue_end, cue_text,"
@@ -94,7 +115,14 @@ class Documents(StoreBase):
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
-        return [r[0] for r in rows]
+        return SavedQuotes((r[0] for r in rows), carried)
+
+    def document_meta(self, doc_id: str) -> dict | None:
+        """What the input said about the document besides its text (None for no such document)."""
+        row = self.conn.execute("SELECT meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return orjson.loads(row[0]) if row[0] else {}
 
     def document_text(self, doc_id: str) -> str | None:
         row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -113,6 +141,13 @@ class Documents(StoreBase):
             id=quote_id, doc_id=row["doc_id"], source=row["doc_source"], doc_text=row["doc_text"],
             quote=_quote_from_row(row), speaker_id=row["speaker_id"], canonical_name=row["canonical"],
         )
+
+    def record_models(self, info) -> None:
+        """Note which models extracted (a :class:`quotetrack.models.ModelInfo`): the export's ``tool``."""
+        with self.transaction():
+            self.set_meta("spacy_model", info.spacy_model)
+            self.set_meta("coref_model", info.coref_model or "")
+            self.set_meta("quotetrack_version", info.quotetrack_version)
 
     def counts(self) -> dict[str, int]:
         """Numbers for summaries: documents, quotes (and by kind), speakers."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from .base import utc_now
+from .carryover import Mapper, Placed, place
 from .speakers import Speakers
 
 
@@ -92,6 +93,30 @@ class Decision:
     @property
     def changed(self) -> bool:
         return self.action_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class UnplacedReview:
+    """A review whose quote a re-extraction of its document no longer has, and that could not be
+    carried over to a quote on the same words: kept, with the quote as it was, for a reviewer to see."""
+
+    quote_id: str  # the id the quote had
+    doc_id: str
+    text: str  # the quote's words, as they were
+    start: int  # offsets into the document's text as it was then
+    end: int
+    kind: str  # what extraction said then
+    speaker_name: str | None
+    review: ReviewState
+    since: str  # when the re-extraction left it unplaced
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What a re-extraction did to its document's reviews: carried over to the new quotes, or kept unplaced."""
+
+    carried: int = 0
+    unplaced: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +303,97 @@ class Reviews(Speakers):
         return self.conn.execute(
             "SELECT count(*) FROM review_actions WHERE by IS ? AND action != 'undo' AND undone_by IS NULL", (by,)
         ).fetchone()[0]
+
+    # -- reviews across a re-extraction (see .carryover) --
+
+    def _carry_reviews(self, doc_id: str, new_quotes: Sequence[Placed], new_text: str) -> Carried:
+        """Carry the reviews of the document's quotes that the new extraction lacks over to its quotes
+        on the same words, in the caller's transaction, before the old quotes are replaced. Those that
+        cannot be placed move to ``unplaced_reviews``; earlier unplaced ones are tried again."""
+        new_ids = [q.id for q in new_quotes]
+        lost = self.conn.execute(
+            "SELECT q.id, q.start, q.end, q.text, q.kind, q.speaker_name FROM quotes q JOIN reviews r ON r.quote_id = q.id"
+            " WHERE q.doc_id = ?", (doc_id,),
+        ).fetchall()
+        keep = set(new_ids)
+        lost = [row for row in lost if row["id"] not in keep]
+        earlier = self.conn.execute("SELECT quote_id, start, text FROM unplaced_reviews WHERE doc_id = ?", (doc_id,)).fetchall()
+        if not lost and not earlier:
+            return Carried()
+        old_text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        mapper = Mapper(old_text[0] if old_text else None, new_text)
+        taken = set(self._reviewed_among(new_ids))
+        wanted = [(r["id"], r["start"], r["text"]) for r in lost] + [(r[0], r[1], r[2]) for r in earlier]
+        placed = place(wanted, new_quotes, mapper, taken)
+        now = utc_now()
+        for row in lost:
+            if row["id"] in placed:
+                self.conn.execute("UPDATE reviews SET quote_id = ? WHERE quote_id = ?", (placed[row["id"]], row["id"]))
+            else:
+                self._unplace(doc_id, row, now)
+        for old_id, _, _ in wanted[len(lost):]:
+            if old_id in placed:
+                self._replace_unplaced(old_id, placed[old_id])
+        for old_id, new_id in placed.items():
+            for table in ("review_log", "review_actions"):
+                self.conn.execute(f"UPDATE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
+        return Carried(carried=len(placed), unplaced=len(lost) - sum(1 for r in lost if r["id"] in placed))
+
+    def _reviewed_among(self, quote_ids: Sequence[str]) -> Iterator[str]:
+        for start in range(0, len(quote_ids), 500):
+            chunk = quote_ids[start:start + 500]
+            yield from (r[0] for r in self.conn.execute(
+                f"SELECT quote_id FROM reviews WHERE quote_id IN ({','.join('?' * len(chunk))})", chunk))
+
+    def _unplace(self, doc_id: str, quote: sqlite3.Row, now: str) -> None:
+        state = self.review_state(quote["id"])
+        self.conn.execute(
+            "INSERT OR REPLACE INTO unplaced_reviews(quote_id, doc_id, text, start, end, kind, speaker_name, status, by, at,"
+            " note, review_kind, review_speaker_name, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (quote["id"], doc_id, quote["text"], quote["start"], quote["end"], quote["kind"], quote["speaker_name"],
+             state.status, state.by, state.at, state.note, state.kind, state.speaker_name, now),
+        )
+        self.conn.execute("DELETE FROM reviews WHERE quote_id = ?", (quote["id"],))
+
+    def _replace_unplaced(self, old_id: str, new_id: str) -> None:
+        """An unplaced review becomes the review of quote ``new_id`` again."""
+        review = next(u.review for u in self._unplaced("WHERE quote_id = ?", (old_id,)))
+        self._write_state(new_id, review)
+        self.conn.execute("DELETE FROM unplaced_reviews WHERE quote_id = ?", (old_id,))
+
+    def unplaced_reviews(self, doc_id: str | None = None) -> list[UnplacedReview]:
+        """Reviews kept after a re-extraction found no quote on their words, by document and position."""
+        if doc_id is None:
+            return list(self._unplaced("", ()))
+        return list(self._unplaced("WHERE doc_id = ?", (doc_id,)))
+
+    def unplaced_count(self) -> int:
+        """How many reviews wait to be placed again (a reviewer's screen can say so)."""
+        return self.conn.execute("SELECT count(*) FROM unplaced_reviews").fetchone()[0]
+
+    def _unplaced(self, where: str, params: tuple) -> Iterator[UnplacedReview]:
+        for r in self.conn.execute(
+            "SELECT quote_id, doc_id, text, start, end, kind, speaker_name, status, review_kind, review_speaker_name,"
+            f" note, by, at, since FROM unplaced_reviews {where} ORDER BY doc_id, start, quote_id", params,
+        ).fetchall():
+            review = ReviewState(r["status"], r["review_kind"], r["review_speaker_name"], r["note"], r["by"], r["at"])
+            yield UnplacedReview(r["quote_id"], r["doc_id"], r["text"], r["start"], r["end"], r["kind"],
+                                 r["speaker_name"], review, r["since"])
+
+    def dismiss_unplaced(self, old_id: str, by: str | None) -> None:
+        """A reviewer has seen an unplaced review (and decided the new quote again, or not): it goes.
+
+        The audit log keeps what it was (field ``unplaced``: its status, then none).
+        """
+        with self.transaction():
+            found = list(self._unplaced("WHERE quote_id = ?", (old_id,)))
+            if not found:
+                raise UnknownQuote(f"no unplaced review {old_id}")
+            self.conn.execute("DELETE FROM unplaced_reviews WHERE quote_id = ?", (old_id,))
+            self.conn.execute(
+                "INSERT INTO review_log(quote_id, field, old, new, by, at) VALUES (?, 'unplaced', ?, NULL, ?, ?)",
+                (old_id, found[0].review.status, by, utc_now()),
+            )
 
     # -- what the review queue reads --
 

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text         TEXT NOT NULL,
     chars        INTEGER NOT NULL,
     extractor    TEXT NOT NULL,
-    extracted_at TEXT NOT NULL
+    extracted_at TEXT NOT NULL,
+    meta         TEXT
 );
 CREATE TABLE IF NOT EXISTS quotes (
     id             TEXT PRIMARY KEY,
@@ -95,6 +96,23 @@ CREATE TABLE IF NOT EXISTS review_actions (
     undone_by INTEGER
 );
 CREATE INDEX IF NOT EXISTS review_actions_by_reviewer ON review_actions(by, id);
+CREATE TABLE IF NOT EXISTS unplaced_reviews (
+    quote_id     TEXT PRIMARY KEY,
+    doc_id       TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    end          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    speaker_name TEXT,
+    status       TEXT NOT NULL,
+    by           TEXT,
+    at           TEXT,
+    note         TEXT,
+    review_kind  TEXT,
+    review_speaker_name TEXT,
+    since        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unplaced_reviews_by_doc ON unplaced_reviews(doc_id);
 CREATE TABLE IF NOT EXISTS speaker_overrides (
     id     INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL CHECK (action IN ('merge', 'forbid', 'split', 'rename')),
@@ -122,6 +140,7 @@ BUSY_TIMEOUT = 30.0
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("review_log", "action_id", "INTEGER"),
     ("speakers", "flags", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "meta", "TEXT"),
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
@@ -208,8 +227,13 @@ def _open(conn: sqlite3.Connection, path: Path, exists: bool, timeout: float, ch
             raise StoreError(f"{path}: {explain(exc)}") from None
         raise StoreError(f"{path}: not a quotetrack store ({exc}); it was left untouched") from None
     tables = {name for kind, name in objects if kind == "table"}
-    if exists and app_id != APPLICATION_ID and tables:
-        raise StoreError(f"{path}: a SQLite database of another application, not a quotetrack store")
+    # Only quotetrack's own files, and SQLite files with nothing in them at all, become stores:
+    # another application's mark, or anything in a file without one, means the file is not ours.
+    if exists and (app_id not in (APPLICATION_ID, 0) or (app_id == 0 and objects)):
+        raise StoreError(
+            f"{path}: a SQLite database of another application, not a quotetrack store"
+            f"{f' (application id {app_id})' if app_id else ''}; it was left untouched"
+        )
     if check and exists:
         _integrity_check(conn, path)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -226,6 +250,19 @@ def _open(conn: sqlite3.Connection, path: Path, exists: bool, timeout: float, ch
         )
     if version < SCHEMA_VERSION or _schema_objects() - objects or _missing_columns(conn):
         _upgrade(conn, path, version, check_first=not check)
+
+
+def check_writable(conn: sqlite3.Connection, path: Path) -> None:
+    """:class:`StoreError` unless the store takes a write now (a read-only file or disk, a damaged or
+    locked store say so here, not at a reviewer's first decision). Nothing is written: rolled back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: {explain(exc)}") from None
 
 
 def _stored_version(conn: sqlite3.Connection) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .base import StoreBase, utc_now
+from .selection import ALL, Selection
 
 if TYPE_CHECKING:
     from ..names import Overrides, SpeakerCluster
@@ -182,22 +183,19 @@ class Speakers(StoreBase):
 
     # -- reading speakers --
 
-    def speakers(self, statuses: list[str] | None = None, *, documents: bool = True) -> list[SpeakerSummary]:
+    def speakers(self, selection: Selection = ALL, *, documents: bool = True) -> list[SpeakerSummary]:
         """Every speaker with its aliases, flags, quote count and documents, most quoted first.
 
-        ``statuses``: count only the quotes with one of these review statuses
-        (what an export filtered by status holds); a speaker none of them
-        names is listed with no quotes. ``documents=False`` leaves
-        ``documents`` empty and skips reading every quote: counts alone come
-        from an index (the speaker picker opens in milliseconds on 100,000 quotes).
+        ``selection``: count only the quotes it selects (what a filtered export
+        holds); a speaker none of them names is listed with no quotes.
+        ``documents=False`` leaves ``documents`` empty and skips reading every
+        quote: counts alone come from an index (the speaker picker opens in
+        milliseconds on 100,000 quotes).
         """
         # A quote has a speaker id only if it has a (corrected or extracted) name: ids are
         # given by looking that name up among the aliases. So no name check is needed here.
-        where, params = "WHERE q.speaker_id IS NOT NULL", []
-        if statuses:
-            where = ("LEFT JOIN reviews r ON r.quote_id = q.id " + where
-                     + f" AND coalesce(r.status, 'pending') IN ({','.join('?' * len(statuses))})")
-            params = statuses
+        where, params = selection.where()
+        where = "LEFT JOIN reviews r ON r.quote_id = q.id " + (where + " AND" if where else "WHERE") + " q.speaker_id IS NOT NULL"
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: much faster than sqlite3.Row over every quote
         counts: dict[str, int] = {}

@@ -1,36 +1,44 @@
 """``quotetrack review``: the Textual app over the store.
 
-The app holds the store, the reviewer's name and the screens;
-the screens wire keys to :mod:`quotetrack.review`, which does the work.
+The app opens a :class:`~quotetrack.tui.session.Session` and the review
+screen on it; the screens wire keys to :mod:`quotetrack.review`, which
+does the work. Every notification passes :func:`quotetrack.text.visible`
+here, once for all screens.
 """
 
 from __future__ import annotations
 
-import gc
-import sqlite3
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
-from .. import review
 from ..review import QueueFilter
 from ..store import Store
 from ..text import visible
-from .dialogs import HelpScreen
-from .screens import MOUSE_NOTES, ReviewScreen
+from .dialogs.help_screen import HelpScreen
+from .keys import Key, Keyed, bindings, help_lines
+from .review_screen import ReviewScreen
+from .session import Session
+
+HELP_NOTES = (
+    "Mouse: click a row to select it, click a column header to sort by it (again to reverse), "
+    "scroll with the wheel, click the keys in the footer.",
+    "Every decision is saved in the store the moment you make it; undo is saved the same way.",
+)
 
 
-class ReviewApp(App):
+class ReviewApp(App[None]):
     """Confirm, reject or correct every attribution in the store."""
 
     CSS_PATH = "review.tcss"
     TITLE = "quotetrack review"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-    ]
+    ACTIONS = (
+        Key("question_mark", "help", "Help", "this help", display="?"),
+        Key("q", "quit", "Quit", "quit"),
+    )
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(
         self,
@@ -41,50 +49,41 @@ class ReviewApp(App):
         export_path: str | Path = "exports/quotes.json",
     ) -> None:
         super().__init__()
-        self.db = db
-        self.db_path = db.path
-        self.db_name = visible(self.db_path.name)
-        self.reviewer = reviewer
-        self.export_path = Path(export_path)
+        self.session = Session(db, reviewer, Path(export_path))
         self.initial_filter = QueueFilter(status=status or None, document=document or "")
-        review.prepare(db)
 
     def on_mount(self) -> None:
-        self.push_screen(ReviewScreen(self.initial_filter))
+        self.push_screen(ReviewScreen(self.session, self.initial_filter))
 
-    def settle_heap(self) -> None:
-        """Take what is loaded now out of the garbage collector's full passes.
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notify with every character that could drive the terminal escaped, and no markup parsed.
 
-        The queue holds a score of lists of 100,000 items; every so often
-        Python's cycle collector walks all of them, which took 40-60 ms in
-        the middle of a key press (the slow tail of every key). Nothing in
-        them forms cycles (they are freed by reference counting on a reload),
-        so they are frozen after each load and unfrozen when the app ends.
+        Messages carry data (speaker and reviewer names, paths, errors that
+        quote them); Textual writes them to the terminal as they are.
         """
-        gc.collect()
-        gc.freeze()
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()
-
-    def open_store(self) -> Store:
-        """A store of its own for a worker thread (SQLite connections stay in their thread)."""
-        db = Store(self.db_path, create=False)
-        review.prepare(db)
-        return db
+        super().notify(visible(message), title=visible(title, one_line=True), severity=severity, timeout=timeout,
+                       markup=False)
 
     def action_help(self) -> None:
+        """The keys of the screen from its action table, then the app's own.
+
+        (A dialog is modal: the app's keys, this one included, do not reach past it.)
+        """
         screen = self.screen
-        if isinstance(screen, HelpScreen):
-            return
-        keys = getattr(screen, "HELP", ReviewScreen.HELP)
-        title = getattr(screen, "HELP_TITLE", "quotetrack review — keys")
-        self.push_screen(HelpScreen(title, keys, MOUSE_NOTES))
+        if isinstance(screen, Keyed):
+            self.push_screen(HelpScreen(screen.HELP_TITLE, help_lines([*screen.ACTIONS, *self.ACTIONS]), HELP_NOTES))
 
     async def action_quit(self) -> None:
         """Leave; speakers changed during the review are re-clustered first, so the store is whole."""
-        try:
-            self.db.refresh_speakers_if_stale()
-        except sqlite3.Error as exc:  # leave anyway: the next export or review catches up
-            self.log.warning(f"speaker refresh on quit failed: {exc}")
+        problem = self.session.finish()
+        if problem:
+            self.log.warning(visible(problem))
         self.exit()

@@ -253,3 +253,75 @@ def test_aliases_file_forces_and_forbids_merges_and_is_remembered(cli_env):
     (cli_env / "bad.toml").write_text("merge = 3", encoding="utf-8")
     result = runner.invoke(app, ["extract", "a.txt", "--aliases", "bad.toml"])
     assert result.exit_code == 3 and "bad.toml" in result.stderr
+
+
+def _row(stdout: str, label: str) -> str:
+    """The value cell of the summary table's row ``label``."""
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.split("│") if c.strip()]
+        if len(cells) == 2 and cells[0] == label:
+            return cells[1]
+    raise AssertionError(f"no row {label!r} in:\n{stdout}")
+
+
+def test_the_summary_counts_this_runs_quotes_apart_from_the_store(cli_env):
+    from quotetrack.store import Store
+
+    (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    (cli_env / "b.txt").write_text("“Nobody here expects any such outcome at all,” Bob Lee said.\n"
+                                   "“Prices will fall sharply next year, believe me,” Carl Diaz said.", encoding="utf-8")
+    assert runner.invoke(app, ["extract", "a.txt"]).exit_code == 0
+    before = Store(cli_env / "quotetrack.db").counts()["quotes"]
+    result = runner.invoke(app, ["extract", "a.txt", "b.txt"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    total = Store(cli_env / "quotetrack.db").counts()["quotes"]
+    assert total > before >= 1
+    assert _row(result.stdout, "documents") == "2 (1 extracted, 1 unchanged)"
+    assert _row(result.stdout, "quotes") == f"{total - before} in the 1 document extracted"
+    assert _row(result.stdout, "in the store").startswith(f"2 documents, {total} quotes, ")
+    rerun = runner.invoke(app, ["extract", "a.txt", "b.txt"], env={"COLUMNS": "200"})
+    assert _row(rerun.stdout, "quotes") == "none: no document extracted"
+    assert _row(rerun.stdout, "export") == f"exports/quotes.json ({total} quotes)"
+
+
+def test_extracting_only_a_missing_file_leaves_the_export_as_it_was(cli_env):
+    (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    assert runner.invoke(app, ["extract", "a.txt"]).exit_code == 0
+    export_file = cli_env / "exports" / "quotes.json"
+    before = (export_file.read_bytes(), export_file.stat().st_mtime_ns)
+    result = runner.invoke(app, ["extract", "missing.txt"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1 and "missing.txt" in result.stderr
+    assert (export_file.read_bytes(), export_file.stat().st_mtime_ns) == before
+    assert _row(result.stdout, "export") == "not written: no document was read (exports/quotes.json is unchanged)"
+
+
+@pytest.mark.parametrize("address", ["closed-port", "nonsense", "tcp://no-such-host.invalid:8786"])
+def test_an_unreachable_scheduler_is_one_line_exit_3_and_leaves_nothing_behind(tmp_path, monkeypatch, address):
+    import socket
+
+    import dask.config
+    import distributed  # noqa: F401  (its config defaults must exist before dask.config.set copies the config)
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    if address == "closed-port":
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = runner.invoke(app, ["extract", "a.txt", "--engine", "dask", "--scheduler", address])
+    assert result.exit_code == 3
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert f"cannot reach the Dask scheduler at {address}" in lines[0] and "nothing was stored" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_extract_can_write_its_export_to_standard_output_and_its_summary_to_stderr(cli_env):
+    (cli_env / "a.txt").write_text("“We will win this vote tonight, no doubt,” Ann Lee said.", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "a.txt", "--format", "jsonl", "-o", "-"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert orjson.loads(line)["speaker"]["name"] == "Ann Lee"
+    assert _row(result.stderr, "export") == "standard output (1 quote)"
+    assert not (cli_env / "-").exists() and not (cli_env / "exports").exists()

@@ -75,7 +75,7 @@ def test_every_bad_input_gets_one_line_and_the_batch_goes_on(env, capsys):
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (corpus / "latin1.txt").write_bytes("Café, “à bientôt”.".encode("cp1252"))
     (corpus / "empty.txt").write_bytes(b"")
-    os.symlink("..", corpus / "loop")
+    os.symlink(".", corpus / "loop")  # a loop (not "..": folders read .jsonl files now, and batch.jsonl is there)
     (env / "batch.jsonl").write_text(
         '{"id": "j1", "text": "“Talks are over for now, sadly,” Sergey Lavrov said."}\n'
         '{"id": "j2", "text": \n'
@@ -284,19 +284,20 @@ def test_locked_store_is_a_clear_error_and_a_rerun_finishes(env, capsys):
 
 
 def test_store_locked_mid_run_keeps_finished_documents(env, nlp):
-    from quotetrack.corpus import run_extraction
+    from quotetrack import Corpus
 
     for name in ("a", "b", "c"):
         (env / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
-    db = Store(env / "q.db")
+    corpus = Corpus(env / "q.db", nlp=nlp)
+    db = corpus.store
     holder: list[sqlite3.Connection] = []
 
-    def after_each(doc_id, summary):
+    def after_each(summary):
         if not holder:
             holder.append(_hold_write_lock(env / "q.db"))
 
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        run_extraction(["a.txt", "b.txt", "c.txt"], db, nlp, on_document=after_each)
+        corpus.extract(["a.txt", "b.txt", "c.txt"], jobs=1, on_progress=after_each)
     holder[0].execute("ROLLBACK")
     assert [r[0] for r in db.conn.execute("SELECT id FROM documents")] == ["a"]
     assert store.explain(sqlite3.OperationalError("database is locked")).startswith("the store is locked")
@@ -619,3 +620,245 @@ def test_speaker_names_from_articles_are_shown_literally(env, capsys):
     code, out, err = run(capsys, "speakers")
     assert code == 0, err
     assert "\x1b" not in out and "Evil [/x]" in out and "[red]Name\\x1b[2J" in out  # the table may wrap it
+
+
+# --- round two: the store is never taken over, nothing reviewed is lost, options and reports ---------
+
+
+@pytest.mark.parametrize("command", [["extract", "a.txt"], ["export"], ["review"], ["speakers"]])
+def test_a_sqlite_file_with_another_applications_id_is_never_taken_over(env, capsys, command, monkeypatch):
+    started = _no_app(monkeypatch)
+    db = env / "other.db"
+    other = sqlite3.connect(db)
+    other.execute("PRAGMA application_id = 1234567")  # marked as another program's, no tables yet
+    other.commit()
+    other.close()
+    before = db.read_bytes()
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    code, _, err = run(capsys, *command, "--db", "other.db")
+    assert code == 3
+    assert_one_clean_line(err, "other.db", "another application", "1234567", "left untouched")
+    assert db.read_bytes() == before and not Path("exports/quotes.json").exists()
+    assert not (env / "other.db-wal").exists() and not started
+
+
+def test_an_empty_sqlite_file_becomes_a_store(env, capsys):
+    sqlite3.connect(env / "empty.db").execute("VACUUM")  # a SQLite file with nothing in it, no application id
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run(capsys, "extract", "a.txt", "--db", "empty.db")[0] == 0
+
+
+def _confirm_all(db_path: Path) -> int:
+    from quotetrack import review
+
+    db = Store(db_path)
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM quotes")]
+    for qid in ids:
+        review.confirm(db, qid, "ann")
+    review.set_note(db, ids[0], "checked against the video", "ann")
+    db.close()
+    return len(ids)
+
+
+def test_reextracting_a_changed_article_keeps_every_review_and_names_what_it_could_not_place(env, capsys):
+    text = "".join(f"“We will build bridge number {i} this year, whatever it costs,” Ann Lee said.\n" for i in range(16))
+    (env / "a.txt").write_text(text, encoding="utf-8")
+    assert run(capsys, "extract", "a.txt")[0] == 0
+    assert _confirm_all(env / "quotetrack.db") == 16
+    (env / "a.txt").write_text(text + "\n", encoding="utf-8")  # one trailing newline
+    code, out, err = run(capsys, "extract", "a.txt")
+    assert code == 0, err
+    quotes = exported()["quotes"]
+    assert [q["review"]["status"] for q in quotes] == ["confirmed"] * 16
+    assert [q["review"]["note"] for q in quotes].count("checked against the video") == 1
+    assert "reviews carried over" in out
+    edited = text.replace("bridge number 3 ", "bridge number three ").replace("bridge number 7 ", "tunnel 7 ")
+    (env / "a.txt").write_text(edited, encoding="utf-8")
+    code, out, err = run(capsys, "extract", "a.txt")
+    assert code == 0, err
+    line = assert_one_clean_line(err, "note:", "a.txt", "2 reviewed quotes could not be placed")
+    assert "kept" in line and "quotetrack review" in line
+    assert [q["review"]["status"] for q in exported()["quotes"]].count("confirmed") == 14
+    db = Store(env / "quotetrack.db")
+    assert sorted(u.text.split(" this")[0] for u in db.unplaced_reviews()) == ["We will build bridge number 3",
+                                                                              "We will build bridge number 7"]
+
+
+def _damage_a_middle_page(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big") or 65536
+    pages = len(data) // page
+    assert pages > 4
+    for n in range(2, pages):  # the schema page stays: the store opens, its content is garbage
+        data[n * page + 8 : n * page + 300] = b"\xa5" * 292
+    path.write_bytes(bytes(data))
+
+
+def _store_for_review(env, capsys) -> Path:
+    _store_with_quotes(env, capsys, 12)
+    db = Store(env / "quotetrack.db")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return env / "quotetrack.db"
+
+
+def _no_app(monkeypatch) -> list:
+    from quotetrack.tui.app import ReviewApp
+
+    started: list = []
+    monkeypatch.setattr(ReviewApp, "run", lambda self: started.append(self))
+    return started
+
+
+def test_review_refuses_a_damaged_store_before_the_app_starts(env, capsys, monkeypatch):
+    db = _store_for_review(env, capsys)
+    _damage_a_middle_page(db)
+    before = sha(db)
+    started = _no_app(monkeypatch)
+    code, _, err = run(capsys, "review")
+    assert code == 3 and not started
+    assert_one_clean_line(err, "quotetrack.db", "damaged")
+    assert sha(db) == before
+
+
+def test_review_refuses_a_read_only_store_before_the_app_starts(env, capsys, monkeypatch):
+    db = _store_for_review(env, capsys)
+    real_connect = sqlite3.connect
+
+    def read_only(path, *args, **kwargs):  # what SQLite does with a file it may not write (root ignores modes)
+        return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+
+    monkeypatch.setattr(schema.sqlite3, "connect", read_only)
+    started = _no_app(monkeypatch)
+    code, _, err = run(capsys, "review")
+    assert code == 3 and not started
+    assert_one_clean_line(err, "quotetrack.db", "read-only", "needs a store it can write")
+    assert not Path(str(db) + "-journal").exists()
+
+
+def test_review_exits_non_zero_when_the_store_fails_under_the_app(env, capsys, monkeypatch):
+    from quotetrack.tui.app import ReviewApp
+
+    _store_for_review(env, capsys)
+
+    def store_fails(self):  # the app caught the failure, kept the screen, and says so when it ends
+        self.store_failure = "quotetrack.db: the disk is full"
+
+    monkeypatch.setattr(ReviewApp, "run", store_fails)
+    code, _, err = run(capsys, "review")
+    assert code == 3
+    assert_one_clean_line(err, "the disk is full", "decisions saved before it are kept")
+
+    def uncaught(self):  # what Textual leaves when a handler raised: return code 1 and the exception
+        self._exception = sqlite3.OperationalError("attempt to write a readonly database")
+        self._return_code = 1
+
+    monkeypatch.setattr(ReviewApp, "run", uncaught)
+    code, _, err = run(capsys, "review")
+    assert code == 3
+    assert_one_clean_line(err, "quotetrack.db", "read-only")
+
+
+def test_an_aliases_folder_is_one_clear_line(env, capsys):
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (env / "aliases").mkdir()
+    code, _, err = run(capsys, "extract", "a.txt", "--aliases", "aliases")
+    assert code == 3
+    line = assert_one_clean_line(err, "aliases", "is a folder")
+    assert "a bug" not in line and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("breakage", ["malformed", "folder", "not utf-8"])
+def test_a_remembered_aliases_file_that_broke_is_named_and_the_export_still_written(env, capsys, breakage):
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    aliases = env / "aliases.toml"
+    aliases.write_text('merge = [["Ann Lee", "A. Lee"]]\n', encoding="utf-8")
+    assert run(capsys, "extract", "a.txt", "--aliases", "aliases.toml")[0] == 0
+    Path("exports/quotes.json").unlink()
+    if breakage == "malformed":
+        aliases.write_text("merge = 3\n", encoding="utf-8")
+    elif breakage == "folder":
+        aliases.unlink()
+        aliases.mkdir()
+    else:
+        aliases.write_bytes(b"merge = [['Ren\xe9', 'R']]\n")
+    (env / "b.txt").write_text(ARTICLE.replace("Ann Lee", "Bo Chen"), encoding="utf-8")
+    code, out, err = run(capsys, "extract", "a.txt", "b.txt")
+    assert code == 3
+    line = assert_one_clean_line(err, "error:", "aliases.toml")
+    assert "without it" in line and "a bug" not in line
+    assert {q["speaker"]["name"] for q in exported()["quotes"]} == {"Ann Lee", "Bo Chen"}
+    code, _, err = run(capsys, "export", "-o", "again.json")
+    assert code == 3 and Path("again.json").exists()
+    assert_one_clean_line(err, "aliases.toml")
+
+
+@pytest.mark.parametrize("value", ["inf", "1e10", "0"])
+def test_doc_timeout_without_an_end_is_no_limit(env, capsys, value):
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    code, _, err = run(capsys, "extract", "a.txt", "--doc-timeout", value)
+    assert code == 0, err
+    assert exported()["quotes"][0]["speaker"]["name"] == "Ann Lee"
+
+
+@pytest.mark.parametrize("args", [["extract", "a.txt", "--doc-timeout", "nan"], ["export", "--status", ""],
+                                  ["export", "--status", " , "], ["extract", "a.txt", "--text-field", "id"]])
+def test_meaningless_option_values_are_usage_errors(env, capsys, args):
+    (env / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    code, _, err = run(capsys, *args)
+    assert code == 2, err
+    assert not Path("exports/quotes.json").exists()
+
+
+def test_an_interrupted_run_accounts_for_every_document(env, capsys, monkeypatch):
+    real = Store.save_document
+    calls = []
+
+    def save_then_interrupt(*args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Store, "save_document", save_then_interrupt)
+    for name in ("a", "b", "c", "d"):
+        (env / f"{name}.txt").write_text(ARTICLE.replace("Ann", name.upper()), encoding="utf-8")
+    (env / "e.txt").write_bytes(b"")
+    (env / "f.txt").write_bytes(b"\xff\xfe bad")
+    code, out, _ = run(capsys, "extract", "e.txt", "f.txt", "a.txt", "b.txt", "c.txt", "d.txt")
+    assert code == 130
+    rows = {cells[0]: cells[1] for line in out.splitlines()
+            if len(cells := [c.strip() for c in line.strip("│ ").split("│")]) == 2}
+    assert rows["documents"] == "6 (1 extracted, 0 unchanged)"
+    assert (rows["bad inputs"], rows["empty, skipped"], rows["not done (interrupted)"]) == ("1", "1", "3")
+
+
+def test_jsonl_metadata_and_chosen_fields_reach_the_export(env, capsys):
+    (env / "feed.jsonl").write_text(
+        orjson.dumps({"url": "https://news.example/1", "body": ARTICLE, "title": "A win", "outlet": "Example"}).decode()
+        + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "extract", "feed.jsonl", "--id-field", "url", "--text-field", "body")
+    assert code == 0, err
+    data = exported()
+    jsonschema.validate(data, export.schema())
+    (doc,) = data["documents"]
+    assert doc["id"] == "https://news.example/1" and doc["meta"] == {"title": "A win", "outlet": "Example"}
+    assert Store(env / "quotetrack.db").document_meta("https://news.example/1") == doc["meta"]
+
+
+def test_a_folder_of_html_pages_and_jsonl_is_extracted_with_its_metadata(env, capsys):
+    corpus = env / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.html").write_bytes((Path(__file__).parent.parent / "run" / "data" / "harbour.html").read_bytes())
+    (corpus / "wire.jsonl").write_text(orjson.dumps({"id": "w1", "text": ARTICLE, "date": "2024-03-15"}).decode() + "\n",
+                                       encoding="utf-8")
+    os.mkfifo(env / "stuck.jsonl")
+    code, _, err = run(capsys, "extract", "corpus", "stuck.jsonl")
+    assert code == 1
+    assert_one_clean_line(err, "stuck.jsonl", "not a regular file")
+    data = exported()
+    jsonschema.validate(data, export.schema())
+    assert {d["id"]: d.get("meta", {}).get("date") for d in data["documents"]} == {"harbour": "2024-03-14", "w1": "2024-03-15"}
+    harbour = [q for q in data["quotes"] if q["doc_id"] == "harbour"]
+    assert {q["speaker"]["name"] for q in harbour} >= {"Thomas Berg"}
+    assert not any("cookie" in q["text"].lower() for q in data["quotes"])

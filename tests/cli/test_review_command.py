@@ -25,10 +25,10 @@ def test_review_command_passes_its_options_to_the_app(tmp_path, monkeypatch):
                                  "--status", "Pending"])
     assert result.exit_code == 0, result.output
     (opened,) = started
-    assert opened.reviewer == "bob"
+    assert opened.session.reviewer == "bob"
     assert opened.initial_filter == review.QueueFilter(status="pending", document="nato-1")
     runner.invoke(app, ["review", "--db", str(db)])
-    assert started[1].reviewer  # the OS user
+    assert started[1].session.reviewer  # the OS user
 
 
 def test_review_command_refuses_bad_options_and_missing_stores(tmp_path):
@@ -62,11 +62,11 @@ def test_export_confirmed_after_review_has_final_speaker_ids(tmp_path):
 
 
 def test_reviewing_quotes_extracted_from_the_seeds(tmp_path, nlp, seeds_dir):
-    from quotetrack.corpus import run_extraction
+    from quotetrack import Corpus
 
-    db = tmp_path / "seeds.db"
-    store = Store(db)
-    run_extraction([seeds_dir], store, nlp)
+    corpus = Corpus(tmp_path / "seeds.db", nlp=nlp)
+    corpus.extract([seeds_dir], jobs=1)
+    store = corpus.store
     total = store.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
     assert total > 10
 

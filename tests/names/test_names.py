@@ -534,3 +534,38 @@ def test_two_ambiguous_clusters_of_one_surname_get_different_ids():
     assert len(bare) == 2
     ids = [c.id for c in clusters]
     assert len(set(ids)) == len(ids)
+
+
+# -- roles before a name, whatever the role word (issue 13) -------------------------------
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        ("Striker João Silva", "João Silva"),
+        ("Midfielder Luca Bianchi", "Luca Bianchi"),
+        ("Goalkeeper Mark Hughes", "Mark Hughes"),
+        ("Rapper Kanye West", "Kanye West"),
+        ("Economist Paul Krugman", "Paul Krugman"),
+        ("Politician Jane Okafor", "Jane Okafor"),
+        ("Businesswoman Meg Whitman", "Meg Whitman"),
+        ("Lawmaker Jane Okafor", "Jane Okafor"),
+    ],
+)
+def test_any_role_word_comes_off_a_name(raw, display):
+    assert parse_person(raw).display == display
+    assert same(raw, display)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Hunter Biden", "Tucker Carlson", "Carter Page", "Paul Singer", "Herman Cain", "Christopher Steele", "Walter Scott Smith"],
+)
+def test_given_names_that_look_like_roles_stay(name):
+    assert parse_person(name).display == name
+
+
+def test_role_words_by_list_and_by_ending():
+    from quotetrack.names.person import is_role_word
+
+    assert all(is_role_word(w) for w in ["Coach", "Striker", "Midfielder", "Outfielder", "Economist", "Physician", "Gov."])
+    assert not any(is_role_word(w) for w in ["Christ", "Ernst", "Hunter", "Tucker", "Walter", "Silva"])

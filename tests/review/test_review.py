@@ -9,7 +9,7 @@ import pytest
 
 from quotetrack import review
 from quotetrack.review import QueueFilter, QueueSort, ReviewState
-from quotetrack.store import Store, parse_statuses
+from quotetrack.store import Selection, Store, parse_statuses
 from quotetrack.text import visible
 from tests.support import review_data
 
@@ -390,7 +390,7 @@ def test_export_confirmed_has_exactly_the_confirmed_and_corrected_with_review_fi
     review.set_note(db, ids["budget"], "pending, with a note", "ann")
     out = tmp_path / "confirmed.json"
     db.refresh_speakers_if_stale()  # as every export after a review does
-    assert db.write_export(out, "json", parse_statuses("confirmed")) == 2
+    assert db.write_export(out, "json", Selection(statuses=parse_statuses("confirmed"))) == 2
     data = orjson.loads(out.read_bytes())
     quotes = {q["id"]: q for q in data["quotes"]}
     assert set(quotes) == {ids["door"], ids["fantasy"]}

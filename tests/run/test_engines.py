@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from quotetrack.corpus import run_extraction
+from quotetrack import Corpus
 from quotetrack.domain import Document
 from quotetrack.run.processes import WorkerStartError, run_in_processes
 from quotetrack.run.work import PipelineSpec, Result, extract_documents
@@ -38,12 +38,13 @@ def engine_runs(tmp_path_factory, seeds_dir, nlp):
     work = tmp_path_factory.mktemp("engines")
     runs = {}
     for name, kwargs in {
-        "jobs1": {"nlp": nlp},
+        "jobs1": {"jobs": 1},
         "jobs2": {"jobs": 2},
         "dask": {"engine": "dask", "jobs": 1, "cluster_options": {"processes": False}},
     }.items():
-        db = Store(work / f"{name}.db")
-        summary = run_extraction([seeds_dir], db, **kwargs)
+        corpus = Corpus(work / f"{name}.db", nlp=nlp)
+        db = corpus.store
+        summary = corpus.extract([seeds_dir], **kwargs)
         runs[name] = (summary, _export_bytes(db, work / f"{name}.json"), _export_bytes(db, work / f"{name}.jsonl", "jsonl"))
     return runs
 
@@ -179,7 +180,7 @@ def test_a_document_over_the_time_limit_fails_alone_in_process(tmp_path, nlp, mo
     for name, text in (("a", SAID), ("stuck", f"{SAID} PATHOLOGICAL"), ("b", SAID.replace("Ann Lee", "Maria Lopez"))):
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
     db = Store(tmp_path / "q.db")
-    summary = run_extraction([corpus], db, nlp=nlp, doc_timeout=1)
+    summary = Corpus(db.path, nlp=nlp).extract([corpus], jobs=1, doc_timeout=1)
     assert [(Path(f.source).name, "time limit of 1 s" in f.reason) for f in summary.failures] == [("stuck.txt", True)]
     assert summary.extracted == 2 and not summary.ok
     speakers = sorted(r[0] for r in db.conn.execute("SELECT speaker_name FROM quotes"))
@@ -264,7 +265,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     for i in range(60):
         shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:02d}.txt")
     reference = Store(tmp_path / "reference.db")
-    run_extraction([corpus], reference, nlp)
+    Corpus(reference.path, nlp=nlp).extract([corpus], jobs=1)
     expected = _export_bytes(reference, tmp_path / "reference.json")
     work = tmp_path / "work"
     work.mkdir()

@@ -337,3 +337,168 @@ def test_binary_jsonl_is_one_error_not_one_per_line(tmp_path):
     f.write_bytes(bytes(range(256)) * 100)
     _, errors, _ = read([f])
     assert [e.reason for e in errors] == ["binary file (not JSON lines), skipped"]
+
+
+# --- what must never block, grow or mislead -----------------------------------------------
+
+
+def _within(seconds: float, fn):
+    """``fn()``'s value, or a failure if it has not returned after ``seconds`` (it would block for ever)."""
+    import threading
+
+    box: list = []
+    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert box, f"still blocked after {seconds} s"
+    return box[0]
+
+
+def test_a_pipe_or_a_link_to_a_device_named_jsonl_is_refused_at_once(tmp_path):
+    os.mkfifo(tmp_path / "feed.jsonl")  # no writer: opening it to read would wait for ever
+    os.symlink("/dev/zero", tmp_path / "zero.jsonl")  # never ends: would fill the memory
+    os.symlink("/dev/zero", tmp_path / "zero.jsonl.gz")
+    paths = [tmp_path / "feed.jsonl", tmp_path / "zero.jsonl", tmp_path / "zero.jsonl.gz"]
+    docs, errors, _ = _within(10, lambda: read(paths))
+    assert not docs
+    assert [(Path(e.source).name, e.reason) for e in errors] == [
+        (p.name, "not a regular file (a device, pipe or socket)") for p in paths
+    ]
+    assert _within(10, lambda: inputs.count_documents(paths)) == 3
+
+
+def test_a_link_to_a_device_inside_a_folder_is_not_called_broken(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    os.symlink("/dev/zero", root / "zero.txt")
+    os.symlink("/dev/null", root / "null.jsonl")
+    os.symlink("missing.txt", root / "gone.txt")
+    docs, errors, notes = _within(10, lambda: read([root]))
+    assert [d.id for d in docs] == ["a"]
+    assert [(Path(e.source).name, e.reason) for e in errors] == [("gone.txt", "broken symbolic link")]
+    assert sorted((Path(n.source).name, n.message) for n in notes) == [
+        ("null.jsonl", "symbolic link to a device, pipe or socket, skipped"),
+        ("zero.txt", "symbolic link to a device, pipe or socket, skipped"),
+    ]
+
+
+def test_a_jsonl_line_over_the_size_limit_is_one_failure_and_the_next_line_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 1000)  # the limit a .txt file has
+    f = tmp_path / "batch.jsonl"
+    f.write_bytes(
+        b'{"id": "big", "text": "' + b"x" * 5000 + b'"}\n'
+        b'{"id": "fits", "text": "' + b"y" * 900 + b'"}\n'
+        b'{"id": "last", "text": "' + b"z" * 3000 + b'"}'  # no newline at the end
+    )
+    (tmp_path / "big.txt").write_bytes(b"x" * 1001)
+    docs, errors, _ = read([f, tmp_path / "big.txt"])
+    assert [d.id for d in docs] == ["fits"]
+    assert [(e.source.rsplit("/", 1)[1], e.reason.split(":")[0]) for e in errors] == [
+        ("batch.jsonl:1", "too large to be an article"),
+        ("batch.jsonl:3", "too large to be an article"),
+        ("big.txt", "too large to be an article"),
+    ]
+    assert inputs.count_documents([f]) == 3
+
+
+def test_an_enormous_jsonl_line_is_never_held_whole(tmp_path):
+    """An 80 MB line, the size limit lowered to 1 MiB: the reader's memory stays near the limit."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "huge.jsonl"
+    with f.open("wb") as out:
+        out.write(b'{"id": "huge", "text": "')
+        for _ in range(80):
+            out.write(b"word " * 200_000 + b"\n" * 0)
+        out.write(b'"}\n{"id": "after", "text": "still read"}\n')
+    script = (
+        "import sys\n"
+        "from quotetrack.run import inputs\n"
+        "inputs.MAX_FILE_BYTES = 1 << 20\n"
+        "items = list(inputs.read_documents([sys.argv[1]]))\n"
+        "print([getattr(i, 'id', None) or i.reason.split(':')[0] for i in items])\n"
+        # VmHWM, not ru_maxrss: Linux carries the parent's peak over fork and exec into ru_maxrss.
+        "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(f)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    ids, peak_mib = result.stdout.splitlines()
+    assert ids == "['too large to be an article', 'after']"
+    assert int(peak_mib) < 80, f"peak {peak_mib} MiB: the line was held whole"
+
+
+def test_a_folder_nested_past_path_max_is_walked_to_the_bottom(tmp_path):
+    """1,200 folders deep, 10-byte names: a 13,000-byte path, past what one open() takes (4,096)."""
+    root = tmp_path / "deep"
+    root.mkdir()
+    (root / "top.txt").write_text(ARTICLE, encoding="utf-8")
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(1200):  # made a level at a time, relative to the last: no long path needed
+            os.mkdir("level-0001", dir_fd=fd)
+            child = os.open("level-0001", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        with os.fdopen(os.open("bottom.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as out:
+            out.write(ARTICLE)
+    finally:
+        os.close(fd)
+    try:
+        docs, errors, _ = read([root])
+        assert not errors
+        assert [d.id for d in docs] == ["level-0001/" * 1200 + "bottom", "top"]
+        assert docs[0].text == ARTICLE and len(docs[0].source) > 12_000
+        assert inputs.count_documents([root]) == 2
+    finally:
+        _flatten_and_remove(root / "level-0001")
+
+
+def _flatten_and_remove(top: Path) -> None:
+    """Remove a folder chain of any depth (shutil.rmtree recurses, and fails on this one): its child
+    is moved up in its place, one level at a time."""
+    while top.exists():
+        child = top / "level-0001"
+        if not child.exists():
+            for entry in top.iterdir():
+                entry.unlink()
+            top.rmdir()
+            return
+        spare = top.with_name("spare")
+        child.rename(spare)
+        for entry in top.iterdir():
+            entry.unlink()
+        top.rmdir()
+        spare.rename(top)
+
+
+def test_every_input_is_counted_as_reading_it_accounts_for_it(tmp_path, monkeypatch):
+    """count_documents (the progress total) equals the documents, failures and skipped empties reading gives."""
+    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 4000)
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (root / "dump.jsonl").write_bytes(bytes(range(256)) * 100)
+    (root / "b.jsonl").write_bytes(
+        b'\xef\xbb\xbf\n{"id": "b1", "text": "One."}\n\n   \n{"id": "b1", "text": "dup"}\nnot json\n'
+        b'{"id": "b3", "text": ""}\n{"id": "b4", "text": "' + b"w" * 5000 + b'"}\n'
+    )
+    (root / "sub" / "c.jsonl.gz").write_bytes(gzip_lines(b'{"id": "c1", "text": "Two."}\n') + b"trailing junk")
+    (root / "page.html").write_text("<html><body><p>" + ARTICLE + "</p></body></html>", encoding="utf-8")
+    os.mkfifo(root / "pipe.jsonl")
+    os.symlink("missing.jsonl", root / "gone.jsonl")
+    (root / "SHOUT.TXT").write_text(ARTICLE, encoding="utf-8")
+    notes: list[InputNote] = []
+    items = list(read_documents([root, root / "a.txt"], on_note=notes.append))
+    skipped = [n for n in notes if n.skipped]
+    assert len(skipped) == 2  # empty.txt, b3
+    assert inputs.count_documents([root, root / "a.txt"]) == len(items) + len(skipped)
+
+
+def gzip_lines(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)

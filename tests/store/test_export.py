@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from quotetrack.domain import Document, Quote, TextSpan
-from quotetrack.store import Store, export
+from quotetrack.store import Selection, Store, export
 
 
 @pytest.fixture()
@@ -39,8 +39,8 @@ def test_json_export_validates_and_offsets_hold(db, tmp_path):
 
 def test_status_filter_and_confirmed_includes_corrected(db, tmp_path):
     assert export.parse_statuses("confirmed") == ["confirmed", "corrected"]
-    assert db.write_export(tmp_path / "p.json", statuses=["pending"]) == 0
-    assert db.write_export(tmp_path / "c.json", statuses=export.parse_statuses("confirmed")) == 1
+    assert db.write_export(tmp_path / "p.json", selection=Selection(statuses=["pending"])) == 0
+    assert db.write_export(tmp_path / "c.json", selection=Selection(statuses=export.parse_statuses("confirmed"))) == 1
     with pytest.raises(ValueError, match="unknown status"):
         export.parse_statuses("approved")
 
@@ -83,10 +83,10 @@ def test_streamed_json_is_byte_for_byte_the_built_object(db, tmp_path, monkeypat
     db.conn.execute("INSERT INTO reviews(quote_id, status, by, at, speaker_name) VALUES (?, 'corrected', 'ann', 'x', NULL)", (ids[0],))
     db.conn.execute("INSERT INTO reviews(quote_id, status, by, at) VALUES (?, 'rejected', 'ann', 'x')", (ids[1],))
     for statuses in (None, ["confirmed", "corrected"], ["rejected"], ["pending"]):
-        built = db.build_export(statuses)
+        built = db.build_export(Selection(statuses=statuses))
         expected = orjson.dumps(built, option=orjson.OPT_INDENT_2) + b"\n"
         path = tmp_path / "s.json"
-        count = db.write_export(path, "json", statuses)
+        count = db.write_export(path, "json", Selection(statuses=statuses))
         assert path.read_bytes() == expected
         assert count == len(orjson.loads(expected)["quotes"])
         # the speakers are exactly those the exported quotes name, counted over those quotes

@@ -5,7 +5,7 @@ import pytest
 
 from quotetrack import store
 from quotetrack.domain import Document, Quote, TextSpan
-from quotetrack.store import Store
+from quotetrack.store import Selection, Store
 
 
 def _doc(text="Alpha said “beta gamma delta epsilon” today.", doc_id="d1"):
@@ -125,8 +125,8 @@ def test_speaker_summaries_over_all_quotes_or_those_of_some_statuses(tmp_path):
                                                                           ("Bob Lee", 1, ["d1"])]
     counts_only = db.speakers(documents=False)
     assert [(s.id, s.quote_count, s.documents) for s in counts_only] == [(s.id, s.quote_count, []) for s in everything]
-    assert [(s.name, s.quote_count) for s in db.speakers(["pending"])] == [("Ann Lee", 2), ("Bob Lee", 0)]
-    assert [(s.name, s.quote_count) for s in db.speakers(["rejected"], documents=False)] == [("Bob Lee", 1),
+    assert [(s.name, s.quote_count) for s in db.speakers(Selection(statuses=["pending"]))] == [("Ann Lee", 2), ("Bob Lee", 0)]
+    assert [(s.name, s.quote_count) for s in db.speakers(Selection(statuses=["rejected"]), documents=False)] == [("Bob Lee", 1),
                                                                                            ("Ann Lee", 0)]
 
 

@@ -6,26 +6,19 @@ No spaCy here: the store is hand-made (tests/support/review_data.py), so these r
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import orjson
-import pytest
 from textual.geometry import Region
 
 from quotetrack.store import Store
 from quotetrack.tui.app import ReviewApp
-from quotetrack.tui.dialogs import HelpScreen, SpeakerPicker
-from quotetrack.tui.screens import ReviewScreen
-from quotetrack.tui.speakers import SpeakersScreen
-from tests.support import review_data
+from quotetrack.tui.dialogs.help_screen import HelpScreen
+from quotetrack.tui.dialogs.speaker_picker import SpeakerPicker
+from quotetrack.tui.review_screen import ReviewScreen
+from quotetrack.tui.speakers_screen import SpeakersScreen
 
 SIZE = (120, 36)
-
-
-@pytest.fixture()
-def newsroom(tmp_path):
-    path = tmp_path / "newsroom.db"
-    ids = review_data.build(path)
-    return path, ids
 
 
 def session(path, test, reviewer="ann", **options):
@@ -308,6 +301,39 @@ def test_help_lists_every_key(newsroom):
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
+
+
+def test_help_of_the_speakers_screen_lists_its_keys(newsroom):
+    path, _ = newsroom
+
+    async def test(app, pilot):
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(widget_text(w) for w in app.screen.query("#help-body Static"))
+        for key in ("m", "l", "r", "/", "↑ ↓", "Esc", "?", "q"):
+            assert f" {key} " in text, key
+        assert "merge" in text and "confirm" not in text
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+    session(path, test)
+
+
+def test_the_queue_is_kept_out_of_the_collectors_passes_while_the_review_runs(newsroom):
+    path, _ = newsroom
+
+    async def test(app, pilot):
+        assert gc.get_freeze_count() > 0  # frozen after the queue was read
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")  # back: the queue is read again, and frozen again
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+
+    session(path, test)
+    assert gc.get_freeze_count() == 0  # given back when the review ends
 
 
 # --- speakers and export --------------------------------------------------------------

@@ -3,7 +3,7 @@
 Deterministic by construction: a fixed store, a fixed terminal size, a
 fixed reviewer, and no clock or timestamp on any of these screens. After an
 intended change of the UI, look at the report and accept with
-``pytest tests/test_tui_snapshots.py --snapshot-update``.
+``pytest tests/tui/test_tui_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations

@@ -1,19 +1,19 @@
-"""The review screen (queue, detail, progress) and the speakers screen.
+"""The review screen: the queue of quotes, the selected one in its paragraphs, progress, keys.
 
-These only wire keys and widgets to :mod:`quotetrack.review`, which does
-all reading and writing. A decision is written before the screen shows it:
-if the write fails, the screen says so and shows nothing changed.
+It only wires keys and widgets to :mod:`quotetrack.review`, which does all
+reading and writing. A decision is written before the screen shows it: if
+the write fails, the screen says so and shows nothing changed.
 """
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -21,69 +21,85 @@ from textual.widgets import Header, Input
 
 from .. import review
 from ..domain import QUOTE_KINDS
-from ..review import QueueFilter, QueueSort, ReviewError
-from ..store import parse_statuses
-from .dialogs import ExportDialog, KindPicker, SpeakerPicker, TextPrompt
-from .widgets import QUEUE_COLUMNS, Choice, KeyBar, ProgressLine, QuoteView, VirtualTable, queue_cells
+from ..review import QueueFilter, QueueRow, QueueSort, ReviewError
+from ..store import Selection, parse_statuses
+from ..text import visible
+from .dialogs.export_dialog import ExportChoice, ExportDialog
+from .dialogs.kind_picker import KindPicker
+from .dialogs.speaker_picker import SpeakerPicker
+from .dialogs.text_prompt import TextPrompt
+from .drawing import STATUS_STYLES, as_given, plain
+from .keys import Key, bindings
+from .session import Session
+from .speakers_screen import SpeakersScreen
+from .widgets.choice import Choice
+from .widgets.key_bar import KeyBar
+from .widgets.progress_line import ProgressLine
+from .widgets.quote_view import QuoteView
+from .widgets.virtual_table import Column, VirtualTable
 
-if TYPE_CHECKING:
-    from .app import ReviewApp
-
-HELP_TITLE = "quotetrack review — keys"
-MOUSE_NOTES = (
-    "Mouse: click a row to select it, click a column header to sort by it (again to reverse), "
-    "scroll with the wheel, click the keys in the footer.",
-    "Every decision is saved in the store the moment you make it; undo is saved the same way.",
-)
 POLL_SECONDS = 2.0
+
+QUEUE_COLUMNS = [
+    Column("document", "document", 16),
+    Column("speaker", "speaker", 22),
+    Column("kind", "kind", 8),
+    Column("confidence", "conf", 5, "right"),
+    Column("status", "status", 11),
+    Column("text", "quote", None),
+]
+
+
+def queue_cells(row: QueueRow) -> list[Text]:
+    """The table cells of one queue row."""
+    speaker = plain(row.speaker or "-", Style(dim=True) if not row.speaker else "")
+    if row.corrected_speaker:
+        speaker.stylize(Style(italic=True, color="cyan"))
+    kind = plain(row.kind, Style(italic=True, color="cyan") if row.corrected_kind else "")
+    status = plain(row.status, STATUS_STYLES.get(row.status, ""))
+    if row.note:
+        status.append(" ✎", style=Style(dim=True))
+    return [
+        plain(row.doc_id),
+        speaker,
+        kind,
+        Text(f"{row.confidence:.2f}"),
+        status,
+        plain(" ".join(row.text.split()), Style(dim=True)),
+    ]
 
 
 class ReviewScreen(Screen):
     """The queue of quotes on top, the selected quote in its paragraph below, progress at the bottom."""
 
     AUTO_FOCUS = "#queue"
-    BINDINGS = [
-        Binding("a", "confirm", "Confirm"),
-        Binding("x", "reject", "Reject"),
-        Binding("s", "speaker", "Speaker"),
-        Binding("k", "kind", "Kind"),
-        Binding("n", "note", "Note"),
-        Binding("u", "undo", "Undo"),
-        Binding("right_square_bracket", "next_pending(1)", "Next", key_display="]"),
-        Binding("left_square_bracket", "next_pending(-1)", "Prev", key_display="["),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("f", "status_filter(1)", "Status"),
-        Binding("F", "status_filter(-1)", "Status back", show=False),
-        Binding("o", "sort", "Sort", show=False),
-        Binding("p", "speakers", "Speakers"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("e", "export", "Export"),
-        Binding("escape", "focus_table", "Back to queue", show=False),
-    ]
-    HELP = [
-        ("a", "confirm: the attribution is right; go to the next pending quote"),
-        ("x", "reject: not a quote (or not worth keeping); go to the next pending quote"),
-        ("s", "change speaker: fuzzy search over known speakers, or type a new name"),
-        ("k", "change kind: direct, indirect or mixed"),
-        ("n", "add or edit a note (empty removes it)"),
-        ("u", "undo your last decision; again to go further back"),
-        ("↑ ↓", "move in the queue (PgUp/PgDn, Home/End too)"),
-        ("] [", "next / previous pending quote"),
-        ("/", "search quote text and speaker names; Tab moves on to the other filters"),
-        ("f F", "status filter: next / previous (in the filter boxes: ← → or a letter)"),
-        ("o", "sort by the next column (click a header to sort by it)"),
-        ("p", "speakers: merge, split an alias off, rename"),
-        ("r", "refresh: take in other reviewers' decisions now (done every few seconds anyway)"),
-        ("e", "export the JSON quote database"),
-        ("Esc", "back from the filters to the queue"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ]
+    HELP_TITLE = "quotetrack review — keys"
+    ACTIONS = (
+        Key("a", "confirm", "Confirm", "confirm: the attribution is right; go to the next pending quote"),
+        Key("x", "reject", "Reject", "reject: not a quote (or not worth keeping); go to the next pending quote"),
+        Key("s", "speaker", "Speaker", "change speaker: fuzzy search over known speakers, or type a new name"),
+        Key("k", "kind", "Kind", "change kind: direct, indirect or mixed"),
+        Key("n", "note", "Note", "add or edit a note (empty removes it)"),
+        Key("u", "undo", "Undo", "undo your last decision; again to go further back"),
+        Key("up,down", "", help="move in the queue (PgUp/PgDn, Home/End too)"),
+        Key("right_square_bracket", "next_pending(1)", "Next", "next / previous pending quote", display="]"),
+        Key("left_square_bracket", "next_pending(-1)", "Prev", display="["),
+        Key("slash", "search", "Search", "search quote text and speaker names; Tab moves on to the other filters",
+            display="/"),
+        Key("f", "status_filter(1)", "Status", "status filter: next / previous (in the filter boxes: ← → or a letter)"),
+        Key("F", "status_filter(-1)", "Status back", show=False),
+        Key("o", "sort", "Sort", "sort by the next column (click a header to sort by it)", show=False),
+        Key("p", "speakers", "Speakers", "speakers: merge, split an alias off, rename"),
+        Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
+            show=False),
+        Key("e", "export", "Export", "export the JSON quote database"),
+        Key("escape", "focus_table", "Back to queue", "back from the filters to the queue", show=False),
+    )
+    BINDINGS = bindings(ACTIONS)
 
-    app: ReviewApp
-
-    def __init__(self, flt: QueueFilter, sort: QueueSort = QueueSort()) -> None:
+    def __init__(self, session: Session, flt: QueueFilter, sort: QueueSort = QueueSort()) -> None:
         super().__init__()
+        self.session = session
         self.filter = flt
         self.sort = sort
         self.view: list[int] = []
@@ -100,8 +116,10 @@ class ReviewScreen(Screen):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
             yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
             yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
-            yield Input(placeholder="speaker", id="speaker-filter", compact=True, value=self.filter.speaker)
-            yield Input(placeholder="document", id="doc-filter", compact=True, value=self.filter.document)
+            yield Input(placeholder="speaker", id="speaker-filter", compact=True,
+                        value=visible(self.filter.speaker, one_line=True))
+            yield Input(placeholder="document", id="doc-filter", compact=True,
+                        value=visible(self.filter.document, one_line=True))
             yield Input(placeholder="conf e.g. <0.5", id="conf-filter", compact=True)
         self.table = VirtualTable(QUEUE_COLUMNS, self._cells, id="queue")
         yield self.table
@@ -113,12 +131,27 @@ class ReviewScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.app.reviewer} · {self.app.db_name}"
-        self.queue = review.Queue(self.app.db)
-        self.app.settle_heap()
+        self.sub_title = self.session.title
+        self.queue = review.Queue(self.session.store)
+        self._queue_loaded()
         self._apply(keep=None)
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
+
+    def _queue_loaded(self) -> None:
+        """Take the queue just (re)loaded out of the garbage collector's full passes.
+
+        The queue holds a score of lists of 100,000 items; every so often
+        Python's cycle collector walks all of them, which took 40-60 ms in
+        the middle of a key press (the slow tail of every key). Nothing in
+        them forms cycles (they are freed by reference counting on a reload),
+        so they are frozen after each load and unfrozen when the screen goes.
+        """
+        gc.collect()
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     # -- the view --
 
@@ -154,7 +187,7 @@ class ReviewScreen(Screen):
         if row is None and not len(self.queue):
             self.detail.show(None, "No quotes in this store yet: run `quotetrack extract` first.")
         else:
-            self.detail.show(None if row is None else review.quote_detail(self.app.db, self.queue.ids[row]))
+            self.detail.show(None if row is None else review.quote_detail(self.session.store, self.queue.ids[row]))
         panel = self.query_one("#detail", VerticalScroll)
         if panel.scroll_y:
             panel.scroll_home(animate=False)
@@ -183,9 +216,9 @@ class ReviewScreen(Screen):
             self.notify("Nothing selected.", severity="warning")
             return None
         try:
-            decision = make(self.app.db, self.queue.ids[row], self.app.reviewer)
+            decision = make(self.session.store, self.queue.ids[row], self.session.reviewer)
         except ReviewError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(str(exc), severity="error")
             return None
         self._after(decision)
         if advance:
@@ -222,7 +255,7 @@ class ReviewScreen(Screen):
         row = self.current
         if row is None:
             return
-        names = review.speaker_names(self.app.db)
+        names = review.speaker_names(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
@@ -248,7 +281,7 @@ class ReviewScreen(Screen):
         if row is None:
             return
         quote_id = self.queue.ids[row]
-        current = self.app.db.review_state(quote_id).note or ""
+        current = self.session.store.review_state(quote_id).note or ""
 
         def written(note: str | None) -> None:
             if note is not None:
@@ -259,18 +292,15 @@ class ReviewScreen(Screen):
 
     def action_undo(self) -> None:
         try:
-            decision = self.app.db.undo(self.app.reviewer)
-        except review.UndoConflict as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        except ReviewError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            decision = self.session.store.undo(self.session.reviewer)
+        except ReviewError as exc:  # nothing to undo, or passed over (UndoConflict: changed by someone since)
+            self.notify(str(exc), severity="warning")
             return
         self._after(decision)
         row = self.queue.index.get(decision.quote_id)
         if row is not None and row in self.view:
             self.table.move_to(self.view.index(row))
-        self.notify(f"Undone: {decision.before.status} → {decision.after.status}", markup=False)
+        self.notify(f"Undone: {decision.before.status} → {decision.after.status}")
 
     # -- filters, sort, search --
 
@@ -299,11 +329,15 @@ class ReviewScreen(Screen):
         return QueueFilter(
             status=status,
             kind=kind,
-            speaker=self.query_one("#speaker-filter", Input).value,
-            document=self.query_one("#doc-filter", Input).value,
+            speaker=self._box("#speaker-filter", self.filter.speaker),
+            document=self._box("#doc-filter", self.filter.document),
             confidence=confidence,
             search=self.query_one("#search", Input).value,
         )
+
+    def _box(self, selector: str, current: str) -> str:
+        """A filter box's value; one still showing the current value (as opened with ``--doc ID``) keeps it."""
+        return as_given(self.query_one(selector, Input).value, current)
 
     def _filters_changed(self) -> None:
         if self._debounce is not None:
@@ -355,10 +389,10 @@ class ReviewScreen(Screen):
         try:
             changed = self.queue.poll()
         except sqlite3.Error as exc:  # a busy store: try again next time
-            self.log.warning(f"poll failed: {exc}")
+            self.log.warning(visible(f"poll failed: {exc}"))
             return
-        if changed is None:
-            self.app.settle_heap()
+        if changed is None:  # the quotes changed: the queue was read again
+            self._queue_loaded()
             self._apply()
         elif changed:
             self.pending_shown = self.queue.pending_in(self.view)
@@ -372,34 +406,34 @@ class ReviewScreen(Screen):
         self.notify("Up to date with the store.")
 
     def action_speakers(self) -> None:
-        from .speakers import SpeakersScreen
+        self.app.push_screen(SpeakersScreen(self.session), lambda _: self._back_from_speakers())
 
-        self.app.push_screen(SpeakersScreen(), lambda _: self.action_refresh_quiet())
-
-    def action_refresh_quiet(self) -> None:
+    def _back_from_speakers(self) -> None:
+        """Speakers may have been merged, split or renamed: the queue's names are read again."""
         self.queue.load()
-        self.app.settle_heap()
+        self._queue_loaded()
         self._apply()
 
     def action_export(self) -> None:
-        def chosen(answer: tuple[str, bool] | None) -> None:
-            if answer:
-                self._export(*answer)
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice:
+                self._export(choice)
 
-        self.app.push_screen(ExportDialog(str(self.app.export_path)), chosen)
+        self.app.push_screen(ExportDialog(str(self.session.export_path)), chosen)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, path: str, all_statuses: bool) -> None:
-        db = self.app.open_store()
+    def _export(self, choice: ExportChoice) -> None:
+        db = self.session.open_store()
         try:
             db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
-            count = db.write_export(path, "json", None if all_statuses else parse_statuses("confirmed"))
+            selection = Selection() if choice.all_statuses else Selection(statuses=parse_statuses("confirmed"))
+            count = db.write_export(choice.path, "json", selection)
         except (OSError, ValueError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
         finally:
             db.close()
-        what = "quotes with their status" if all_statuses else "confirmed quotes"
-        self.app.call_from_thread(self.notify, f"Wrote {count:,} {what} to {path}", markup=False)
+        what = "quotes with their status" if choice.all_statuses else "confirmed quotes"
+        self.app.call_from_thread(self.notify, f"Wrote {count:,} {what} to {choice.path}")
         self.app.call_from_thread(self.poll)
 

@@ -8,22 +8,22 @@ once, in a worker thread with a store of its own: the screen stays live.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from .. import review
 from ..store import SpeakerSummary
-from .dialogs import ChoicePrompt, TextPrompt
-from .widgets import Column, KeyBar, VirtualTable, plain
-
-if TYPE_CHECKING:
-    from .app import ReviewApp
+from .dialogs.choice_prompt import ChoicePrompt
+from .dialogs.text_prompt import TextPrompt
+from .drawing import plain
+from .keys import Key, bindings
+from .session import Session
+from .widgets.key_bar import KeyBar
+from .widgets.virtual_table import Column, VirtualTable
 
 SPEAKER_COLUMNS = [
     Column("name", "speaker", 28),
@@ -35,30 +35,23 @@ SPEAKER_COLUMNS = [
 
 
 class SpeakersScreen(Screen):
+    """Every canonical speaker with its names, counts and documents; merge, split, rename."""
+
     AUTO_FOCUS = "#speakers"
-    BINDINGS = [
-        Binding("m", "merge", "Merge"),
-        Binding("l", "split", "Split alias"),
-        Binding("r", "rename", "Rename"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("escape", "back", "Back"),
-    ]
-    HELP = [
-        ("m", "merge: m on one speaker, then m on the other; they become one speaker"),
-        ("l", "split: take one of the speaker's names off into a speaker of its own"),
-        ("r", "rename: the name this speaker is shown and exported under"),
-        ("/", "search names and aliases"),
-        ("↑ ↓", "move (PgUp/PgDn, Home/End too)"),
-        ("Esc", "back to the review (or cancel a merge in progress)"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ]
     HELP_TITLE = "quotetrack review — speakers"
+    ACTIONS = (
+        Key("m", "merge", "Merge", "merge: m on one speaker, then m on the other; they become one speaker"),
+        Key("l", "split", "Split alias", "split: take one of the speaker's names off into a speaker of its own"),
+        Key("r", "rename", "Rename", "rename: the name this speaker is shown and exported under"),
+        Key("slash", "search", "Search", "search names and aliases", display="/"),
+        Key("up,down", "", help="move (PgUp/PgDn, Home/End too)"),
+        Key("escape", "back", "Back", "back to the review (or cancel a merge in progress)"),
+    )
+    BINDINGS = bindings(ACTIONS)
 
-    app: ReviewApp
-
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
+        self.session = session
         self.all: list[SpeakerSummary] = []
         self.shown: list[SpeakerSummary] = []
         self.merging: SpeakerSummary | None = None
@@ -180,9 +173,9 @@ class SpeakersScreen(Screen):
     def _run(self, change: tuple | None, keep_name: str | None = None, message: str | None = None) -> None:
         """Apply one change (or none) and re-read the speakers, off the UI thread."""
         self.app.call_from_thread(setattr, self.table, "loading", True)
-        db = self.app.open_store()
+        db = self.session.open_store()
         try:
-            by = self.app.reviewer
+            by = self.session.reviewer
             if change is None:
                 db.refresh_speakers_if_stale()
             elif change[0] == "merge":
@@ -193,7 +186,7 @@ class SpeakersScreen(Screen):
                 review.rename_speaker(db, change[1], change[2], by)
             speakers = review.list_speakers(db)
         except (review.ReviewError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
             speakers = None
         finally:
             db.close()
@@ -206,4 +199,4 @@ class SpeakersScreen(Screen):
             self._show(keep_name)
             if message:
                 self._status(message)
-                self.notify(message[:1].upper() + message[1:], markup=False)
+                self.notify(message[:1].upper() + message[1:])

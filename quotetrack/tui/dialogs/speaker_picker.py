@@ -1,0 +1,110 @@
+"""Pick the speaker of a quote: a known one by any part of the name, or a new name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...review import Match, fuzzy_match
+from ..drawing import plain
+
+STRONG_MATCH = 400  # fuzzy_match scores from here up: the typed text occurs in the name
+
+
+class SpeakerPicker(ModalScreen[str | None]):
+    """Pick a known speaker by typing any part of the name (fuzzy), or type a new name."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, names: Sequence[str], current: str | None) -> None:
+        super().__init__()
+        self.names = list(names)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="speaker-dialog"):
+            title = Text("Speaker of this quote", style="bold")
+            if self.current:
+                title.append("  (now: ", style="dim")
+                title.append_text(plain(self.current, "dim"))
+                title.append(")", style="dim")
+            yield Label(title)
+            yield Input(placeholder="type to search known speakers, or a new name", id="speaker-query")
+            yield OptionList(id="speaker-options")
+            yield Label(Text("↑↓ choose · Enter set · Esc cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#speaker-options", OptionList)
+        options.clear_options()
+        typed = " ".join(query.split())
+        matches = fuzzy_match(typed, self.names, limit=40)
+        # Names containing what was typed come first (Enter takes the best), then the typed
+        # text as a new name, then names that only have its letters in order.
+        strong = [(i, m) for i, m in enumerate(matches) if m.score >= STRONG_MATCH]
+        weak = [(i, m) for i, m in enumerate(matches) if m.score < STRONG_MATCH]
+        items: list[Option] = [self._option(i, m) for i, m in strong]
+        if typed and not any(m.name.casefold() == typed.casefold() for m in matches):
+            prompt = Text("+ new speaker: ", style="bold green")
+            prompt.append_text(plain(typed))
+            items.append(Option(prompt, id="new"))
+        items.extend(self._option(i, m) for i, m in weak)
+        self._matches = matches
+        self._typed = typed
+        options.add_options(items)
+        if items:
+            options.highlighted = 0
+
+    @staticmethod
+    def _option(i: int, match: Match) -> Option:
+        prompt = plain(match.name)
+        for p in match.positions:
+            if p < len(prompt):
+                prompt.stylize(Style(bold=True, underline=True), p, p + 1)
+        return Option(prompt, id=f"m{i}")
+
+    @on(Input.Changed, "#speaker-query")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#speaker-query")
+    def _submitted(self) -> None:
+        options = self.query_one("#speaker-options", OptionList)
+        if options.highlighted is not None:
+            self._choose(options.get_option_at_index(options.highlighted).id)
+        elif self._typed:
+            self.dismiss(self._typed)
+
+    @on(OptionList.OptionSelected, "#speaker-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id == "new":
+            self.dismiss(self._typed)
+        elif option_id and option_id.startswith("m"):
+            self.dismiss(self._matches[int(option_id[1:])].name)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#speaker-options", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -step
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,45 @@
+"""A review session: what the screens work with, handed to them instead of the App."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import review
+from ..store import Store
+from ..text import visible
+
+
+@dataclass
+class Session:
+    """The store under review, who is deciding, and where exports go by default."""
+
+    store: Store
+    reviewer: str
+    export_path: Path
+
+    def __post_init__(self) -> None:
+        review.prepare(self.store)
+
+    @property
+    def title(self) -> str:
+        """Who reviews which store, escaped for a title bar."""
+        return visible(f"{self.reviewer} · {self.store.path.name}", one_line=True)
+
+    def open_store(self) -> Store:
+        """A store of its own for a worker thread (SQLite connections stay in their thread)."""
+        db = Store(self.store.path, create=False)
+        review.prepare(db)
+        return db
+
+    def finish(self) -> str | None:
+        """Re-cluster speakers changed during the review, so the store is whole; what failed, if anything.
+
+        A failure is not fatal: the next export or review catches up.
+        """
+        try:
+            self.store.refresh_speakers_if_stale()
+        except sqlite3.Error as exc:
+            return f"speaker refresh on quit failed: {exc}"
+        return None

@@ -1,0 +1,1 @@
+"""Widgets of the review app, one per module."""
