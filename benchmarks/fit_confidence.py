@@ -57,6 +57,7 @@ from quotetrack.extract.tables import Tables, format_confidence  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "quotetrack" / "extract" / "data" / "confidence.tsv"
 EDGES = (0.0, 0.5, 0.7, 0.85, 1.0)
+THRESHOLDS = ("cue_floor", "min_prior", "host_min_prior", "mixed_min_prior")
 
 
 _RESOLVER: dict[str, object] = {}
@@ -113,7 +114,7 @@ def both_passes(gold, docs, tables: Tables, index: list[int] | None = None):
     obs = observations(gold, docs, True, tables) + observations(gold, docs, False, tables)
     if index is None:
         return obs
-    return [(index[i], feats, right) for i, feats, right in obs]
+    return [(index[i], feats, right, capped) for i, feats, right, capped in obs]
 
 
 def cross_fitted(gold, docs, folds: int):
@@ -122,12 +123,15 @@ def cross_fitted(gold, docs, folds: int):
     The span model finds its training articles' quotes better than new ones: a table
     fitted on its in-sample quotes would promise too much on new text.
     """
+    shipped = Tables.shipped().span_model
+    # the thresholds the shipped model was tuned with (polnear_crossval.py --sweep), so the quotes are found as shipped
+    settings = Settings(**{k: shipped.meta[k] for k in THRESHOLDS if shipped is not None and k in shipped.meta})
     obs = []
     for part in range(folds):
         train = [i for i, g in enumerate(gold) if fold_of(g.name, folds) != part]
         test = [i for i, g in enumerate(gold) if fold_of(g.name, folds) == part]
         t0 = time.perf_counter()
-        tables = learn_tables([gold[i] for i in train], [docs[i] for i in train], Settings())
+        tables = learn_tables([gold[i] for i in train], [docs[i] for i in train], settings)
         obs += both_passes([gold[i] for i in test], [docs[i] for i in test], tables, test)
         print(f"  fold {part + 1}/{folds}: learned on {len(train)} articles, labelled {len(test)}  {time.perf_counter() - t0:.0f}s",
               file=sys.stderr, flush=True)

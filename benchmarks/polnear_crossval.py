@@ -29,7 +29,8 @@ table refitted on the same training articles (``conf=fold``, honest) and
 with the shipped one (``conf=shipped``).
 
     python benchmarks/polnear_crossval.py [--folds 2 5] [--confidence both|fold|shipped]
-        [--gold DIR] [--cache DIR] [--limit N] [--json FILE]
+        [--gold DIR] [--cache DIR] [--limit N] [--json FILE] [--no-span-model] [--sweep]
+        [--epochs N --hidden N …: the span model's training settings, as train_spans.py takes them]
 
 Parses are cached by benchmarks/polnear_tune.py (never reparsed here). About
 6 minutes for ``--folds 2 5`` on one core. ``--limit N`` keeps the first N
@@ -64,7 +65,7 @@ from quotetrack.evaluate import Report, read_gold, score  # noqa: E402
 from quotetrack.extract import confidence  # noqa: E402
 from quotetrack.extract.attribution import attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
-from quotetrack.extract.tables import Tables  # noqa: E402
+from quotetrack.extract.tables import Tables, format_confidence  # noqa: E402
 
 KINDS = ("direct", "mixed", "indirect", "overall")
 
@@ -143,10 +144,11 @@ def run_config(gold, docs, folds: int | None, conf_mode: str, shipped: Tables, s
     modes = ["fold", "shipped"] if conf_mode == "both" else [conf_mode]
     parts = parts if parts is not None else held_out_predictions(gold, docs, folds, span, settings, log)
     obs = []
-    for k, part in enumerate(parts):
+    for k, part in enumerate(parts if "fold" in modes else ()):  # the observations only refit confidence cells
         test = part["test"]
-        obs.append(observations([gold[i] for i in test], [docs[i] for i in test], True, part["tables"])
-                   + observations([gold[i] for i in test], [docs[i] for i in test], False, part["tables"]))
+        part["obs"] = (observations([gold[i] for i in test], [docs[i] for i in test], True, part["tables"])
+                       + observations([gold[i] for i in test], [docs[i] for i in test], False, part["tables"]))
+        obs.append(part["obs"])
     out = {}
     for mode in modes:
         if mode == "shipped":
@@ -177,14 +179,16 @@ SWEEP = (
 )
 
 
-def sweep(gold, docs, parts: list[dict], log) -> None:
-    """Overall scores of the held-out parts with each threshold setting of :data:`SWEEP` (the models stay)."""
+def sweep(gold, docs, parts: list[dict], log) -> dict:
+    """Overall scores of the held-out parts with each threshold setting of :data:`SWEEP` (the models
+    stay); returns the setting with the best held-out overall F1 ({} when the trained one is best)."""
     from rich.console import Console
     from rich.table import Table
 
     t = Table(title="span model thresholds on held-out parts (overlap; shipped confidence cells)")
-    for col in ("setting", "overall P / R / F1", "direct F1", "mixed F1", "indirect F1", "exact F1", "e2e F1"):
+    for col in ("setting", "overall P / R / F1", "direct F1", "mixed F1", "indirect F1", "exact F1", "speaker acc", "e2e F1"):
         t.add_column(col, justify="right")
+    best, best_f1 = {}, -1.0
     for change in [{}] + SWEEP:
         quotes = {}
         for part in parts:
@@ -204,10 +208,39 @@ def sweep(gold, docs, parts: list[dict], log) -> None:
             ", ".join(f"{a}={b}" for a, b in change.items()) or "as trained",
             f"{o.precision:.3f} / {o.recall:.3f} / {o.f1:.3f}",
             *(f"{k[kind].detection.f1:.3f}" for kind in ("direct", "mixed", "indirect")),
-            f"{report.exact.kinds['overall'].detection.f1:.3f}", f"{k['overall'].end_to_end.f1:.3f}",
+            f"{report.exact.kinds['overall'].detection.f1:.3f}", f"{k['overall'].speaker_accuracy:.4f}",
+            f"{k['overall'].end_to_end.f1:.3f}",
         )
+        if o.f1 > best_f1 + 1e-9:
+            best, best_f1 = change, o.f1
         log(f"  swept {change or 'as trained'}")
     Console(width=200).print(t)
+    return best
+
+
+def tuned(gold, docs, parts: list[dict], change: dict) -> list[dict]:
+    """The parts with ``change`` in every fold's span model and their held-out quotes found again."""
+    for part in parts:
+        tables = part["tables"]
+        tables.span_model.meta.update(change)
+        part["found"] = {}
+        for i in part["test"]:
+            cands = find_candidates(docs[i], tables)
+            part["found"][i] = (cands, attribute(docs[i], cands, tables))
+    return parts
+
+
+def held_out_cells(gold, docs, parts: list[dict]) -> dict:
+    """Confidence cells fitted on every part's held-out quotes (with and without coreference),
+    as ``fit_confidence.py --folds K`` fits the shipped table."""
+    obs = []
+    for part in parts:
+        if "obs" not in part:  # run_config's, when it refitted per fold
+            test = part["test"]
+            g, d = [gold[i] for i in test], [docs[i] for i in test]
+            part["obs"] = observations(g, d, True, part["tables"]) + observations(g, d, False, part["tables"])
+        obs += part["obs"]
+    return fit_cells(obs)
 
 
 def print_table(rows: list[tuple[str, dict]]) -> None:
@@ -249,8 +282,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers as JSON")
     ap.add_argument("--no-span-model", action="store_true", help="learn only the rule tables per fold (the extractor before the span model)")
     ap.add_argument("--no-in-sample", action="store_true", help="skip the 'all (in-sample)' row")
-    ap.add_argument("--sweep", action="store_true", help="also score the span model's thresholds (SWEEP) on the last K's held-out parts")
+    ap.add_argument("--sweep", action="store_true",
+                    help="score the span model's thresholds (SWEEP) on each K's held-out parts and report that K with the best")
+    ap.add_argument("--write-confidence", type=Path, default=None,
+                    help="write the confidence cells fitted on the held-out quotes (of the last K) to this file")
+    defaults = Settings()
+    for name, value in vars(defaults).items():  # the span model's training settings, as train_spans.py takes them
+        ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = ap.parse_args(argv)
+    settings = Settings(**{k: getattr(args, k) for k in vars(defaults)})
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
@@ -269,15 +309,21 @@ def main(argv: list[str] | None = None) -> int:
     log(f"shipped: {time.perf_counter() - t0:.0f}s")
     configs = ([] if args.no_in_sample else [("all (in-sample)", None)]) + [(f"K={k} held-out", k) for k in args.folds]
     span = not args.no_span_model
-    parts = None
     for label, folds in configs:
         log(f"{label}:")
-        parts = held_out_predictions(gold, docs, folds, span, Settings(), log)
-        for mode, s in run_config(gold, docs, folds, args.confidence, shipped, span, Settings(), log, parts).items():
+        parts = held_out_predictions(gold, docs, folds, span, settings, log)
+        if args.sweep and span and folds is not None:
+            change = sweep(gold, docs, parts, log)
+            log(f"  best held-out thresholds: {change or 'as trained'}")
+            parts = tuned(gold, docs, parts, change)
+            label += ", tuned " + (", ".join(f"{a}={b}" for a, b in change.items()) or "as trained")
+        for mode, s in run_config(gold, docs, folds, args.confidence, shipped, span, settings, log, parts).items():
             rows.append((f"{label}, conf={mode}", s))
+        if args.write_confidence and folds is not None:
+            cells_ = held_out_cells(gold, docs, parts)
+            args.write_confidence.write_text(format_confidence(cells_), encoding="utf-8")
+            log(f"  wrote {len(cells_)} confidence cells fitted on the held-out quotes to {args.write_confidence}")
     print_table(rows)
-    if args.sweep and span and parts is not None:
-        sweep(gold, docs, parts, log)
     log(f"total {time.perf_counter() - t0:.0f}s")
     if args.json:
         import orjson

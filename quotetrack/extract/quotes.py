@@ -100,7 +100,9 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
         frames = [f for f in find_frames(ix, tables, min_prior=min(limits.host, limits.indirect)) if usable(f)]
     else:
         # every rule frame is a candidate and a feature of the model, whatever its prior
-        frames = [f for f in learned_frames(ix, model, mask, find_frames(ix, tables, min_prior=-1.0)) if usable(f)]
+        rule_frames = find_frames(ix, tables, min_prior=-1.0)  # all of them: the model's features, as trained
+        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f)]
+        frames = layouts.drop_channel_frames(frames, [f for f in rule_frames if usable(f)])  # 'X said, according to Y, that …'
     direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip, limits)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}
