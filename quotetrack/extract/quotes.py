@@ -16,7 +16,7 @@ from . import boilerplate, cues, layouts
 from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
-from .learned import learned_frames
+from .learned import learned_frames, scare_quote, with_nested_reports
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
 from .tables import Tables
 
@@ -101,8 +101,9 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
     else:
         # every rule frame is a candidate and a feature of the model, whatever its prior
         rule_frames = find_frames(ix, tables, min_prior=-1.0)  # all of them: the model's features, as trained
-        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f)]
-        frames = layouts.drop_channel_frames(frames, [f for f in rule_frames if usable(f)])  # 'X said, according to Y, that …'
+        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f) and not scare_quote(f, text, mask)]
+        rule_frames = [f for f in rule_frames if usable(f)]
+        frames = layouts.drop_channel_frames(with_nested_reports(frames, rule_frames), rule_frames)  # 'X said, according to Y, that …'
     direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip, limits)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}

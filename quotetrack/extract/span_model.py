@@ -28,7 +28,8 @@ from .span_features import DocArrays, Rows, cue_rows, pair_rows, window
 # Tokens that may head a cue: verbs and auxiliaries ("said", "according", "is afraid"), a
 # headline's colon, and nouns and adjectives with a dependent that could carry the content
 # or the source ("his assertion that …", "claims of …", "afraid that …"). On PolNeAR train
-# these hold 99 % of the annotated cues and half the tokens; the rest are never scored.
+# these hold 97 % of the annotated cues' heads (19,325 of 19,830) and 23 % of the tokens;
+# the rest are never scored.
 CUE_POS = frozenset({"VERB", "AUX"})
 CUE_PUNCT = frozenset({":"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "ADJ"})
