@@ -18,9 +18,12 @@ Sections (all by default):
   of each (process CPU seconds); then every article whole, through
   coreferee's own ``annotate`` entry point (the ``--coref document`` path):
   the share with identical chains.
-- ``engines``: ``Corpus.extract`` into a fresh store at ``--jobs 1``,
-  ``--jobs 2`` and on a Dask ``LocalCluster`` of 2 workers (start-up of
-  workers included), on ``--engine-docs`` articles.
+- ``engines``: ``Corpus.extract`` into a fresh store at ``--jobs 1`` and
+  ``--jobs 2`` (and, with ``--engine-dask``, a Dask ``LocalCluster`` of 2
+  workers), worker start-up included, on ``--engine-docs`` articles: with the
+  pipeline loaded once (the library), as fresh ``quotetrack extract``
+  processes, and on small batches (``--engine-sizes``); runs interleaved,
+  medians of ``--engine-repeats``.
 - ``memory``: ``quotetrack extract --jobs 2`` as a subprocess on 1,000 and
   5,000 articles (the split sampled and repeated under new ids), with the
   peak resident memory of the whole process tree.
@@ -187,28 +190,85 @@ def coref_equivalence(limit: int | None) -> None:
     print(flush=True)
 
 
-def engines(limit: int) -> None:
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def engines(limit: int, repeats: int = 3, sizes: tuple[int, ...] = (1, 2, 4, 8, 16), dask: bool = False) -> None:
+    """``--jobs 1`` against ``--jobs 2`` (and Dask): runs interleaved, medians of ``repeats``.
+
+    Three ways: the library with the pipeline loaded once (``Corpus(nlp=...)``,
+    as the issue measured: one job extracts in this process, two jobs start
+    workers, included in the time); fresh ``quotetrack extract`` processes
+    (start-up of everything included, as a user runs it); and small batches
+    (the library again), where ``--jobs 2`` must never be slower.
+    """
     from quotetrack import Corpus, load
 
     work = Path(tempfile.mkdtemp(prefix="qt-engines-"))
-    corpus = work / "corpus"
-    corpus.mkdir()
-    for f in sorted(POLNEAR.glob("*.txt"))[:limit]:
-        shutil.copy(f, corpus / f.name)
+    files = sorted(POLNEAR.glob("*.txt"))
+    corpora = {}
+    for n in sorted({limit, *sizes}):
+        corpora[n] = work / f"corpus-{n}"
+        corpora[n].mkdir()
+        for f in files[:n]:
+            shutil.copy(f, corpora[n] / f.name)
     nlp = load()
-    print(f"## engines: {limit} articles into a fresh store (worker start-up included)\n")
-    print("| engine | words/s | seconds |")
+    runs = [("--jobs 1 (in process)", {"jobs": 1}), ("--jobs 2", {"jobs": 2})]
+    if dask:
+        runs.append(("--engine dask (LocalCluster, 2 workers)", {"engine": "dask", "jobs": 2}))
+    print(f"## engines: {limit} articles into a fresh store, worker start-up included; medians of {repeats} runs,"
+          f" interleaved (load average at the start: {_load()})\n")
+
+    def library(n: int, kwargs: dict) -> tuple[float, float, int]:
+        with Corpus(work / f"{len(os.listdir(work))}.db", nlp=nlp) as corpus:
+            cpu = time.process_time()
+            s = corpus.extract([corpora[n]], **kwargs)
+        assert s.extracted == n and s.ok, s.failures
+        return s.seconds, time.process_time() - cpu, s.words
+
+    def cli(n: int, jobs: int) -> float:
+        db = work / f"{len(os.listdir(work))}.db"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "quotetrack.cli", "extract", str(corpora[n]), "--db", str(db),
+                        "--jobs", str(jobs), "-o", str(work / "out.json")], check=True, capture_output=True, cwd=work)
+        return time.perf_counter() - started
+
+    times: dict[str, list[float]] = {}
+    words = 0
+    for _ in range(repeats):
+        for name, kwargs in runs:
+            seconds, _, words = library(limit, kwargs)
+            times.setdefault(f"library|{name}", []).append(seconds)
+        for jobs in (1, 2):
+            times.setdefault(f"cli|--jobs {jobs}", []).append(cli(limit, jobs))
+        for n in sizes:
+            for jobs in (1, 2):
+                times.setdefault(f"size|{n}|{jobs}", []).append(library(n, {"jobs": jobs})[0])
+    one = _median(times["library|--jobs 1 (in process)"])
+    print("| engine (library, pipeline loaded once) | words/s | seconds | × --jobs 1 |")
+    print("|---|---:|---:|---:|")
+    for name, _ in runs:
+        t = _median(times[f"library|{name}"])
+        print(f"| {name} | {words / t:,.0f} | {t:.1f} | {one / t:.2f} |")
+    cli_one = _median(times["cli|--jobs 1"])
+    print("\n| `quotetrack extract` (fresh process, everything included) | seconds | × --jobs 1 |")
     print("|---|---:|---:|")
-    for name, kwargs in (
-        ("--jobs 1 (in process)", {"jobs": 1}),
-        ("--jobs 2", {"jobs": 2}),
-        ("--engine dask (LocalCluster, 2 workers)", {"engine": "dask", "jobs": 2}),
-    ):
-        with Corpus(work / f"{len(os.listdir(work))}.db", nlp=nlp) as store:
-            s = store.extract([corpus], **kwargs)
-        assert s.extracted == limit and s.ok, s.failures
-        print(f"| {name} | {s.words / s.seconds:,.0f} | {s.seconds:.0f} |", flush=True)
-    print()
+    for jobs in (1, 2):
+        t = _median(times[f"cli|--jobs {jobs}"])
+        print(f"| --jobs {jobs} | {t:.1f} | {cli_one / t:.2f} |")
+    print("\n| articles | --jobs 1 (s) | --jobs 2 (s) | × |")
+    print("|---:|---:|---:|---:|")
+    for n in sizes:
+        a, b = _median(times[f"size|{n}|1"]), _median(times[f"size|{n}|2"])
+        print(f"| {n} | {a:.2f} | {b:.2f} | {a / b:.2f} |")
+    print(f"\nload average at the end: {_load()}\n", flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -278,7 +338,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--section", choices=("agreement", "coref-equivalence", "engines", "memory", "all"), default="all")
     parser.add_argument("--limit", type=int, default=None, help="articles for the agreement and coref-equivalence sections (default: all 840)")
-    parser.add_argument("--engine-docs", type=int, default=200)
+    parser.add_argument("--engine-docs", type=int, default=40)
+    parser.add_argument("--engine-repeats", type=int, default=3)
+    parser.add_argument("--engine-sizes", default="1,2,4,8,16", help="small batches: --jobs 1 against --jobs 2")
+    parser.add_argument("--engine-dask", action="store_true", help="also time a Dask LocalCluster (slow to start)")
     parser.add_argument("--memory-sizes", default="1000,5000")
     args = parser.parse_args()
     if args.section in ("agreement", "all"):
@@ -286,7 +349,8 @@ def main() -> None:
     if args.section in ("coref-equivalence", "all"):
         coref_equivalence(args.limit)
     if args.section in ("engines", "all"):
-        engines(args.engine_docs)
+        engines(args.engine_docs, args.engine_repeats, tuple(int(x) for x in args.engine_sizes.split(",")),
+                args.engine_dask)
     if args.section in ("memory", "all"):
         memory([int(x) for x in args.memory_sizes.split(",")])
 

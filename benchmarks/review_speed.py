@@ -1,9 +1,10 @@
-"""How fast the review TUI opens and answers keys on a large store.
+"""How fast the review TUI opens and answers keys on a large store, and the memory it holds.
 
-    python benchmarks/review_speed.py [--quotes 100000] [--store /tmp/qt-review-bench.db] [--repeat 15]
+    python benchmarks/review_speed.py [--quotes 100000] [--store /tmp/qt-review-bench.db] [--repeat 15] [--reuse]
 
-Builds a synthetic store (benchmarks/synthetic.py), then measures, with the
-app running headless and driven by Textual's Pilot:
+Builds a synthetic store (benchmarks/synthetic.py; ``--reuse``: measure the
+store already at ``--store``, e.g. one of ten million quotes built once), then
+measures, with the app running headless and driven by Textual's Pilot:
 
 - open: from a fresh process's start (interpreter, imports, store, queue,
   first layout) to the first frame showing the table, and the same within an
@@ -16,7 +17,12 @@ app running headless and driven by Textual's Pilot:
 A "frame" is Textual handing a screen update to its driver (``App._display``),
 so a latency includes the handler, the store write, layout and rendering, and
 the wait for the next screen refresh tick (Textual refreshes at most 60 times
-a second). The machine is shared: numbers are noisy, compare within a run.
+a second). A key whose read overran its budget goes on in the background
+(quotetrack.tui.background): its row "settled" is the time to the last frame
+once that work is done too (the same as the key's own where nothing went to
+the background). Peak memory (VmHWM) of the process: after opening, and after
+all the keys. The machine is shared: numbers are noisy; compare runs made
+interleaved, and CPU time.
 """
 
 from __future__ import annotations
@@ -52,14 +58,38 @@ class Frames:
         app._display = display
 
 
-async def _latency(pilot, frames: Frames, *keys: str) -> float | None:
-    """Milliseconds from sending the last of ``keys`` to the last frame it caused."""
+SETTLED: dict[str, list[float | None]] = {}  # key → ms to the last frame once background work is done
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+async def _latency(pilot, frames: Frames, *keys: str, name: str = "") -> float | None:
+    """Milliseconds from sending the last of ``keys`` to the last frame it caused (and, under
+    ``name`` in SETTLED, to the last frame once the work it left in the background is done)."""
     if len(keys) > 1:
         await pilot.press(*keys[:-1])
+        await _settle(pilot)
     frames.times.clear()
     start = time.perf_counter()
     await pilot.press(keys[-1])
-    return (frames.times[-1] - start) * 1000 if frames.times else None
+    own = (frames.times[-1] - start) * 1000 if frames.times else None
+    if name:
+        await _settle(pilot)
+        SETTLED.setdefault(name, []).append((frames.times[-1] - start) * 1000 if frames.times else None)
+    return own
+
+
+async def _settle(pilot) -> None:
+    """Wait for the review's background reads (if any) and the frames they cause."""
+    app = pilot.app
+    busy = [w for w in app.workers if w.group in ("view", "count", "pending", "read") and not w.is_finished]
+    if busy:
+        await app.workers.wait_for_complete(busy)
+        await pilot.pause()
 
 
 def _stats(values: list[float | None]) -> str:
@@ -84,13 +114,16 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
         while not (isinstance(app.screen, ReviewScreen) and app.screen.table.row_count and frames.times):
             await asyncio.sleep(0.001)
         results["open (in process, to first frame)"] = [(frames.times[0] - start) * 1000]
+        await _settle(pilot)
+        results["open (in process, settled)"] = [(frames.times[-1] - start) * 1000]
+        results["peak memory after opening (MiB)"] = [peak_mib()]
         await pilot.pause()
         screen = app.screen
 
         async def run(name: str, *keys: str, times: int = repeat) -> None:
             results.setdefault(name, [])
             for _ in range(times):
-                results[name].append(await _latency(pilot, frames, *keys))
+                results[name].append(await _latency(pilot, frames, *keys, name=name))
 
         await run("move down", "down")
         await run("page down", "pagedown")
@@ -100,43 +133,48 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
         await run("undo u", "u")
         await run("change speaker s (Enter in picker)", "s", *"Ann Lee", "enter", times=max(3, repeat // 3))
         await run("change kind k", "k", "d", times=max(3, repeat // 3))
-        await run("sort o (all 100k rows)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
+        await run("sort o (every row)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
         # search: typing shows the character at once and filters after a 0.15 s pause; Enter filters
         # at once (the worst case: Enter right after the last character) and goes back to the queue
         for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word[:-1])
             results.setdefault("search: a character typed (echo)", []).append(
                 await _latency(pilot, frames, word[-1]))
-            results.setdefault("search: Enter right after typing", []).append(await _latency(pilot, frames, "enter"))
+            results.setdefault("search: Enter right after typing", []).append(
+                await _latency(pilot, frames, "enter", name="search: Enter right after typing"))
         await pilot.press("slash", *["backspace"] * 12, "enter")
         for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word)
             await pilot.pause(0.3)  # the results came while typing; Enter goes back to the queue
+            await _settle(pilot)
             results.setdefault("search: Enter after the live results", []).append(
-                await _latency(pilot, frames, "enter"))
+                await _latency(pilot, frames, "enter", name="search: Enter after the live results"))
         await pilot.press("slash", *["backspace"] * 12, "enter")
         for i in range(5):
             await pilot.press("slash", "tab", "tab", "tab", "tab")  # → document filter
             results.setdefault("filter document (Enter)", []).append(
-                await _latency(pilot, frames, *["backspace"] * 12, *f"doc00{i}123", "enter"))
+                await _latency(pilot, frames, *["backspace"] * 12, *f"doc00{i}123", "enter", name="filter document (Enter)"))
         await pilot.press("slash", "tab", "tab", "tab", "tab", *["backspace"] * 12, "enter")
         for name in ["Ann Lee", "Sergey Lavrov", "Uma Khan"]:
             await pilot.press("slash", "tab", "tab", "tab")  # → speaker filter
             results.setdefault("filter speaker (Enter)", []).append(
-                await _latency(pilot, frames, *["backspace"] * 15, *name, "enter"))
+                await _latency(pilot, frames, *["backspace"] * 15, *name, "enter", name="filter speaker (Enter)"))
         await pilot.press("slash", "tab", "tab", "tab", *["backspace"] * 15, "enter")
         status_box = screen.query_one("#status-filter")
         for _ in range(2):  # f from the queue: any → pending → confirmed → rejected → corrected → reviewed → any
             for _ in range(6):
-                results.setdefault("filter status (f in the queue)", []).append(await _latency(pilot, frames, "f"))
+                results.setdefault("filter status (f in the queue)", []).append(
+                    await _latency(pilot, frames, "f", name="filter status (f in the queue)"))
         assert status_box.value is None
         await pilot.press("slash", "tab")  # → the status box
         for _ in range(2):
             for _ in range(6):
                 results.setdefault("filter status (→ in the status box)", []).append(
-                    await _latency(pilot, frames, "right"))
+                    await _latency(pilot, frames, "right", name="filter status (→ in the status box)"))
         await pilot.press("escape")
+        await _settle(pilot)
         assert len(screen.view) > 0
+        results["peak memory after the keys (MiB)"] = [peak_mib()]
     store.close()
     return results
 
@@ -155,7 +193,7 @@ def child(db: str, started: float) -> None:
                 await asyncio.sleep(0.001)
             return time.time() - started
 
-    print(json.dumps({"open_s": asyncio.run(main())}))
+    print(json.dumps({"open_s": asyncio.run(main()), "peak_mib": peak_mib()}))
 
 
 def main() -> None:
@@ -163,6 +201,7 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=100_000)
     parser.add_argument("--store", default="/tmp/qt-review-bench.db")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--reuse", action="store_true", help="measure the store at --store as it is (no build)")
     parser.add_argument("--child", nargs=2, metavar=("DB", "STARTED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -171,19 +210,35 @@ def main() -> None:
 
     from synthetic import build
 
-    t = time.perf_counter()
-    db = build(args.store, args.quotes)
-    print(f"store: {args.quotes:,} quotes in {args.quotes // 10:,} documents, built in {time.perf_counter() - t:.1f} s")
+    if args.reuse:
+        db = Path(args.store)
+        print(f"store: {db} as it is ({db.stat().st_size / 2**30:.1f} GiB)")
+    else:
+        t = time.perf_counter()
+        db = build(args.store, args.quotes)
+        print(f"store: {args.quotes:,} quotes in {args.quotes // 10:,} documents, built in {time.perf_counter() - t:.1f} s")
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    cpu = time.process_time()
 
-    opens = []
+    opens, peaks = [], []
     for _ in range(3):
         started = time.time()
         out = subprocess.run([sys.executable, __file__, "--child", str(db), str(started)], capture_output=True,
                              text=True, check=True, env=dict(os.environ))
-        opens.append(json.loads(out.stdout.strip().splitlines()[-1])["open_s"] * 1000)
+        answer = json.loads(out.stdout.strip().splitlines()[-1])
+        opens.append(answer["open_s"] * 1000)
+        peaks.append(answer["peak_mib"])
     print(f"{'open (new process, to first frame)':40s} {_stats(opens)}")
+    print(f"{'peak memory, new process at first frame':40s} {max(peaks):6.0f} MiB")
     for name, values in asyncio.run(measure_keys(db, args.repeat)).items():
+        if name.startswith("peak memory"):
+            print(f"{name:40s} {values[0]:6.0f} MiB")
+            continue
         print(f"{name:40s} {_stats(values)}")
+        if name in SETTLED and SETTLED[name] != values:
+            print(f"{'   settled':40s} {_stats(SETTLED[name])}")
+    print(f"CPU time of the measuring process: {time.process_time() - cpu:.1f} s;"
+          f" load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -174,12 +174,12 @@ class Corpus:
         total = count_documents(paths)
         jobs = choose_jobs(total, jobs)
         spec = PipelineSpec(self.model, self.coref, doc_timeout)
-        nlp = self.nlp if in_process(engine, jobs) else None
+        nlp = self.nlp if in_process(engine, jobs) else self._nlp  # workers fork from a loaded pipeline
         if nlp is None and self.wheelhouse is not None:
             ensure_coref_model(self.wheelhouse)  # each worker loads the pipeline the spec describes
         run = _Run(self, nlp or describe(self.model, coref=self.coref), force, on_progress, on_failure, on_note)
         run.summary.engine, run.summary.total = engine, total
-        run.summary.jobs = jobs if nlp is None or engine == "dask" else 1
+        run.summary.jobs = 1 if in_process(engine, jobs) else jobs
         documents = read_documents(paths, encoding=encoding, on_note=run.note, id_field=id_field, text_field=text_field)
         results = extract_results(run.todo(documents), spec, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler,
                                   cluster_options=cluster_options, extract=extract)

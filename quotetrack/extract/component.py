@@ -1,4 +1,6 @@
-"""The spaCy pipeline component: ``nlp.add_pipe("quotetrack")`` sets ``doc._.quotes``.
+"""The spaCy pipeline component: ``nlp.add_pipe("quotetrack")`` sets ``doc._.quotes``
+and ``doc.spans["quotes"]`` (see :mod:`.doc_quotes`: both survive ``doc.to_bytes``,
+``DocBin`` and ``nlp.pipe(n_process=…)``).
 
 Registered under the ``spacy_factories`` entry point; put it after the parser and
 NER. It owns the learned tables (:class:`~quotetrack.extract.tables.Tables`), which
@@ -14,7 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import coref
+from . import coref, doc_quotes
 from .attribution import attribute
 from .doc_index import DocIndex
 from .quotes import find_candidates
@@ -30,8 +32,7 @@ COREF_MODES = ("window", "document", "off")
 
 
 def register_extensions() -> None:
-    if not Doc.has_extension("quotes"):
-        Doc.set_extension("quotes", default=None)
+    doc_quotes.register_extensions()
     coref.register_extensions()
 
 
@@ -119,7 +120,7 @@ class QuoteTracker:
     "quotetrack",
     default_config={"coref": "window"},
     requires=["token.dep", "token.lemma", "doc.ents"],
-    assigns=["doc._.quotes"],
+    assigns=["doc._.quotes", "doc.spans"],
 )
 def make_quotetrack(nlp: Language, name: str, coref: str) -> QuoteTracker:
     return QuoteTracker(nlp, name, coref)

@@ -10,11 +10,10 @@ parse tags as a common noun although capitalised (``Goalkeeper Mark Hughes``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from ..names.person import is_descriptor, is_role_word
+from ..names.person import given_names, is_descriptor, is_role_word
 
 PERSON_LABELS = ("PERSON",)
 ORG_LABELS = ("ORG", "GPE", "NORP")
@@ -130,21 +129,6 @@ def person_surnames(ents) -> frozenset[str]:
 # Honorifics that say it, before or inside a name ("Mr. Trump", "Mrs. Clinton").
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "madam": "f", "dame": "f", "lord": "m", "lady": "f"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-
-
-@lru_cache(maxsize=1)
-def given_names() -> tuple[frozenset[str], frozenset[str]]:
-    """Given names that are only men's, and only women's, in coreferee's name lists (US, German,
-    Polish and French registers; coreferee is a dependency). Empty if the lists cannot be read."""
-    try:
-        from importlib.resources import files
-
-        data = files("coreferee.lang.common.data")
-        male = set(data.joinpath("male_names.dat").read_text(encoding="utf-8").split())
-        female = set(data.joinpath("female_names.dat").read_text(encoding="utf-8").split())
-    except (ImportError, OSError):
-        return frozenset(), frozenset()
-    return frozenset(male - female), frozenset(female - male)
 
 
 def name_gender(span: Span) -> str | None:

@@ -403,3 +403,18 @@ def persons_compatible(a: PersonName, b: PersonName) -> bool:
     if a.suffix != b.suffix:
         return False  # "Donald Trump" is not "Donald Trump Jr."; "Jr." vs "Sr." never
     return family_agrees(a, b) and given_agrees(a, b) and middles_agree(a, b)
+
+
+@lru_cache(maxsize=1)
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names that are only men's, and only women's, in coreferee's name lists (US, German,
+    Polish and French registers; coreferee is a dependency). Empty if the lists cannot be read."""
+    try:
+        from importlib.resources import files
+
+        data = files("coreferee.lang.common.data")
+        male = set(data.joinpath("male_names.dat").read_text(encoding="utf-8").split())
+        female = set(data.joinpath("female_names.dat").read_text(encoding="utf-8").split())
+    except (ImportError, OSError):
+        return frozenset(), frozenset()
+    return frozenset(male - female), frozenset(female - male)

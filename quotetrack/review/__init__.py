@@ -4,7 +4,8 @@ No SQL and no Textual here: every read and write goes through a
 :class:`~quotetrack.store.Store`, and the TUI is one face over this.
 
 - :mod:`.decisions`: confirm, reject, correct the speaker or kind, note;
-- :mod:`.queue`: every quote in memory, filtered, sorted and searched per key press;
+- :mod:`.queue`: the queue of quotes, read from the store a window at a time;
+- :mod:`.view`: one filter and order of it, read a page at a time;
 - :mod:`.search`: names ranked for a typed query, the confidence filter;
 - :mod:`.detail`: one quote in its paragraphs, with its review and history;
 - :mod:`.speakers`: the speaker list and picker, merge, split, rename.
@@ -37,6 +38,7 @@ from .queue import (
 )
 from .search import Match, fuzzy_match, parse_confidence
 from .speakers import list_speakers, merge_speakers, rename_speaker, speaker_names, split_alias
+from .view import View
 
 __all__ = [
     "REVIEWED",
@@ -58,6 +60,7 @@ __all__ = [
     "StoreBusy",
     "UndoConflict",
     "UnknownQuote",
+    "View",
     "confirm",
     "excerpt",
     "fuzzy_match",

@@ -9,12 +9,14 @@ from spacy.language import Language
 
 from ..domain import Document
 from ..models import extractor_id
-from .processes import run_in_processes
+from .processes import FORKS, run_in_processes
 from .work import PipelineSpec, Result, extract_documents
 
 ENGINES = ("local", "dask")
-# Each worker loads the models (a few seconds): by default a job per this many documents at most.
-AUTO_DOCS_PER_JOB = 8
+# By default a job per this many documents at most. A forked worker starts in milliseconds from
+# the loaded pipeline, so two documents already go faster in two processes (docs/performance.md);
+# a spawned one loads the models itself first (seconds), which a handful of documents does not repay.
+AUTO_DOCS_PER_JOB = 2 if FORKS else 8
 
 
 def check_engine(engine: str) -> str:
@@ -57,19 +59,20 @@ def extract_results(
     """A :class:`Result` for each of ``docs``, lazily; closing the iterator stops the workers.
 
     ``engine="dask"``: on a Dask cluster (``scheduler``'s, else a LocalCluster
-    of ``jobs`` workers given ``cluster_options``). Local with ``nlp``: in this
-    process, with that pipeline (``jobs`` is not used). Local without: ``jobs``
-    worker processes, each loading the pipeline ``spec`` describes. ``extract``
-    replaces :func:`~quotetrack.run.work.extract_documents` on the local engine
-    (for tests; importable by name, as workers receive it).
+    of ``jobs`` workers given ``cluster_options``). Local, one job: in this
+    process, with ``nlp``. Local, more: ``jobs`` worker processes, forked from
+    ``nlp`` (or from the pipeline ``spec`` describes, loaded here) where
+    processes fork, else each loading it. ``extract`` replaces
+    :func:`~quotetrack.run.work.extract_documents` on the local engine (for
+    tests; importable by name, as spawned workers receive it).
     """
     if check_engine(engine) == "dask":
         from .dask import run_on_dask  # imports distributed: optional, and slow to import
 
         return run_on_dask(spec, docs, scheduler=scheduler, jobs=jobs, cluster_options=cluster_options)
-    if nlp is not None:
+    if nlp is not None and jobs <= 1:
         return _in_this_process(nlp, docs, spec, extract)
-    return run_in_processes(spec, docs, jobs, extract=extract)
+    return run_in_processes(spec, docs, jobs, nlp=nlp, extract=extract)
 
 
 def _in_this_process(nlp: Language, docs: Iterable[Document], spec: PipelineSpec, extract: Callable) -> Iterator[Result]:

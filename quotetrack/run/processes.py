@@ -1,8 +1,14 @@
-"""``--jobs N``: extraction in worker processes, each loading the pipeline once.
+"""``--jobs N``: extraction in worker processes that start from a loaded pipeline.
 
-A :class:`WorkerPool` hands documents to ``spawn``-ed workers a few tasks at a
-time and yields one :class:`~quotetrack.run.work.Result` per document as they
-finish. How it survives dead, stuck and worn-out workers: docs/performance.md.
+A :class:`WorkerPool` hands documents to workers a few tasks at a time and
+yields one :class:`~quotetrack.run.work.Result` per document as they finish.
+On Linux the pipeline is loaded once, in this process (or taken as given),
+and each worker is *forked* from it: it is extracting a few milliseconds
+after it starts, where a spawned worker spends seconds importing spaCy and
+loading the models (which made ``--jobs 2`` barely pay on a small batch), and
+a worn-out worker is replaced as fast. Elsewhere (fork is unsafe on macOS)
+workers are spawned and load the pipeline themselves. How the pool survives
+dead, stuck and worn-out workers: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import multiprocessing as mp
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+
+from spacy.language import Language
 
 from ..domain import Document
 from .work import TASK_SIZE, TIMEOUT_CHARS, PipelineSpec, Result, extract_documents, timeout_reason
@@ -32,6 +41,9 @@ RECYCLE_AFTER = 400
 # is killed. The limit is normally enforced inside the worker (SIGALRM); this catches what a
 # signal cannot interrupt (C code that holds the interpreter, such as a runaway regex).
 WATCHDOG_GRACE = 30.0
+# Workers are forked from a loaded pipeline where fork is safe to use with the libraries loaded
+# (Linux); elsewhere they are spawned and load it themselves.
+FORKS = sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
 
 
 class WorkerStartError(RuntimeError):
@@ -43,6 +55,7 @@ def run_in_processes(
     docs: Iterable[Document],
     jobs: int,
     *,
+    nlp: Language | None = None,
     extract: Callable = extract_documents,
     task_size: int = TASK_SIZE,
     prefetch: int = PREFETCH,
@@ -52,12 +65,15 @@ def run_in_processes(
     """Results of ``docs`` extracted by ``jobs`` worker processes, as they come.
 
     Workers start when the first document arrives (a run with nothing to do
-    starts none). Closing the generator (or Ctrl-C) stops the workers at
-    once; documents they held are simply not stored, so a rerun does them.
-    ``extract`` must be importable by name (it is sent to the workers).
+    starts none), forked from ``nlp`` (the pipeline ``spec`` describes, loaded
+    here when not given) where :data:`FORKS`. Closing the generator (or
+    Ctrl-C) stops the workers at once; documents they held are simply not
+    stored, so a rerun does them. ``extract`` must be importable by name (it
+    is sent to spawned workers).
     """
     pool = WorkerPool(
-        spec, jobs, extract=extract, task_size=task_size, prefetch=prefetch, retries=retries, recycle_after=recycle_after
+        spec, jobs, nlp=nlp, extract=extract, task_size=task_size, prefetch=prefetch, retries=retries,
+        recycle_after=recycle_after,
     )
     return pool.run(docs)
 
@@ -65,16 +81,22 @@ def run_in_processes(
 # --- in a worker process ----------------------------------------------------------------------
 
 
-def _worker_main(spec: PipelineSpec, extract: Callable, tasks: Connection, results: Connection) -> None:
-    """A worker: load the pipeline once, then extract task after task until told to stop.
+def _worker_main(spec: PipelineSpec, extract: Callable, tasks: Connection, results: Connection,
+                 nlp: Language | None = None, inherited: tuple[Connection, ...] = ()) -> None:
+    """A worker: load the pipeline once (or start from ``nlp``, forked), then extract task after task
+    until told to stop.
 
     ``tasks`` and ``results`` are this worker's own pipe ends: nothing is
     shared with other workers, so a worker killed mid-write can corrupt
-    nothing but its own pipe.
+    nothing but its own pipe. A forked worker first closes the ends of other
+    workers' pipes it inherited (``inherited``), so that each pipe still
+    closes when the process at its other end dies.
     """
     # Ctrl-C goes to the whole process group: the main process decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    loaded = _load_pipeline(spec, results)
+    for end in inherited:
+        end.close()
+    loaded = _load_pipeline(spec, results) if nlp is None else _ready(nlp, results)
     if loaded is None:
         return
     nlp, extractor = loaded
@@ -101,6 +123,14 @@ def _load_pipeline(spec: PipelineSpec, results: Connection) -> tuple | None:
     except BaseException as exc:  # noqa: BLE001 (reported to the main process, which stops the run)
         results.send(("fatal", f"{type(exc).__name__}: {exc}"))
         return None
+    results.send(("ready", extractor))
+    return nlp, extractor
+
+
+def _ready(nlp: Language, results: Connection) -> tuple:
+    from ..models import extractor_id
+
+    extractor = extractor_id(nlp)
     results.send(("ready", extractor))
     return nlp, extractor
 
@@ -168,6 +198,7 @@ class WorkerPool:
         spec: PipelineSpec,
         jobs: int,
         *,
+        nlp: Language | None = None,
         extract: Callable = extract_documents,
         task_size: int = TASK_SIZE,
         prefetch: int = PREFETCH,
@@ -181,7 +212,8 @@ class WorkerPool:
         self.prefetch = prefetch
         self.retries = retries
         self.recycle_after = recycle_after
-        self.ctx = mp.get_context("spawn")
+        self.nlp = nlp  # forked workers start from it (loaded before the first one starts, if not given)
+        self.ctx = mp.get_context("fork" if FORKS else "spawn")
         self.workers: dict[int, _Worker] = {}
         self.retired: list[_Worker] = []  # told to stop, not reaped yet
         self.next_wid = 0
@@ -256,19 +288,26 @@ class WorkerPool:
     # --- one thing each ---
 
     def start(self) -> None:
+        if FORKS and self.nlp is None:
+            self.nlp = self.load()
         task_reader, task_writer = self.ctx.Pipe(duplex=False)
         result_reader, result_writer = self.ctx.Pipe(duplex=False)
-        process = self.ctx.Process(
-            target=_worker_main,
-            args=(self.spec, self.extract, task_reader, result_writer),
-            name=f"quotetrack-{self.next_wid}",
-            daemon=True,
-        )
+        others = tuple(end for w in [*self.workers.values(), *self.retired] for end in (w.tasks, w.results))
+        args = (self.spec, self.extract, task_reader, result_writer, self.nlp, others) if FORKS else (
+            self.spec, self.extract, task_reader, result_writer)
+        process = self.ctx.Process(target=_worker_main, args=args, name=f"quotetrack-{self.next_wid}", daemon=True)
         process.start()
         task_reader.close()
         result_writer.close()  # so that the worker's death is an EOF here
         self.workers[self.next_wid] = _Worker(self.next_wid, process, task_writer, result_reader)
         self.next_wid += 1
+
+    def load(self) -> Language:
+        """The pipeline the workers fork from, loaded here once (WorkerStartError if it cannot be)."""
+        try:
+            return self.spec.load()
+        except Exception as exc:  # noqa: BLE001 (the run cannot go on: said as a worker would)
+            raise WorkerStartError(f"a worker could not load the pipeline: {type(exc).__name__}: {exc}") from exc
 
     def take(self, n: int) -> list[Document]:
         """Up to ``n`` documents: the backlog's first, then new ones from the source."""

@@ -10,13 +10,14 @@ extraction run, two reviewers) can share it::
 
 :class:`Store` is put together from one part per job: :mod:`.schema`
 (tables, opening checks, migrations), :mod:`.documents`, :mod:`.speakers`,
-:mod:`.reviews`, :mod:`.export` and :mod:`.stats`.
+:mod:`.reviews`, :mod:`.export`, :mod:`.stats` and :mod:`.queue`.
 """
 
 from __future__ import annotations
 
 from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote, quote_id
 from .export import Export, parse_statuses
+from .queue import QueueQuery, QueueReads, QueueTooSlow
 from .reviews import (
     Carried,
     Decision,
@@ -36,7 +37,7 @@ from .speakers import SpeakerSummary
 from .stats import Stats
 
 
-class Store(Documents, Export, Stats):
+class Store(Documents, Export, Stats, QueueReads):
     """A quotetrack store: ``Store(path, *, create=True, check=False, timeout=None)``.
 
     ``.path`` and ``.conn`` (the SQLite connection) are public; close it with
@@ -44,7 +45,8 @@ class Store(Documents, Export, Stats):
     documents and quotes (:class:`.documents.Documents`, which keeps
     reviews across a re-extraction), speakers (:class:`.speakers.Speakers`),
     reviews (:class:`.reviews.Reviews`), export (:class:`.export.Export`),
-    aggregates for reports (:class:`.stats.Stats`).
+    aggregates for reports (:class:`.stats.Stats`), the review queue's
+    pages and counts (:class:`.queue.QueueReads`).
     """
 
 
@@ -54,6 +56,8 @@ __all__ = [
     "Extracted",
     "LogEntry",
     "NothingToUndo",
+    "QueueQuery",
+    "QueueTooSlow",
     "ReviewError",
     "ReviewState",
     "SavedQuotes",

@@ -55,6 +55,11 @@ class ReviewApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen(self.session, self.initial_filter))
 
+    @property
+    def store_failure(self) -> str | None:
+        """The store's failure under a decision, if any: the review ends with the exit code for it."""
+        return self.session.failure
+
     def notify(
         self,
         message: str,

@@ -21,9 +21,10 @@ from textual.widgets import Header, Input
 
 from .. import review
 from ..domain import QUOTE_KINDS
-from ..review import QueueFilter, QueueRow, QueueSort, ReviewError
-from ..store import Selection, parse_statuses
+from ..review import QueueFilter, QueueRow, QueueSort, ReviewError, View
+from ..store import QueueTooSlow, Selection, parse_statuses
 from ..text import visible
+from .background import KEY_BUDGET, Background
 from .dialogs.export_dialog import ExportChoice, ExportDialog
 from .dialogs.kind_picker import KindPicker
 from .dialogs.speaker_picker import SpeakerPicker
@@ -32,6 +33,7 @@ from .drawing import STATUS_STYLES, as_given, plain
 from .keys import Key, bindings
 from .session import Session
 from .speakers_screen import SpeakersScreen
+from .unplaced_screen import UnplacedScreen
 from .widgets.choice import Choice
 from .widgets.key_bar import KeyBar
 from .widgets.progress_line import ProgressLine
@@ -39,6 +41,7 @@ from .widgets.quote_view import QuoteView
 from .widgets.virtual_table import Column, VirtualTable
 
 POLL_SECONDS = 2.0
+FAR_ROWS = 200  # a row this far from those read is read in the background while the table draws "…"
 
 QUEUE_COLUMNS = [
     Column("document", "document", 16),
@@ -48,6 +51,11 @@ QUEUE_COLUMNS = [
     Column("status", "status", 11),
     Column("text", "quote", None),
 ]
+
+
+def waiting_cells() -> list[Text]:
+    """A row not read yet (the table was scrolled far at once): it comes in a moment."""
+    return [plain("…", Style(dim=True)) for _ in QUEUE_COLUMNS]
 
 
 def queue_cells(row: QueueRow) -> list[Text]:
@@ -90,6 +98,8 @@ class ReviewScreen(Screen):
         Key("F", "status_filter(-1)", "Status back", show=False),
         Key("o", "sort", "Sort", "sort by the next column (click a header to sort by it)", show=False),
         Key("p", "speakers", "Speakers", "speakers: merge, split an alias off, rename"),
+        Key("L", "unplaced", "Not placed", "reviews a re-extraction could not place on the changed text (kept): list, dismiss",
+            show=False),
         Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
             show=False),
         Key("e", "export", "Export", "export the JSON quote database"),
@@ -102,11 +112,15 @@ class ReviewScreen(Screen):
         self.session = session
         self.filter = flt
         self.sort = sort
-        self.view: list[int] = []
+        self.view: View | list[int] = []
         self.last_decision: review.Decision | None = None  # what the screen last showed as saved
-        self.pending_shown = 0
+        self.pending_shown: int | None = 0
+        self.working = ""  # what is being read in the background, for the progress line
+        self._wanted = 0  # views asked for: a view read in the background is shown only if still wanted
         self._debounce: Timer | None = None
         self._search_warming = False
+        self.background = Background(session)
+        self._names: list[str] | None = None  # the speaker picker's names, read in the background
 
     # -- layout --
 
@@ -137,50 +151,161 @@ class ReviewScreen(Screen):
         self._apply(keep=None)
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
+        self._read_names()
+        unplaced = self.session.store.unplaced_count()
+        if unplaced:
+            what = "1 review" if unplaced == 1 else f"{unplaced:,} reviews"
+            self.notify(f"{what} could not be placed after their article changed; kept: L lists them",
+                        severity="warning", timeout=15)
 
     def _queue_loaded(self) -> None:
-        """Take the queue just (re)loaded out of the garbage collector's full passes.
+        """Take what the app holds (widgets, styles, imported modules) out of the collector's full passes.
 
-        The queue holds a score of lists of 100,000 items; every so often
-        Python's cycle collector walks all of them, which took 40-60 ms in
-        the middle of a key press (the slow tail of every key). Nothing in
-        them forms cycles (they are freed by reference counting on a reload),
-        so they are frozen after each load and unfrozen when the screen goes.
+        Every so often Python's cycle collector walks every object alive, which
+        took 40-60 ms in the middle of a key press (the slow tail of every key)
+        when the queue held every quote; the queue keeps a window now, but the
+        app's own objects are still many thousands. Nothing of them is freed by
+        the collector, so they are frozen once the queue is (re)read, and
+        unfrozen when the screen goes.
         """
         gc.collect()
         gc.freeze()
 
     def on_unmount(self) -> None:
+        self.background.stop()
         gc.unfreeze()
 
     # -- the view --
 
     def _cells(self, position: int) -> list[Text]:
-        return queue_cells(self.queue.row(self.view[position]))
+        view = self.view
+        row = view.peek(position) if isinstance(view, View) else view[position]
+        if row is None:
+            if not self._near(position):
+                self._read_later(position)
+                return waiting_cells()
+            try:
+                with self.session.store.queue_budget(KEY_BUDGET):
+                    row = view[position]
+            except QueueTooSlow:
+                self._read_later(position)
+                return waiting_cells()
+            except IndexError:
+                return waiting_cells()
+        if isinstance(view, View):  # the rows on screen, read at once rather than one by one
+            top = round(self.table.scroll_y)
+            self.queue.fetch([r for p in range(top, top + self.table.size.height)
+                              if (r := view.peek(p)) is not None])
+        return queue_cells(self.queue.row(row))
+
+    def _near(self, position: int) -> bool:
+        view = self.view
+        if not isinstance(view, View) or not view.rows:
+            return True
+        return view.base - FAR_ROWS <= position < view.base + len(view.rows) + FAR_ROWS
 
     @property
     def current(self) -> int | None:
         """The queue row under the cursor (None when the view is empty)."""
-        if not self.view:
+        if not len(self.view):
             return None
-        return self.view[min(self.table.cursor, len(self.view) - 1)]
+        try:
+            return self.view[min(self.table.cursor, len(self.view) - 1)]
+        except IndexError:  # the view lost rows at its end since it was read
+            return None
 
     def _apply(self, keep: str | None = "cursor") -> None:
-        """Recompute the view from the filter and sort; the cursor stays on its quote if still shown."""
-        quote_id = self.queue.ids[self.current] if keep == "cursor" and self.current is not None else None
-        self.view = self.queue.select(self.filter, self.sort)
+        """Recompute the view from the filter and sort; the cursor stays on its quote if still shown.
+
+        Read under a budget: when it takes longer (a store of millions), the
+        view is read in the background and shown when ready; the screen stays
+        on the old one meanwhile, and says so.
+        """
+        row = self.current if keep == "cursor" else None
+        self._wanted += 1
+        view = self.queue.view(self.filter, self.sort)
+        try:
+            with self.session.store.queue_budget(KEY_BUDGET):
+                view.open(counts=False)
+                position = _place(view, row)
+        except QueueTooSlow:
+            self.working = "searching…" if self.filter.search else "reading…"
+            self._show_progress()
+            self._view_later(view, row, self._wanted)
+            return
+        self._show_view(view, position)
+
+    @work(thread=True, group="view")
+    def _view_later(self, view: View, row: int | None, wanted: int) -> None:
+        def read(db):
+            with view.reading_with(db):
+                view.open(counts=False)
+                return _place(view, row)
+
+        position = self.background.run("view", read)
+        if position is not None:
+            self.app.call_from_thread(self._view_ready, view, position, wanted)
+
+    def _view_ready(self, view: View, position: int, wanted: int) -> None:
+        if wanted == self._wanted:
+            self._show_view(view, position)
+
+    def _show_view(self, view: View, position: int) -> None:
+        self.view = view
+        self.working = ""
         self.table.sort_column, self.table.sort_reverse = self.sort.column, self.sort.reverse
-        position = 0
-        if quote_id is not None:
-            row = self.queue.index.get(quote_id)
+        if view.count is None or view.pending is None:
             try:
-                position = self.view.index(row)
-            except ValueError:
-                position = 0
-        self.table.set_rows(len(self.view), position)
-        self.pending_shown = self.queue.pending_in(self.view)
+                with self.session.store.queue_budget(KEY_BUDGET / 2):
+                    view.try_counts()
+            except QueueTooSlow:
+                pass
+            if view.count is None or view.pending is None:
+                self._count_later(view)
+        self.table.set_rows(len(view), position)
+        self.pending_shown = view.pending_now()
         self._show_detail()
         self._show_progress()
+
+    @work(thread=True, group="count")
+    def _count_later(self, view: View) -> None:
+        def read(db):
+            with view.clone().reading_with(db) as twin:
+                return twin.counted()
+
+        numbers = self.background.run("count", read)
+        if numbers is not None:
+            self.app.call_from_thread(self._counted, view, numbers)
+
+    def _counted(self, view: View, numbers: tuple[int, int]) -> None:
+        if view is not self.view:
+            return
+        if view.count is None:
+            view.count = numbers[0]
+        view.pending = self.pending_shown = numbers[1]
+        self.table.resize_rows(len(view))
+        self._show_progress()
+
+    @work(thread=True, group="read")
+    def _read_later(self, position: int) -> None:
+        """Read the view around a far row (the table was scrolled there at once), then draw it."""
+        view = self.view
+        if not isinstance(view, View):
+            return
+
+        def read(db):
+            with view.clone().reading_with(db) as twin:
+                twin[position]
+                return twin
+
+        twin = self.background.run("read", read)
+        if twin is not None:
+            self.app.call_from_thread(self._read_ready, view, twin)
+
+    def _read_ready(self, view: View, twin: View) -> None:
+        if view is self.view:
+            view.adopt(twin)
+            self.table.refresh_rows()
 
     def _show_detail(self) -> None:
         row = self.current
@@ -193,10 +318,14 @@ class ReviewScreen(Screen):
             panel.scroll_home(animate=False)
 
     def _show_progress(self) -> None:
-        self.progress.show(self.queue.progress(), len(self.view), self.pending_shown, self.sort, self.filter)
+        counted = not isinstance(self.view, View) or self.view.count is not None
+        self.progress.show(self.queue.progress(), len(self.view), self.pending_shown, self.sort, self.filter,
+                           counting=not counted or self.pending_shown is None, working=self.working)
 
     @on(VirtualTable.CursorMoved, "#queue")
     def _moved(self) -> None:
+        if len(self.view) != self.table.row_count:  # reading on found the view's end (or more of it)
+            self.table.resize_rows(len(self.view))
         self._show_detail()
 
     @on(VirtualTable.HeaderClicked, "#queue")
@@ -220,6 +349,9 @@ class ReviewScreen(Screen):
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return None
+        except sqlite3.Error as exc:  # damaged, read-only, full: say so and keep the screen
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
+            return None
         self._after(decision)
         if advance:
             self._go_to_pending(1)
@@ -227,19 +359,52 @@ class ReviewScreen(Screen):
 
     def _after(self, decision: review.Decision) -> None:
         self.last_decision = decision
+        current = self.current
         row = self.queue.apply(decision)
-        if row is not None and (row == self.current or row in self.view):
+        if row is not None and self.pending_shown is not None and (row == current or self._shows(row)):
             self.pending_shown += (decision.after.status == "pending") - (decision.before.status == "pending")
         self.table.refresh_rows()
         self._show_detail()
         self._show_progress()
 
+    def _shows(self, row: int) -> bool:
+        """Whether the view holds the row (asked of the store within the budget; else: not known, no)."""
+        try:
+            with self.session.store.queue_budget(KEY_BUDGET):
+                return row in self.view
+        except QueueTooSlow:
+            return False
+
     def _go_to_pending(self, step: int) -> None:
-        position = review.next_pending(self.queue, self.view, self.table.cursor, step)
+        view, cursor = self.view, self.table.cursor
+        try:
+            with self.session.store.queue_budget(KEY_BUDGET):
+                position = review.next_pending(self.queue, view, cursor, step)
+        except QueueTooSlow:
+            self._pending_later(view, cursor, step)
+            return
+        self._to_pending(position)
+
+    def _to_pending(self, position: int | None) -> None:
         if position is None:
             self.notify("No pending quotes left in this view.")
         else:
             self.table.move_to(position)
+
+    @work(thread=True, group="pending")
+    def _pending_later(self, view: View, cursor: int, step: int) -> None:
+        def read(db):
+            with view.clone().reading_with(db) as twin:
+                return twin, twin.next_pending(cursor, step)
+
+        found = self.background.run("pending", read)
+        if found is not None:
+            self.app.call_from_thread(self._pending_ready, view, *found)
+
+    def _pending_ready(self, view: View, twin: View, position: int | None) -> None:
+        if view is self.view:
+            view.adopt(twin)
+            self._to_pending(position)
 
     def action_confirm(self) -> None:
         self._decide(review.confirm, advance=True)
@@ -248,21 +413,29 @@ class ReviewScreen(Screen):
         self._decide(review.reject, advance=True)
 
     def action_next_pending(self, step: int) -> None:
-        if self.view:
+        if len(self.view):
             self._go_to_pending(step)
 
     def action_speaker(self) -> None:
         row = self.current
         if row is None:
             return
-        names = review.speaker_names(self.session.store)
+        names = self._names if self._names is not None else review.speaker_names(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
-            if name:
-                self._decide(lambda c, q, by: review.set_speaker(c, quote_id, name, by))
+            if name and self._decide(lambda c, q, by: review.set_speaker(c, quote_id, name, by)):
+                self._read_names()  # its counts changed
 
         self.app.push_screen(SpeakerPicker(names, self.queue.speakers[row]), chosen)
+
+    @work(thread=True, exclusive=True, group="names")
+    def _read_names(self) -> None:
+        """The picker's names (every speaker, most quoted first), read ahead: on millions of quotes,
+        counting them takes seconds. Read again after every change of speaker."""
+        names = self.background.run("names", review.speaker_names)
+        if names is not None:
+            self.app.call_from_thread(setattr, self, "_names", names)
 
     def action_kind(self) -> None:
         row = self.current
@@ -296,10 +469,17 @@ class ReviewScreen(Screen):
         except ReviewError as exc:  # nothing to undo, or passed over (UndoConflict: changed by someone since)
             self.notify(str(exc), severity="warning")
             return
+        except sqlite3.Error as exc:
+            self.notify(self.session.store_failed(exc), severity="error", timeout=30)
+            return
         self._after(decision)
         row = self.queue.index.get(decision.quote_id)
-        if row is not None and row in self.view:
-            self.table.move_to(self.view.index(row))
+        if row is not None:
+            try:
+                with self.session.store.queue_budget(KEY_BUDGET):
+                    self.table.move_to(self.view.index(row))
+            except (ValueError, QueueTooSlow):  # not in the view (or too far to find at once): the cursor stays
+                pass
         self.notify(f"Undone: {decision.before.status} → {decision.after.status}")
 
     # -- filters, sort, search --
@@ -362,7 +542,11 @@ class ReviewScreen(Screen):
         far, so that applying the search later (Enter, or the pause) finds only the newest
         characters left to look for. One pass at most per screen refresh, however fast the typing."""
         self._search_warming = False
-        self.queue.prepare_search(self.query_one("#search", Input).value)
+        try:
+            with self.session.store.queue_budget(KEY_BUDGET / 2):
+                self.queue.prepare_search(self.query_one("#search", Input).value)
+        except QueueTooSlow:  # only a head start: applying the search reads what is missing
+            pass
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -394,8 +578,13 @@ class ReviewScreen(Screen):
         if changed is None:  # the quotes changed: the queue was read again
             self._queue_loaded()
             self._apply()
+            self._read_names()
         elif changed:
-            self.pending_shown = self.queue.pending_in(self.view)
+            if isinstance(self.view, View):
+                if self.view.whole:
+                    self.pending_shown = self.view.pending_now()
+                else:  # counted again in the background: the view is too large to look through
+                    self._count_later(self.view)
             self.table.refresh_rows()
             if self.current in changed:
                 self._show_detail()
@@ -408,11 +597,15 @@ class ReviewScreen(Screen):
     def action_speakers(self) -> None:
         self.app.push_screen(SpeakersScreen(self.session), lambda _: self._back_from_speakers())
 
+    def action_unplaced(self) -> None:
+        self.app.push_screen(UnplacedScreen(self.session))
+
     def _back_from_speakers(self) -> None:
         """Speakers may have been merged, split or renamed: the queue's names are read again."""
         self.queue.load()
         self._queue_loaded()
         self._apply()
+        self._read_names()
 
     def action_export(self) -> None:
         def chosen(choice: ExportChoice | None) -> None:
@@ -437,3 +630,12 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.notify, f"Wrote {count:,} {what} to {choice.path}")
         self.app.call_from_thread(self.poll)
 
+
+def _place(view: View, row: int | None) -> int:
+    """Where ``row`` stands in ``view`` (read around it); the top when it is not there."""
+    if row is None:
+        return 0
+    try:
+        return view.index(row)
+    except ValueError:
+        return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import review
-from ..store import Store
+from ..store import Store, explain
 from ..text import visible
 
 
@@ -18,6 +18,12 @@ class Session:
     store: Store
     reviewer: str
     export_path: Path
+    failure: str | None = field(default=None, init=False)  # the store's last failure, for the exit code
+
+    def store_failed(self, exc: sqlite3.Error) -> str:
+        """Note that the store failed under a decision; the message for the reviewer."""
+        self.failure = f"{self.store.path}: {explain(exc)}"
+        return f"{self.failure}. This decision was not saved; decisions saved before it are kept."
 
     def __post_init__(self) -> None:
         review.prepare(self.store)

@@ -11,7 +11,10 @@ from ...review import Progress, QueueFilter, QueueSort
 class ProgressLine(Static):
     """Always on screen: reviewed / total, a bar, what the view shows and how it is sorted."""
 
-    def show(self, progress: Progress, shown: int, pending_shown: int, sort: QueueSort, flt: QueueFilter) -> None:
+    def show(self, progress: Progress, shown: int, pending_shown: int | None, sort: QueueSort, flt: QueueFilter,
+             counting: bool = False, working: str = "") -> None:
+        """``counting``: the view's numbers are still being counted (``shown`` is what is read so far);
+        ``working``: a new view is being read (said in place of the order)."""
         total = max(progress.total, 1)
         width = 20
         done = round(width * progress.reviewed / total)
@@ -21,8 +24,11 @@ class ProgressLine(Static):
         text.append("░" * (width - done), style="dim")
         text.append(f" {100 * progress.reviewed / total:.0f}%")
         text.append("  │  ", style="dim")
-        text.append(f"showing {shown:,}" + (" (filtered)" if flt.active else ""))
-        text.append(f", {pending_shown:,} pending")
+        if counting:
+            text.append(f"showing {shown:,}+ (counting…)" + (" (filtered)" if flt.active else ""))
+        else:
+            text.append(f"showing {shown:,}" + (" (filtered)" if flt.active else ""))
+            text.append(f", {pending_shown or 0:,} pending")
         text.append("  │  ", style="dim")
-        text.append(sort.describe(), style="dim")
+        text.append(working or sort.describe(), style="dim")
         self.update(text, layout=False)  # one line, always: no layout pass needed

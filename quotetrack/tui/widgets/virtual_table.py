@@ -90,6 +90,15 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self, self.cursor))
 
+    def resize_rows(self, count: int) -> None:
+        """The number of rows changed (counted, or found on reading on); cursor and scroll stay."""
+        if count != self.row_count:
+            self.row_count = count
+            self._update_virtual_size()
+            if self.cursor >= count:
+                self.move_to(count - 1)
+            self.refresh()
+
     def refresh_rows(self) -> None:
         """Redraw: the rows' contents changed, not their number."""
         self._version += 1

@@ -1,0 +1,648 @@
+"""The review queue as stored: pages of it in any order and under any filter, its counts, its rows.
+
+The queue never reads the store whole. A view (a filter and an order) is read
+a page at a time by *keyset*: the rows after (or before) a known row's sort key,
+through the index kept for that order (see ``QUEUE_INDEXES`` in
+:mod:`.schema`). Each order is a sequence of *groups* (statuses, kinds,
+speaker names, confidences of a reversed confidence sort) walked one at a time
+in the view's direction, with ties inside a group always least confident
+first, then in document order: the index answers each group in that order,
+whichever way the groups go. Counts come from ``queue_counts`` and
+``queue_speakers`` (kept by triggers) where the filter allows, else from an
+index or the text index; a small view is read whole at once.
+
+Reads that may be slow on a large store can be run under :meth:`QueueReads.queue_budget`:
+they raise :class:`QueueTooSlow` instead of taking longer, and the caller
+runs them again elsewhere (the review app: in a thread of its own).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from .base import StoreBase
+from .schema import CONFIDENCE_BUCKETS
+
+QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
+NAME_BATCH = 256  # speaker names read at a time while walking a speaker sort
+NAMES_LISTED = 1_000  # a filter matching more speaker names than this tests each quote's name instead
+NAMES_READ = 50_000  # with more names than this in the store, names are not looked through at all
+
+
+class QueueTooSlow(Exception):
+    """A queue read ran past its budget (see :meth:`QueueReads.queue_budget`) and was stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """Which quotes a view of the queue holds and their order, as plain values.
+
+    ``statuses``: status ranks (0 pending, then the review statuses in their
+    order); ``kind``: the shown kind; ``speaker``: a name matched whole
+    (case-insensitive) when some quote is shown under it, else as a part of the
+    name (case-folded); ``doc``: a document id when there is one, else a part of
+    one; ``confidence``: an inclusive range; ``search``: a case-folded part of the
+    quote text or of its speaker's name.
+    """
+
+    statuses: tuple[int, ...] | None = None
+    kind: str | None = None
+    speaker: str = ""
+    doc: str = ""
+    confidence: tuple[float, float] | None = None
+    search: str = ""
+    sort: str = "status"
+    reverse: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in QUEUE_SORTS:
+            raise ValueError(f"unknown sort column {self.sort!r} (use {', '.join(QUEUE_SORTS)})")
+
+
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """How one sort reads: the index, the group expression, the columns that order a group."""
+
+    index: str
+    group: str | None  # SQL for the group key; None: the whole view is one group
+    ties: tuple[str, ...]  # order inside a group (rowid last: every key is unique)
+    groups_desc: bool = False
+    ties_desc: bool = False
+
+
+_TIES = ("confidence", "doc_id", "start", "rowid")
+_KIND = "coalesce(queue_kind, kind)"
+
+
+def _order(query: QueueQuery) -> _Order:
+    sort, rev = query.sort, query.reverse
+    if sort == "status":
+        return _Order("queue_by_status", "queue_status", _TIES, groups_desc=rev)
+    if sort == "kind":
+        return _Order("queue_by_kind", _KIND, _TIES, groups_desc=rev)
+    if sort == "speaker":
+        return _Order("queue_by_speaker", "queue_speaker", _TIES, groups_desc=rev)
+    if sort == "confidence":
+        if rev:  # most confident first, ties still in document order: one group per confidence
+            return _Order("queue_by_confidence", "confidence", _TIES[1:], groups_desc=True)
+        return _Order("queue_by_confidence", None, _TIES)
+    return _Order("quotes_by_doc", None, ("doc_id", "start", "rowid"), ties_desc=rev)
+
+
+def fold(text: str) -> str:
+    """How the queue ignores case: each character lower-cased, as SQLite's trigram index folds text."""
+    return text.lower()
+
+
+def _contains(hay: str | None, part: str) -> bool:
+    """The queue's substring match: ``part`` (already folded) in ``hay``, ignoring case."""
+    return hay is not None and part in hay.lower()
+
+
+def _phrase(search: str) -> str:
+    """A substring as an FTS5 query of the trigram index (3 characters or more)."""
+    return '"' + search.replace('"', '""') + '"'
+
+
+def _bucket(confidence: float) -> int:
+    return round(confidence * CONFIDENCE_BUCKETS)
+
+
+Key = tuple  # (group value, *tie values): where a row stands in its view's order
+Page = list[tuple[int, Key, int]]  # (rowid, key, status rank)
+
+
+class QueueReads(StoreBase):
+    """The review queue's reads: pages, counts and rows of views (``QueueQuery``) of the quotes."""
+
+    # -- budgets --
+
+    @contextmanager
+    def queue_budget(self, seconds: float | None, min_steps: int = 300_000) -> Iterator[None]:
+        """Stop queue reads that take longer than ``seconds`` (None: no limit) with :class:`QueueTooSlow`.
+
+        Only reads that have also run ``min_steps`` SQLite steps are stopped,
+        so a small store never hits the budget, however busy the machine.
+        """
+        if seconds is None:
+            yield
+            return
+        deadline = time.perf_counter() + seconds
+        steps = 0
+
+        def check() -> int:
+            nonlocal steps
+            steps += 1000
+            return int(steps > min_steps and time.perf_counter() > deadline)
+
+        self.conn.set_progress_handler(check, 1000)
+        self._queue_deadline = (deadline, lambda: steps > min_steps)
+        try:
+            yield
+        finally:
+            self.conn.set_progress_handler(None, 0)
+            self._queue_deadline = None
+
+    def _queue_check(self) -> None:
+        """Between the many small reads of a walk: stop when the budget is spent."""
+        limit = getattr(self, "_queue_deadline", None)
+        if limit is not None and limit[1]() and time.perf_counter() > limit[0]:
+            raise QueueTooSlow("queue read over budget")
+
+    def _queue_rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        if not getattr(self, "_queue_functions", False):
+            self.conn.create_function("qt_contains", 2, _contains, deterministic=True)
+            self._queue_functions = True
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):  # by the budget's progress handler
+                raise QueueTooSlow("queue read over budget") from None
+            raise
+
+    # -- filters --
+
+    def _queue_where(self, query: QueueQuery, rows: bool = True) -> tuple[list[str], list]:
+        """The view's filter as SQL conditions (joined by AND) and their parameters.
+
+        ``rows``: the form that tests one row at a time (a walk through an
+        order's index); else the form that finds the rows (counts, small views
+        read whole), a text search then through the trigram index. Both keep the
+        same rows, but for a few letters whose lower case differs between SQLite
+        and Python (docs/review.md).
+        """
+        clauses: list[str] = []
+        params: list = []
+        if query.statuses is not None:
+            clauses.append(f"queue_status IN ({','.join('?' * len(query.statuses))})")
+            params += query.statuses
+        if query.kind:
+            clauses.append(f"{_KIND} = ?")
+            params.append(query.kind)
+        if query.confidence is not None:
+            clauses.append("confidence BETWEEN ? AND ?")
+            params += query.confidence
+        if query.speaker:
+            names = [query.speaker] if self._queue_name_exists(query.speaker) else self._queue_names_holding(query.speaker)
+            clause, args = _named(names, query.speaker)
+            clauses.append(clause)
+            params += args
+        if query.doc:
+            if self._queue_doc_exists(query.doc):
+                clauses.append("doc_id = ?")
+                params.append(query.doc)
+            else:
+                clauses.append("qt_contains(doc_id, ?)")
+                params.append(fold(query.doc))
+        if query.search:
+            clause, args = self._queue_search(fold(query.search), rows)
+            clauses.append(clause)
+            params += args
+        return clauses, params
+
+    def _queue_search(self, search: str, rows: bool) -> tuple[str, list]:
+        """A search in the quote text or the speaker's name, as one condition."""
+        names = self._queue_names_holding(search)
+        if rows or len(search) < 3:
+            named, args = _named(names, search)
+            return f"(qt_contains(text, ?) OR {named})", [search, *args]
+        if names is None:
+            return ("(rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) OR qt_contains(queue_speaker, ?))",
+                    [_phrase(search), search])
+        return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
+                f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))",
+                [_phrase(search), *names])
+
+    def _queue_names_holding(self, part: str) -> list[str] | None:
+        """The speaker names (as ``queue_speakers`` spells them) holding ``part``; None when too many
+        to list (then each quote's name is tested)."""
+        part = fold(part)
+        if self._queue_rows("SELECT count(*) > ? FROM queue_speakers", (NAMES_READ,))[0][0]:
+            return None
+        names = [r[0] for r in self._queue_rows("SELECT name FROM queue_speakers") if part in r[0].lower()]
+        return names if len(names) <= NAMES_LISTED else None
+
+    def _queue_name_exists(self, name: str) -> bool:
+        return bool(self._queue_rows("SELECT 1 FROM queue_speakers WHERE name = ?", (name,)))
+
+    def _queue_doc_exists(self, doc_id: str) -> bool:
+        return bool(self._queue_rows("SELECT 1 FROM documents WHERE id = ?", (doc_id,)))
+
+    # -- pages --
+
+    def queue_page(self, query: QueueQuery, after: Key | None, limit: int, forward: bool = True) -> Page:
+        """Up to ``limit`` rows of the view next to ``after`` (exclusive; None: from the view's start,
+        or its end going backwards), in the walk's direction: (rowid, key, status rank) each."""
+        order = _order(query)
+        clauses, params = self._queue_where(query)
+        out: Page = []
+        start_group = after[0] if after is not None else None
+        for group in self._queue_groups(query, order, start_group, forward, after is not None):
+            self._queue_check()
+            tail = after[1:] if after is not None and group == start_group else None
+            out += self._queue_group_page(order, group, clauses, params, tail, limit - len(out), forward)
+            if len(out) >= limit:
+                break
+        return out
+
+    def _queue_group_page(self, order: _Order, group, clauses: list[str], params: list, tail: Key | None,
+                          limit: int, forward: bool) -> Page:
+        where, args = list(clauses), list(params)
+        if order.group is not None:
+            where.append(self._queue_group_is(order, group))
+            if group is not None:
+                args.append(group)
+        asc = forward != order.ties_desc  # read the index upwards?
+        if tail is not None:
+            where.append(f"({', '.join(order.ties)}) {'>' if asc else '<'} ({', '.join('?' * len(tail))})")
+            args += tail
+        columns = ", ".join(order.ties)
+        direction = "" if asc else " DESC"
+        sql = (f"SELECT rowid, queue_status, {columns} FROM quotes INDEXED BY {order.index}"
+               f" {'WHERE ' + ' AND '.join(where) if where else ''}"
+               f" ORDER BY {', '.join(c + direction for c in order.ties)} LIMIT ?")
+        return [(r[0], (group, *r[2:]), r[1]) for r in self._queue_rows(sql, [*args, limit])]
+
+    @staticmethod
+    def _queue_group_is(order: _Order, group) -> str:
+        if group is None:
+            return f"{order.group} IS NULL"
+        if order.group == "queue_speaker":
+            return "queue_speaker = ? COLLATE NOCASE"
+        return f"{order.group} = ?"
+
+    def _queue_groups(self, query: QueueQuery, order: _Order, start, forward: bool, from_start: bool) -> Iterator:
+        """The groups of the view in walk order, from ``start`` (when ``from_start``) on."""
+        if order.group is None:
+            yield None
+            return
+        desc = order.groups_desc != (not forward)  # groups descending in this walk?
+        if order.group == "confidence":
+            yield from self._queue_confidences(query, start if from_start else None, desc)
+            return
+        if order.group == "queue_speaker":
+            yield from self._queue_names(query, start, from_start, forward, desc)
+            return
+        if order.group == "queue_status":
+            values = sorted(query.statuses if query.statuses is not None else range(4), reverse=desc)
+        else:
+            kinds = [r[0] for r in self._queue_rows("SELECT DISTINCT kind FROM queue_counts WHERE n > 0 ORDER BY kind")]
+            values = [k for k in kinds if not query.kind or k == query.kind][::-1 if desc else 1]
+        if from_start:
+            values = values[values.index(start):] if start in values else [
+                v for v in values if (v < start if desc else v > start)]
+        yield from values
+
+    def _queue_names(self, query: QueueQuery, start, from_start: bool, forward: bool, desc: bool) -> Iterator:
+        """The speaker groups in walk order: names in NOCASE order (or reversed); the quotes with no
+        speaker end the view whichever way it is sorted (and are in no view filtered by speaker)."""
+        nameless = not query.speaker
+        if forward:
+            if not (from_start and start is None):
+                yield from self._queue_name_walk(query, start if from_start else None, desc)
+            if nameless:
+                yield None
+        elif from_start and start is not None:
+            yield from self._queue_name_walk(query, start, desc)
+        else:
+            if nameless:
+                yield None
+            yield from self._queue_name_walk(query, None, desc)
+
+    def _queue_name_walk(self, query: QueueQuery, start: str | None, desc: bool) -> Iterator[str]:
+        """Names from ``start`` (inclusive; None: the first) on, those the speaker filter keeps."""
+        if query.speaker and self._queue_name_exists(query.speaker):
+            if start is None or fold(start) == fold(query.speaker):
+                yield from (r[0] for r in self._queue_rows("SELECT name FROM queue_speakers WHERE name = ?",
+                                                           (query.speaker,)))
+            return
+        part = fold(query.speaker)
+        compare = "<" if desc else ">"
+        bound, inclusive = start, True
+        while True:
+            self._queue_check()
+            where = f" WHERE name {compare}{'=' if inclusive else ''} ?" if bound is not None else ""
+            names = [r[0] for r in self._queue_rows(
+                f"SELECT name FROM queue_speakers{where} ORDER BY name{' DESC' if desc else ''} LIMIT {NAME_BATCH}",
+                [bound] if bound is not None else [])]
+            yield from (name for name in names if part in name.lower())
+            if len(names) < NAME_BATCH:
+                return
+            bound, inclusive = names[-1], False
+
+    def _queue_confidences(self, query: QueueQuery, start: float | None, desc: bool) -> Iterator[float]:
+        """Distinct confidences of a confidence sort's groups, one index seek each."""
+        lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
+        value = start
+        if value is None:
+            row = self._queue_rows(f"SELECT {'max' if desc else 'min'}(confidence) FROM quotes"
+                                   " INDEXED BY queue_by_confidence WHERE confidence BETWEEN ? AND ?", (lo, hi))
+            value = row[0][0]
+        while value is not None:
+            yield value
+            self._queue_check()
+            sql = ("SELECT max(confidence) FROM quotes INDEXED BY queue_by_confidence WHERE confidence < ? AND confidence >= ?"
+                   if desc else
+                   "SELECT min(confidence) FROM quotes INDEXED BY queue_by_confidence WHERE confidence > ? AND confidence <= ?")
+            value = self._queue_rows(sql, (value, lo if desc else hi))[0][0]
+
+    # -- counts --
+
+    def queue_count(self, query: QueueQuery, before: Key | None = None) -> int:
+        """How many rows the view holds (before the row with key ``before``, when given).
+
+        From the count tables when the filter is only status, kind and
+        confidence (or only a speaker's whole name), from an index otherwise:
+        the latter reads every counted row, and is what a budget stops.
+        """
+        if query.statuses == ():
+            return 0
+        order = _order(query)
+        plain = not (query.speaker or query.doc or query.search)
+        unfiltered = plain and query.statuses is None and not query.kind and query.confidence is None
+        if plain and (before is None or query.sort in ("status", "kind", "confidence")):
+            return self._queue_count_tallied(query, order, before)
+        if unfiltered and query.sort == "speaker":
+            return self._queue_count_by_name(query, order, before)
+        only_speaker = not (query.doc or query.search or query.kind) and query.statuses is None and query.confidence is None
+        if before is None and only_speaker and self._queue_name_exists(query.speaker):
+            return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
+        return self._queue_count_sql(query, order, before)
+
+    def _queue_count_sql(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
+        clauses, params = self._queue_where(query, rows=False)
+        if before is None:
+            return self._queue_count_where(clauses, params)
+        group, tail = before[0], before[1:]
+        total = 0
+        if order.group is not None:
+            earlier = self._queue_groups_before(order, group)
+            if earlier is not None:
+                total += self._queue_count_where([*clauses, earlier[0]], [*params, *earlier[1]])
+            same = [*clauses, self._queue_group_is(order, group)]
+            params = [*params, group] if group is not None else params
+            clauses = same
+        tie = f"({', '.join(order.ties)}) {'>' if order.ties_desc else '<'} ({', '.join('?' * len(tail))})"
+        return total + self._queue_count_where([*clauses, tie], [*params, *tail])
+
+    def _queue_count_where(self, clauses: list[str], params: list) -> int:
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self._queue_rows(f"SELECT count(*) FROM quotes{where}", params)[0][0]
+
+    @staticmethod
+    def _queue_groups_before(order: _Order, group) -> tuple[str, list] | None:
+        """SQL for "in a group before ``group`` in the view's order" (None: no group is)."""
+        if order.group == "queue_speaker":
+            if group is None:  # the nameless group is last: every named row is before it
+                return "queue_speaker IS NOT NULL", []
+            return f"queue_speaker {'>' if order.groups_desc else '<'} ? COLLATE NOCASE", [group]
+        return f"{order.group} {'>' if order.groups_desc else '<'} ?", [group]
+
+    def _queue_count_by_name(self, query: QueueQuery, order: _Order, before: Key) -> int:
+        """Rows before ``before`` in an unfiltered speaker sort: whole names from ``queue_speakers``."""
+        group, tail = before[0], before[1:]
+        if group is None:
+            earlier = self._queue_rows("SELECT coalesce(sum(n), 0) FROM queue_speakers")[0][0]
+            same, args = "queue_speaker IS NULL", []
+        else:
+            compare = ">" if order.groups_desc else "<"
+            earlier = self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name {compare} ?",
+                                       (group,))[0][0]
+            same, args = "queue_speaker = ? COLLATE NOCASE", [group]
+        tie = f"({', '.join(order.ties)}) < ({', '.join('?' * len(tail))})"
+        return earlier + self._queue_rows(
+            f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE {same} AND {tie}", [*args, *tail])[0][0]
+
+    def _queue_count_tallied(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
+        """Counts of a view filtered by status, kind and confidence only, from ``queue_counts``."""
+        statuses = set(query.statuses) if query.statuses is not None else None
+        kinds = {query.kind} if query.kind else None
+        lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
+        if before is None:
+            return self._queue_tally(statuses, kinds, lo, hi)
+        group, tail = before[0], before[1:]
+        if order.group is None:  # confidence, ascending
+            return self._queue_tally(statuses, kinds, lo, hi, below=tail)
+        if order.group == "confidence":  # descending: the more confident, then this confidence's earlier rows
+            more = self._queue_tally(statuses, kinds, lo, hi) - self._queue_tally(statuses, kinds, lo, min(hi, group))
+            clauses, params = self._queue_where(query)
+            same = self._queue_count_where([*clauses, "confidence = ?", "(doc_id, start, rowid) < (?, ?, ?)"],
+                                           [*params, group, *tail])
+            return more + same
+        desc = order.groups_desc
+        if order.group == "queue_status":
+            every = statuses if statuses is not None else set(range(4))
+            earlier = {s for s in every if (s > group if desc else s < group)}
+            return (self._queue_tally(earlier, kinds, lo, hi) if earlier else 0) + self._queue_tally(
+                {group}, kinds, lo, hi, below=tail)
+        every = kinds if kinds is not None else {r[0] for r in self._queue_rows("SELECT DISTINCT kind FROM queue_counts")}
+        earlier = {k for k in every if (k > group if desc else k < group)}
+        return (self._queue_tally(statuses, earlier, lo, hi) if earlier else 0) + self._queue_tally(
+            statuses, {group}, lo, hi, below=tail)
+
+    def _queue_tally(self, statuses: set[int] | None, kinds: set[str] | None, lo: float, hi: float,
+                     below: Key | None = None) -> int:
+        """Quotes of these statuses and kinds with ``lo <= confidence <= hi`` (and sorted before
+        ``below``, a (confidence, doc_id, start, rowid) key): whole confidence buckets from
+        ``queue_counts``, the rows of the (at most two) buckets cut by a bound from an index."""
+        if below is not None:
+            hi = min(hi, below[0])
+        if lo > hi:
+            return 0
+        where, args = [], []
+        if statuses is not None:
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            args += sorted(statuses)
+        if kinds is not None:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            args += sorted(kinds)
+        edges = []
+        if lo > -math.inf:
+            edges.append(_bucket(lo))
+            where.append("bucket > ?")
+            args.append(_bucket(lo))
+        if hi < math.inf:
+            edges.append(_bucket(hi))
+            where.append("bucket < ?")
+            args.append(_bucket(hi))
+        sql = "SELECT coalesce(sum(n), 0) FROM queue_counts" + (f" WHERE {' AND '.join(where)}" if where else "")
+        total = self._queue_rows(sql, args)[0][0]
+        for edge in sorted(set(edges)):
+            total += self._queue_edge(statuses, kinds, lo, hi, edge, below)
+        return total
+
+    def _queue_edge(self, statuses: set[int] | None, kinds: set[str] | None, lo: float, hi: float, bucket: int,
+                    below: Key | None) -> int:
+        """The quotes of one confidence bucket that the bounds keep, counted row by row from an index."""
+        where = ["confidence BETWEEN ? AND ?", f"CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) = ?",
+                 "confidence BETWEEN ? AND ?"]
+        args: list = [(bucket - 1) / CONFIDENCE_BUCKETS, (bucket + 1) / CONFIDENCE_BUCKETS, bucket, lo, hi]
+        if statuses is not None:
+            where.append(f"queue_status IN ({','.join('?' * len(statuses))})")
+            args += sorted(statuses)
+        if kinds is not None:
+            where.append(f"{_KIND} IN ({','.join('?' * len(kinds))})")
+            args += sorted(kinds)
+        if below is not None:
+            where.append("(confidence, doc_id, start, rowid) < (?, ?, ?, ?)")
+            args += below
+        return self._queue_count_where(where, args)
+
+    # -- small views, read whole --
+
+    def queue_whole(self, query: QueueQuery, limit: int) -> list[tuple[int, int]] | None:
+        """Every (rowid, status rank) of the view in order, when it surely holds at most ``limit`` rows;
+        None when it may hold more (then it is read by pages). Which index leads is chosen from counts."""
+        if query.statuses == ():
+            return []
+        bound, index = self._queue_bound(query, limit)
+        if bound > limit:
+            return None
+        clauses, params = self._queue_where(query, rows=False)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        indexed = f" INDEXED BY {index}" if index else ""
+        return [(r[0], r[1]) for r in self._queue_rows(
+            f"SELECT rowid, queue_status FROM quotes{indexed}{where} ORDER BY {_full_order(query)}", params)]
+
+    def _queue_bound(self, query: QueueQuery, limit: int) -> tuple[int, str | None]:
+        """(the most rows the view can hold, as far as counts tell; the index to read it by, None for
+        the search's own lookup)."""
+        statuses = set(query.statuses) if query.statuses is not None else None
+        kinds = {query.kind} if query.kind else None
+        lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
+        bound = self._queue_tally(statuses, kinds, lo, hi)
+        leads: list[tuple[int, str | None]] = []
+        if statuses is not None:
+            leads.append((self._queue_tally(statuses, None, -math.inf, math.inf), "queue_by_status"))
+        if kinds is not None:
+            leads.append((self._queue_tally(None, kinds, -math.inf, math.inf), "queue_by_kind"))
+        if query.confidence is not None:
+            leads.append((self._queue_tally(None, None, lo, hi), "queue_by_confidence"))
+        if query.speaker:
+            exists = self._queue_name_exists(query.speaker)
+            names = [query.speaker] if exists else self._queue_names_holding(query.speaker)
+            if names is not None:
+                leads.append((self._queue_named_count(names), "queue_by_speaker"))
+        if query.doc and self._queue_doc_exists(query.doc):
+            leads.append((self._queue_count_where(["doc_id = ?"], [query.doc]), "quotes_by_doc"))
+        if len(query.search) >= 3:
+            found = self._queue_text_bound(fold(query.search), limit)
+            if found is not None:
+                leads.append((found, None))
+        if not leads:
+            return bound, None
+        n, index = min(leads, key=lambda t: t[0])
+        return min(bound, n), index
+
+    def _queue_named_count(self, names: list[str]) -> int:
+        if not names:
+            return 0
+        return self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name IN ({','.join('?' * len(names))})",
+                                names)[0][0]
+
+    def _queue_text_bound(self, search: str, limit: int) -> int | None:
+        """How many quotes hold ``search`` in their text or speaker name, at most, when few (None: more
+        than ``limit``): the text index's hits, and the quotes of the speaker names holding it."""
+        hits = len(self._queue_rows("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?",
+                                    (_phrase(search), limit + 1)))
+        if hits > limit:
+            return None
+        names = self._queue_names_holding(search)
+        return None if names is None else hits + self._queue_named_count(names)
+
+    def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
+        """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
+        plain = not (query.speaker or query.doc or query.search)
+        if plain or query.statuses == ():
+            pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
+            return self.queue_count(query), self.queue_count(pending)
+        clauses, params = self._queue_where(query, rows=False)
+        n, pending = self._queue_rows(
+            f"SELECT count(*), coalesce(sum(queue_status = 0), 0) FROM quotes WHERE {' AND '.join(clauses)}", params)[0]
+        return n, pending
+
+    # -- rows and what changed --
+
+    def queue_row_data(self, rowids: Sequence[int]) -> list[tuple]:
+        """(rowid, id, doc_id, speaker, kind, confidence, status rank, text, kind corrected, speaker
+        corrected, has a note) of each of these quotes that exists."""
+        out: list[tuple] = []
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start:start + 500])
+            out += self._queue_rows(
+                "SELECT q.rowid, q.id, q.doc_id, q.queue_speaker, coalesce(q.queue_kind, q.kind), q.confidence,"
+                " q.queue_status, q.text, r.kind IS NOT NULL, r.speaker_name IS NOT NULL, r.note IS NOT NULL"
+                f" FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.rowid IN ({','.join('?' * len(chunk))})",
+                chunk)
+        return out
+
+    def queue_rowid(self, quote_id: str) -> int | None:
+        rows = self._queue_rows("SELECT rowid FROM quotes WHERE id = ?", (quote_id,))
+        return rows[0][0] if rows else None
+
+    def queue_progress(self) -> dict[int, int]:
+        """Status rank → how many quotes have it (from ``queue_counts``)."""
+        return dict(self._queue_rows("SELECT status, sum(n) FROM queue_counts GROUP BY status"))
+
+    def queue_signature(self) -> tuple:
+        """Changes when quotes are added, removed or replaced (re-extraction) or speakers re-clustered."""
+        return (*self._queue_rows("SELECT coalesce(max(rowid), 0) FROM quotes")[0],
+                *self._queue_rows("SELECT coalesce(sum(n), 0) FROM queue_counts")[0],
+                *self._queue_rows("SELECT count(*), coalesce(max(rowid), 0) FROM speakers")[0])
+
+    def queue_log_cursor(self) -> int:
+        return self._queue_rows("SELECT coalesce(max(id), 0) FROM review_log")[0][0]
+
+    def queue_changed_since(self, cursor: int, upto: int) -> list[int]:
+        """Rowids of the quotes whose review changed in audit log entries ``cursor`` (exclusive) to ``upto``."""
+        return [r[0] for r in self._queue_rows(
+            "SELECT DISTINCT q.rowid FROM review_log l JOIN quotes q ON q.id = l.quote_id WHERE l.id > ? AND l.id <= ?",
+            (cursor, upto))]
+
+    def queue_key(self, query: QueueQuery, rowid: int) -> tuple[Key, int] | None:
+        """(sort key, status rank) of the row in the view, or None when the view does not hold it."""
+        order = _order(query)
+        clauses, params = self._queue_where(query)
+        group = "NULL" if order.group is None else order.group
+        if order.group == "queue_speaker":  # the name as queue_speakers spells it: the walk's group
+            group = "(SELECT name FROM queue_speakers WHERE name = queue_speaker)"
+        rows = self._queue_rows(
+            f"SELECT queue_status, {group}, {', '.join(order.ties)} FROM quotes"
+            f" WHERE {' AND '.join(['rowid = ?', *clauses])}", [rowid, *params])
+        return (tuple(rows[0][1:]), rows[0][0]) if rows else None
+
+    def queue_warm_search(self, search: str, limit: int = 5_000) -> None:
+        """Read the text index for a search being typed, so that applying it finds it in memory."""
+        if len(search) >= 3:
+            self._queue_text_bound(fold(search), limit)
+
+
+def _full_order(query: QueueQuery) -> str:
+    """The view's order as one ORDER BY (for views read whole)."""
+    desc = " DESC" if query.reverse else ""
+    ties = "confidence, doc_id, start, rowid"
+    if query.sort == "status":
+        return f"queue_status{desc}, {ties}"
+    if query.sort == "kind":
+        return f"{_KIND}{desc}, {ties}"
+    if query.sort == "speaker":
+        return f"queue_speaker IS NULL, queue_speaker COLLATE NOCASE{desc}, {ties}"
+    if query.sort == "confidence":
+        return f"confidence{desc}, doc_id, start, rowid"
+    return f"doc_id{desc}, start{desc}, rowid{desc}"
+
+
+def _named(names: list[str] | None, part: str) -> tuple[str, list]:
+    """Quotes shown under one of ``names`` (None: under a name holding ``part``), as a condition."""
+    if names is None:
+        return "qt_contains(queue_speaker, ?)", [fold(part)]
+    if not names:
+        return "0", []
+    return f"queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))})", list(names)
