@@ -62,7 +62,7 @@ class Settings:
     l2: float = 1e-6
     min_count: int = 5
     dropout: float = 0.3
-    cue_floor: float = 0.2  # cues below this are not cut (below every threshold that follows)
+    cue_floor: float = 0.3  # cues below this are not cut (the lowest threshold that follows: nothing below it is used)
     min_prior: float = 0.4  # an indirect quote's frame needs this (quotes.Thresholds)
     host_min_prior: float = 0.3  # a frame gives a direct quote its cue from this on
     mixed_min_prior: float = 0.3  # a frame holding quoted words is a mixed quote from this on

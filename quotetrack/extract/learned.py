@@ -24,6 +24,10 @@ from .frames import Frame, Nesting, cue_key, cue_span, lemma, subject_class, tri
 from .span_features import DocArrays
 from .span_model import Prediction, SpanModel
 
+# Parts of speech that say nothing on their own: a content of one such word is a bad cut (a
+# pronoun is not one: annotators take "it" or "which" as the content of "denied it", "which he denied").
+FUNCTION_POS = frozenset({"SCONJ", "ADP", "PART", "CCONJ", "AUX", "PUNCT"})
+
 
 def doc_arrays(ix: DocIndex, mask: bytearray, frames: list[Frame]) -> DocArrays:
     """The model's view of a document: its parse, quotation mask and rule frames by head token."""
@@ -82,6 +86,8 @@ def _frame(ix: DocIndex, p: Prediction, rule: Frame | None) -> Frame | None:
         a, b = trimmed(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1]))
         if b > a and any(ch.isalnum() for ch in text[a:b]):
             pieces.append((a, b))
+    source = rule.source if rule is not None else (doc[p.source] if p.source is not None else None)
+    pieces = _sound(ix, pieces, source, rule)
     if not pieces:
         return None
     if rule is not None:
@@ -120,3 +126,16 @@ def scare_quote(f: Frame, text: str, mask: bytearray) -> bool:
     """A frame whose whole content is a quoted phrase of a few words and that names no speaker:
     the so-called "open door" were discussed' (a scare quote, not a quotation)."""
     return f.source is None and all(all(mask[a:b]) for a, b in f.pieces) and sum(len(text[a:b].split()) for a, b in f.pieces) < 4
+
+
+def _sound(ix: DocIndex, pieces: list[tuple[int, int]], source: Token | None, rule: Frame | None) -> list[tuple[int, int]]:
+    """The model's pieces without the speaker's own name ('…, added Lavrov': not content); a
+    content of one function word ('said [that]') is no content:
+    the rule frame's, when there is one, else none."""
+    if source is not None:
+        pieces = [(a, b) for a, b in pieces if not a <= source.idx < b]
+    if len(pieces) == 1:
+        i, j = ix.token_range(*pieces[0])
+        if j - i == 1 and ix.doc[i].pos_ in FUNCTION_POS:
+            return list(rule.pieces) if rule is not None else []
+    return pieces
