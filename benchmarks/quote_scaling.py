@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/quote_scaling.py [--max-copies 8]
 
-Builds documents of 1, 2, 4, ... copies of the seed articles (and of a
-pathological text: thousands of short quotes glued together), parses each
+Builds documents of 1, 2, 4, ... copies of the seed articles (and of pathological
+texts: short quotes glued together, quotations nested ever deeper, a chain of
+"X said that Y said that ..."), parses each
 once with the pipeline minus the quotetrack component, then times the
 component alone. Prints seconds per document and the growth factor per
 doubling: ~2 is linear, ~4 quadratic. Timings on a shared machine are
@@ -31,15 +32,17 @@ def main() -> None:
     component = nlp.get_pipe("quotetrack")
     seeds = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
     cases = {
-        "seed articles": seeds,
-        "glued quotes": '"We will not go," he said."They will," she said.' * 60,
+        "seed articles": lambda copies: "\n".join([seeds] * copies),
+        "glued quotes": lambda copies: "\n".join(['"We will not go," he said."They will," she said.' * 60] * copies),
+        "nested quotes, 250 levels per copy": lambda copies: nested(250 * copies),
+        "a chain of 500 reports per copy": lambda copies: chain(500 * copies),
     }
-    for name, base in cases.items():
-        print(f"{name} ({len(base):,} characters per copy)")
+    for name, make in cases.items():
+        print(f"{name} ({len(make(1)):,} characters for one copy)")
         previous = None
         copies = 1
         while copies <= args.max_copies:
-            text = "\n".join([base] * copies)
+            text = make(copies)
             with nlp.select_pipes(disable=["quotetrack"]):
                 doc = nlp(text)
             best = float("inf")
@@ -51,6 +54,21 @@ def main() -> None:
             print(f"  {copies:>3} copies {len(text):>9,} chars {len(doc._.quotes):>5} quotes {best:8.3f} s  {growth}")
             previous = best
             copies *= 2
+
+
+def nested(depth: int) -> str:
+    """'Smith said: “he said ‘he said “…” he said’ he said.”', ``depth`` quotations deep."""
+    s = "it is over"
+    for i in range(depth):
+        o, c = ("“", "”") if i % 2 else ("‘", "’")
+        s = f"he said {o}{s}{c} he said"
+    return f"Smith said: “{s}.”"
+
+
+def chain(n: int) -> str:
+    """'Jones said that Smith said that … it rained.', ``n`` reports long."""
+    names = ["Jones", "Smith", "Brown", "Lee"]
+    return " ".join(f"{names[i % 4]} said that" for i in range(n)) + " it rained."
 
 
 if __name__ == "__main__":

@@ -451,7 +451,7 @@ def review(
     db: DbOption = DEFAULT_DB,
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", metavar="NAME", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
     doc: Annotated[Optional[str], typer.Option("--doc", metavar="ID", help="Open on this document's quotes.", show_default=False)] = None,
-    status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending).", show_default=False)] = None,
+    status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed", "disputed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending; disputed: reviewers disagree, and your decisions settle it).", show_default=False)] = None,
 ) -> None:
     """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
     corpus = _open(db, create=False, check=True)  # a damaged store is refused before the app starts
@@ -564,6 +564,26 @@ def _speakers_table(rows) -> None:
             escape(printable(", ".join(a for a in r.aliases if a != r.name))), r.id,
         )
     out.print(table)
+
+
+@command(epilog=_examples("quotetrack agreement", "quotetrack agreement --db news.db --json"))
+def agreement(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """How far reviewers agree: per pair, quotes both judged, observed agreement and Cohen's κ (Krippendorff's α for more)."""
+    import orjson
+
+    from .cli_agreement import as_json as report_json
+    from .cli_agreement import print_report
+    from .review.disputes import agreement_report
+
+    with _open(db, create=False) as corpus, _failures(db):
+        report = agreement_report(corpus.store)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(report_json(report), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print_report(out, report)
 
 
 @command(epilog=_examples("quotetrack evaluate --gold ../shared/data/polnear-train --limit 50",

@@ -99,8 +99,9 @@ class Intervals:
         self.spans.insert(k, (a, b, *value))
         self.longest = max(self.longest, b - a)
 
-    def overlapping(self, lo: int, hi: int) -> list[tuple]:
-        """The spans (a, b, ...) with a < hi and b > lo, in order."""
+    def overlapping(self, lo: int, hi: int, limit: int | None = None) -> list[tuple]:
+        """The spans (a, b, ...) with a < hi and b > lo, in order; at most ``limit`` of them (the last
+        starting), so that a caller asking "any?" or "more than n?" pays for no more than it asks."""
         out = []
         for k in range(bisect_left(self.starts, hi) - 1, -1, -1):
             a, b = self.keys[k]
@@ -108,9 +109,11 @@ class Intervals:
                 break  # no span starting this early reaches lo
             if b > lo:
                 out.append(self.spans[k])
+                if len(out) == limit:
+                    break
         out.reverse()
         return out
 
     def contains(self, pos: int) -> bool:
         """Some span holds ``pos`` (a <= pos < b)."""
-        return bool(self.overlapping(pos, pos + 1))
+        return bool(self.overlapping(pos, pos + 1, limit=1))

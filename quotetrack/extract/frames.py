@@ -8,6 +8,7 @@ Frames never cross a paragraph: content is cut to the cue's paragraph.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,9 @@ from spacy.tokens import Span, Token
 from . import cues
 from .doc_index import DocIndex, Intervals
 from .marks import strip_marks
+from .stretch import Stretch, Subtrees
 from .tables import Tables
+from .text_shape import TextShape
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Prepositions that carry the content after an object: "accused X of Y", "described X as Y".
@@ -70,10 +73,11 @@ def find_frames(ix: DocIndex, tables: Tables, min_prior: float | None = None, ke
     text = ix.text
     frames: list[Frame] = []
     doc = ix.doc
+    trees = Subtrees(doc)
     for i in _frame_heads(doc):
         tok = doc[i]
         try:
-            found = _frames_at(tok, text)
+            found = _frames_at(tok, text, trees)
         except (IndexError, ValueError):  # a parse we cannot read: no frame, never a crash
             continue
         for f in found:
@@ -81,9 +85,9 @@ def find_frames(ix: DocIndex, tables: Tables, min_prior: float | None = None, ke
                 f.key_prior = key_prior(f.key, f.construction)
                 frames.append(f)
     has_model = tables.frame_model is not None
-    nesting = Nesting(frames)
+    nesting, shape = Nesting(frames), TextShape(text)
     for f in frames:
-        p = tables.frame_probability(frame_features(f, text, nesting)) if has_model and f.key_prior > 0 else None
+        p = tables.frame_probability(frame_features(f, text, nesting, shape)) if has_model and f.key_prior > 0 else None
         f.prior = f.key_prior if p is None else p
     return [f for f in frames if f.prior >= threshold]
 
@@ -138,17 +142,19 @@ class Nesting:
 
     def nested(self, f: Frame) -> bool:
         pos = f.cue.start_char
-        return any(owner != id(f) for _, _, owner in self.pieces.overlapping(pos, pos + 1))
+        # one piece of f at most holds its own cue: two spans are enough to answer
+        return any(owner != id(f) for _, _, owner in self.pieces.overlapping(pos, pos + 1, limit=2))
 
 
-def frame_features(f: Frame, text: str, nesting: Nesting | None = None) -> dict[str, float]:
+def frame_features(f: Frame, text: str, nesting: Nesting | None = None, shape: TextShape | None = None) -> dict[str, float]:
     """The frame classifier's inputs: cue reliability, construction, source, verb form, content shape.
 
-    ``text``: the document's text.
+    ``text``: the document's text; ``shape``: its :class:`TextShape` (made here if not given:
+    give one per text when asking of many frames).
     """
     root = f.cue.root
-    content = " ".join(text[a:b] for a, b in f.pieces)
-    words = len(content.split())
+    shape = shape if shape is not None else TextShape(text)
+    words = shape.words(f.pieces)
     kp = min(0.99, max(0.01, f.key_prior))
     subj = subject_class(f)
     feats = {
@@ -159,8 +165,8 @@ def frame_features(f: Frame, text: str, nesting: Nesting | None = None) -> dict[
         f"tag={root.tag_ if root.tag_ in ('VBD', 'VBZ', 'VBP', 'VBG', 'VBN', 'VB') else 'other'}": 1.0,
         "len": math.log1p(words),
         "short": 1.0 if words <= 3 else 0.0,
-        "quoted": 1.0 if (any(ch in content for ch in '"“”‘') or "''" in content) else 0.0,
-        "that": 1.0 if content[:5].lower() == "that " else 0.0,
+        "quoted": 1.0 if shape.quoted(f.pieces) else 0.0,
+        "that": 1.0 if shape.head(f.pieces, 5).lower() == "that " else 0.0,
         "cue_words": float(len(f.cue)),
     }
     children = list(root.children)
@@ -177,9 +183,9 @@ def frame_features(f: Frame, text: str, nesting: Nesting | None = None) -> dict[
     return feats
 
 
-def _frames_at(tok: Token, text: str) -> list[Frame]:
+def _frames_at(tok: Token, text: str, trees: Subtrees) -> list[Frame]:
     if tok.lower_ == "according":
-        f = according(tok, text)
+        f = according(tok, text, trees)
         return [f] if f else []
     if tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
         tail = tail_frame(tok, text)
@@ -187,7 +193,7 @@ def _frames_at(tok: Token, text: str) -> list[Frame]:
             return [tail]
     if tok.pos_ != "VERB":
         return []
-    return verb_frames(tok, text)
+    return verb_frames(tok, text, trees)
 
 
 def tail_frame(verb: Token, text: str) -> Frame | None:
@@ -228,7 +234,7 @@ def tail_frame(verb: Token, text: str) -> Frame | None:
         source = source.head
     sent_start = verb.sent.start
     p_start, _ = paragraph_of(text, verb)
-    tokens = [t for t in doc[sent_start:k] if t.idx >= p_start]
+    tokens = Stretch.between(doc, max(sent_start, _token_at(doc, p_start)), k - 1)
     pieces = _pieces(tokens, verb, text) if tokens else []
     if not pieces:
         return None
@@ -437,40 +443,45 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return strip_marks(text, start, end)
 
 
-def content_span(tokens: list[Token], anchor: Token, text: str) -> tuple[int, int] | None:
+def _token_at(doc, char: int) -> int:
+    """Index of the first token starting at or after ``char`` (a binary search: no walk over the doc)."""
+    return bisect_left(range(len(doc)), char, key=lambda i: doc[i].idx)
+
+
+def content_span(tokens: Stretch, anchor: Token, text: str) -> tuple[int, int] | None:
     """Character span of ``tokens`` within ``anchor``'s paragraph, trimmed; None if empty.
 
-    The span runs from the first to the last token: subtrees are contiguous
-    in a projective parse, and a gap (a cue left out) is split by the caller.
+    The span runs from the first to the last token (a subtree with a gap, from
+    a non-projective arc, is taken whole); a gap that is a cue left out is split by
+    the caller.
     """
     p_start, p_end = paragraph_of(text, anchor)
-    tokens = [t for t in tokens if p_start <= t.idx < p_end]
+    doc = anchor.doc
+    tokens = tokens.clip(_token_at(doc, p_start), _token_at(doc, p_end) - 1)
     if not tokens:
         return None
-    first = min(tokens, key=lambda t: t.i)
-    last = max(tokens, key=lambda t: t.i)
+    first, last = tokens.first, tokens.last
     start, end = trimmed(text, first.idx, last.idx + len(last))
     if end <= start or not any(ch.isalnum() for ch in text[start:end]):
         return None
-    if len(tokens) == 1 and tokens[0].pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
+    if len(tokens) == 1 and first.pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
         return None  # a lone "that" or "so": a misparse, not a content
     return start, end
 
 
-def _without(tokens: list[Token], tok: Token | None) -> list[Token]:
+def _without(tokens: Stretch, tok: Token | None) -> Stretch:
     if tok is None:
         return tokens
-    lo, hi = tok.left_edge.i, tok.right_edge.i
-    return [t for t in tokens if not lo <= t.i <= hi]
+    return tokens.without(tok.left_edge.i, tok.right_edge.i)
 
 
-def _pieces(tokens: list[Token], anchor: Token, text: str, gap: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+def _pieces(tokens: Stretch, anchor: Token, text: str, gap: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """Content pieces: one span, or two around ``gap`` (token indexes of the cue phrase)."""
     if gap is None:
         span = content_span(tokens, anchor, text)
         return [span] if span else []
-    left = [t for t in tokens if t.i < gap[0]]
-    right = [t for t in tokens if t.i > gap[1]]
+    left = tokens.before(gap[0])
+    right = tokens.after(gap[1])
     out = []
     for part in (left, right):
         span = content_span(part, anchor, text) if part else None
@@ -482,7 +493,7 @@ def _pieces(tokens: list[Token], anchor: Token, text: str, gap: tuple[int, int] 
 # --- verb frames ---------------------------------------------------------------
 
 
-def verb_frames(verb: Token, text: str) -> list[Frame]:
+def verb_frames(verb: Token, text: str, trees: Subtrees) -> list[Frame]:
     """The frame a verb heads: by its clause, the clause around it, or its object, infinitive or preposition."""
     children = list(verb.children)
     ccomps = [c for c in children if c.dep_ == "ccomp"]
@@ -490,16 +501,18 @@ def verb_frames(verb: Token, text: str) -> list[Frame]:
     if ccomp is None:
         ccomp = next((c for c in ccomps if _is_clause(c) or _quoted_start(c)), None)
     if ccomp is not None:
-        return _clause_frame(verb, ccomp, text)
+        return _clause_frame(verb, ccomp, text, trees)
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
-        return _parenthetical_frame(verb, text)
-    return _complement_frame(verb, children, text)
+        return _parenthetical_frame(verb, text, trees)
+    return _complement_frame(verb, children, text, trees)
 
 
-def _clause_frame(verb: Token, ccomp: Token, text: str) -> list[Frame]:
+def _clause_frame(verb: Token, ccomp: Token, text: str, trees: Subtrees) -> list[Frame]:
     """'Lavrov said (that) …' / '…, Lavrov said.': the clause is the content."""
     before = ccomp.i < verb.i
-    tokens = [t for t in ccomp.subtree if (t.i < verb.i) == before]
+    subtree = trees.of(ccomp)
+    # the side of the verb the clause is on (a non-projective subtree can reach past the verb)
+    tokens = subtree.before(verb.i) if before else subtree.after(verb.i)
     source, via = subject_of(verb)
     if source is not None and source.i > verb.i and via == "subject":
         via = "inversion"
@@ -513,44 +526,44 @@ def _clause_frame(verb: Token, ccomp: Token, text: str) -> list[Frame]:
     return [Frame(cue_span(verb), cue_key(verb), construction, pieces, source, via)] if pieces else []
 
 
-def _parenthetical_frame(verb: Token, text: str) -> list[Frame]:
+def _parenthetical_frame(verb: Token, text: str, trees: Subtrees) -> list[Frame]:
     """'By early next month, foreign minister Sergey Lavrov said, Russia will halt …'.
 
     The content is the clause around the cue, in two pieces when the cue is inside it.
     """
     head = verb.head
     lo, hi = verb.left_edge.i, verb.right_edge.i
-    tokens = [t for t in head.subtree if not lo <= t.i <= hi]
+    tokens = trees.of(head).without(lo, hi)
     source, via = subject_of(verb)
-    inside = any(t.i < lo for t in tokens) and any(t.i > hi for t in tokens)
+    inside = bool(tokens.before(lo)) and bool(tokens.after(hi))
     pieces = _pieces(tokens, verb, text, (lo, hi) if inside else None)
     return [Frame(cue_span(verb), cue_key(verb), "parenthetical", pieces, source, via)] if pieces else []
 
 
-def _complement_frame(verb: Token, children: list[Token], text: str) -> list[Frame]:
+def _complement_frame(verb: Token, children: list[Token], text: str, trees: Subtrees) -> list[Frame]:
     """A verb without a clause: its object (and what follows it), its infinitive, or a preposition's object."""
     frames = []
     dobj = next((c for c in children if c.dep_ in ("dobj",) and c.i > verb.i), None)
     source, via = subject_of(verb)
     if dobj is not None and dobj.lower_ == "that" and dobj.tag_ == "IN":
         # "said that ..." with the clause misparsed under "that": the rest of the sentence.
-        tokens = [t for t in verb.sent if t.i >= dobj.i]
+        tokens = Stretch.between(verb.doc, dobj.i, verb.sent.end - 1)
         pieces = _pieces(_without(tokens, source), verb, text)
         return [Frame(cue_span(verb), cue_key(verb), "ccomp", pieces, source, via)] if pieces else []
     if dobj is not None:
-        tokens = list(dobj.subtree)
+        tokens = trees.of(dobj)
         for sib in children:
             if sib.i <= dobj.i:
                 continue
             if sib.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (sib.dep_ == "prep" and sib.lower_ in OBJECT_PREPS):
-                tokens += list(sib.subtree)
+                tokens |= trees.of(sib)
         span = content_span(tokens, verb, text)
         if span:
             frames.append(Frame(cue_span(verb), cue_key(verb), "object", [span], source, via))
         return frames
     xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
     if xcomp is not None:
-        tokens = [t for t in xcomp.subtree]
+        tokens = trees.of(xcomp)
         span = content_span(tokens, verb, text)
         if span:
             frames.append(Frame(cue_span(verb), cue_key(verb), "xcomp", [span], source, via))
@@ -559,7 +572,7 @@ def _complement_frame(verb: Token, children: list[Token], text: str) -> list[Fra
     if prep is not None and _adjacent(verb, prep):
         obj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
         if obj is not None:
-            span = content_span(list(obj.subtree), verb, text)
+            span = content_span(trees.of(obj), verb, text)
             if span:
                 frames.append(Frame(cue_span(verb, prep), cue_key(verb, prep), "prep", [span], source, via))
     return frames
@@ -574,7 +587,7 @@ def _quoted_start(head: Token) -> bool:
     return first.i > 0 and first.doc[first.i - 1].is_quote or first.is_quote
 
 
-def _trailing_source(verb: Token, tokens: list[Token]) -> tuple[Token | None, list[Token]]:
+def _trailing_source(verb: Token, tokens: Stretch) -> tuple[Token | None, Stretch]:
     """The noun phrase right before a cue verb that has no subject, split off the content.
 
     It starts after the last comma or closing quotation mark before the
@@ -603,7 +616,7 @@ def _trailing_source(verb: Token, tokens: list[Token]) -> tuple[Token | None, li
     while head.head.i != head.i and head.head in phrase and head.dep_ in ("compound", "flat", "amod", "poss", "appos"):
         head = head.head
     lo = phrase[0].i
-    return head, [t for t in tokens if t.i < lo]
+    return head, tokens.before(lo)
 
 
 def _adjacent(verb: Token, prep: Token) -> bool:
@@ -612,7 +625,7 @@ def _adjacent(verb: Token, prep: Token) -> bool:
     return len(between) <= 2 and all(t.dep_ in ("prt", "advmod", "neg") for t in between)
 
 
-def according(tok: Token, text: str) -> Frame | None:
+def according(tok: Token, text: str, trees: Subtrees) -> Frame | None:
     """'According to X, <content>' / '<content>, according to X': the clause, without the phrase."""
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     if to is None:
@@ -624,8 +637,8 @@ def according(tok: Token, text: str) -> Frame | None:
     if head.i == tok.i:
         return None
     lo, hi = tok.left_edge.i, tok.right_edge.i
-    tokens = [t for t in head.subtree if not lo <= t.i <= hi]
-    inside = any(t.i < lo for t in tokens) and any(t.i > hi for t in tokens)
+    tokens = trees.of(head).without(lo, hi)
+    inside = bool(tokens.before(lo)) and bool(tokens.after(hi))
     pieces = _pieces(tokens, tok, text, (lo, hi) if inside else None)
     if not pieces:
         return None

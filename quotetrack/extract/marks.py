@@ -223,14 +223,18 @@ def quoted_mask(text: str, spans: list[MarkedSpan]) -> bytearray:
 
 def kind_of(text: str, fragments, mask: bytearray) -> str:
     """``direct`` when every word character of the fragments is quoted (``mask``), ``mixed`` when some are."""
-    quoted = unquoted = 0
+    quoted = unquoted = False
     for start, end in fragments:
-        for k in range(max(0, start), min(end, len(text))):
-            if text[k].isalnum() or text[k] == "_":
-                if mask[k]:
-                    quoted += 1
-                else:
-                    unquoted += 1
+        k, end = max(0, start), min(end, len(text))
+        # run by run of the mask, each searched for a word character in C, until both kinds are seen:
+        # a quote's cost does not grow with its length (nested quotes hold the whole rest of a text)
+        while k < end and not (quoted and unquoted):
+            inside = mask[k]
+            stop = mask.find(0 if inside else 1, k, end)
+            stop = end if stop < 0 else stop
+            if _WORDISH.search(text, k, stop):  # \w: str.isalnum() or '_', as sre has it
+                quoted, unquoted = quoted or bool(inside), unquoted or not inside
+            k = stop
     if quoted and not unquoted:
         return "direct"
     return "mixed" if quoted else "indirect"

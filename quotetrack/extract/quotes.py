@@ -555,6 +555,12 @@ def _introduces(text: str, verb: Token, m: MarkedSpan) -> bool:
 # --- indirect and mixed ------------------------------------------------------
 
 
+# A frame whose stretch overlaps more kept frames than this is a chain ("A said that B said that
+# …") or nested quotes a thousand deep, not news (PolNeAR train never comes near): it is not
+# reported, and no frame is checked against more than this many others, so time stays linear.
+MAX_OVERLAPPING = 32
+
+
 def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int], min_prior: float) -> list[Frame]:
     """Frames to report as indirect/mixed: not already a direct quote's cue, overlaps settled.
 
@@ -570,7 +576,8 @@ def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int]
     hulls = Intervals()  # each kept frame under the stretch from its first piece to its last
     for f in pool:
         hull = (min(a for a, _ in f.pieces), max(b for _, b in f.pieces)) if f.pieces else (0, 0)
-        if f.cue.start in kept_cues or any(_clash(f, k) for _, _, k in hulls.overlapping(*hull)):
+        near = hulls.overlapping(*hull, limit=MAX_OVERLAPPING + 1)
+        if f.cue.start in kept_cues or len(near) > MAX_OVERLAPPING or any(_clash(f, k) for _, _, k in near):
             continue
         kept.append(f)
         kept_cues.add(f.cue.start)

@@ -58,6 +58,9 @@ class SpeakerCluster:
     documents: list[str]
     quote_count: int
     flags: list[str] = field(default_factory=list)
+    # Every name as the store holds it ("officials in Moscow" for a speaker shown as "Moscow"):
+    # quotes are pointed at their speaker by these, not only by the display forms in ``aliases``.
+    raw_names: list[str] = field(default_factory=list)
 
 
 def _hash_id(kind: str, key: str) -> str:
@@ -89,6 +92,7 @@ class _Unit:
     profile: PersonName | OrgName | None
     surfaces: Counter = field(default_factory=Counter)  # display form -> quotes
     names: set[str] = field(default_factory=set)  # fold() of raw and display forms (for overrides)
+    raws: set[str] = field(default_factory=set)  # the raw names themselves
     docs: set[str] = field(default_factory=set)
     ambiguous: bool = False
     split: bool = False
@@ -96,6 +100,7 @@ class _Unit:
     def add(self, raw: str, display: str, doc_id: str, count: int) -> None:
         self.surfaces[display] += count
         self.names.update((fold(raw), fold(display)))
+        self.raws.add(raw)
         self.docs.add(doc_id)
 
 
@@ -220,10 +225,15 @@ class Normaliser:
             return i
 
         where: dict[str, list[int]] = defaultdict(list)
+        renamed_to: dict[str, set[str]] = defaultdict(set)  # a renamed speaker is found under its new name too
+        for old, new in self.overrides.renames.items():
+            renamed_to[fold(old)].add(fold(new))
         for gi, members in enumerate(groups):
             for uk in members:
                 for n in units[uk].names:
                     where[n].append(gi)
+                    for new in renamed_to.get(n, ()):
+                        where[new].append(gi)
         conflicts: set[int] = set()
         for a, b in self.overrides.merges:
             for ga in sorted(set(where.get(fold(a), []))):
@@ -283,6 +293,7 @@ class Normaliser:
                     documents=sorted(set().union(*(u.docs for u in us))),
                     quote_count=sum(sum(u.surfaces.values()) for u in us),
                     flags=sorted(flags),
+                    raw_names=sorted(set().union(*(u.raws for u in us))),
                 )
             )
         _add_maybe_flags(clusters, drafts)

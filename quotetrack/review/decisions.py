@@ -21,16 +21,12 @@ def prepare(db: Store) -> None:
     db.durable()
 
 
-def _status_for(state: ReviewState) -> str:
-    return "corrected" if state.corrected else "confirmed"
+def _status_for(state: ReviewState, extracted: Extracted) -> str:
+    return "corrected" if state.corrected or extracted.edited else "confirmed"
 
 
 def _confirmed(state: ReviewState, extracted: Extracted) -> ReviewState:
-    return replace(state, status=_status_for(state))
-
-
-def _rejected(state: ReviewState, extracted: Extracted) -> ReviewState:
-    return replace(state, status="rejected")
+    return replace(state, status=_status_for(state, extracted))
 
 
 def confirm(db: Store, quote_id: str, by: str | None) -> Decision:
@@ -39,8 +35,9 @@ def confirm(db: Store, quote_id: str, by: str | None) -> Decision:
 
 
 def reject(db: Store, quote_id: str, by: str | None) -> Decision:
-    """Not a quote, or not one worth keeping."""
-    return db.decide(quote_id, "reject", by, _rejected)
+    """Not a quote, or not one worth keeping (no reason given: one given before goes; see
+    :func:`quotetrack.review.edits.reject_because`)."""
+    return db.reject_because(quote_id, None, by)
 
 
 def set_speaker(db: Store, quote_id: str, name: str, by: str | None) -> Decision:
@@ -55,7 +52,7 @@ def set_speaker(db: Store, quote_id: str, name: str, by: str | None) -> Decision
 
     def change(state: ReviewState, extracted: Extracted) -> ReviewState:
         state = replace(state, speaker_name=None if name == extracted.speaker_name else name)
-        return replace(state, status=_status_for(state))
+        return replace(state, status=_status_for(state, extracted))
 
     return db.decide(quote_id, "speaker", by, change)
 
@@ -67,7 +64,7 @@ def set_kind(db: Store, quote_id: str, kind: str, by: str | None) -> Decision:
 
     def change(state: ReviewState, extracted: Extracted) -> ReviewState:
         state = replace(state, kind=None if kind == extracted.kind else kind)
-        return replace(state, status=_status_for(state))
+        return replace(state, status=_status_for(state, extracted))
 
     return db.decide(quote_id, "kind", by, change)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..domain import Quote
-from ..store import LogEntry, ReviewState, Store
+from ..store import LogEntry, ReviewState, SpanEdit, Store
 from ..text import lines
 
 
@@ -67,6 +67,10 @@ class QuoteDetail:
     kind: str  # effective
     excerpt: Excerpt
     history: list[LogEntry]
+    edit: SpanEdit | None = None  # the reviewer's words, and the extracted ones
+    added: bool = False  # a reviewer added the quote
+    flagged: bool = False
+    reason: str | None = None  # why it was rejected
 
 
 def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
@@ -86,5 +90,17 @@ def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
         quote_id=quote_id, doc_id=stored.doc_id, source=stored.source, quote=quote, review=state,
         speaker_id=stored.speaker_id, speaker=stored.canonical_name or state.speaker_name or quote.speaker,
         kind=state.kind or quote.kind, excerpt=excerpt(stored.doc_text, spans),
-        history=db.history(quote_id, 5),
+        history=[_as_seen(h, quote) for h in db.history(quote_id, 5)], edit=db.span_edit(quote_id), added=db.is_added(quote_id),
+        flagged=db.is_flagged(quote_id), reason=db.reject_reason(quote_id),
     )
+
+
+def _as_seen(entry: LogEntry, quote: Quote) -> LogEntry:
+    """A kind or speaker change as the reviewer saw it: a correction taken back (None in the log)
+    reads as the extracted value, so the history says ``direct → mixed``, not ``— → mixed``."""
+    extracted = {"kind": quote.kind, "speaker_name": quote.speaker}
+    if entry.field not in extracted:
+        return entry
+    value = extracted[entry.field]
+    return replace(entry, old=entry.old if entry.old is not None else value,
+                   new=entry.new if entry.new is not None else value)

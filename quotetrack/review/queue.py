@@ -26,6 +26,7 @@ from .view import View
 
 REVIEWED = "reviewed"  # a status filter: every status but pending
 STATUS_FILTERS = (*REVIEW_STATUSES, REVIEWED)
+DISPUTED = "disputed"  # a status filter of an adjudicator's review: the quotes reviewers disagree on
 SORT_COLUMNS = QUEUE_SORTS
 _STATUS_RANK = {s: i for i, s in enumerate(REVIEW_STATUSES)}
 ROWS_KEPT = 4096  # rows whose fields the queue keeps (those on screen and around them)
@@ -42,6 +43,7 @@ class QueueFilter:
     document: str = ""
     confidence: tuple[float, float] | None = None  # inclusive
     search: str = ""  # in the quote text or the speaker name
+    flagged: bool = False  # only quotes flagged for a second look
 
     @property
     def active(self) -> bool:
@@ -80,6 +82,7 @@ class QueueRow:
     corrected_kind: bool
     corrected_speaker: bool
     note: bool
+    flagged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,7 @@ class Progress:
 
 def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     """The store's terms for a filter and an order (ValueError for an unknown sort column)."""
-    if flt.status is None:
+    if flt.status is None or flt.status == DISPUTED:
         statuses = None
     elif flt.status == REVIEWED:
         statuses = tuple(range(1, len(REVIEW_STATUSES)))
@@ -103,6 +106,8 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
     return QueueQuery(
         statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
         confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
+        flagged=flt.flagged,
+        disputed=flt.status == DISPUTED,
     )
 
 
@@ -185,9 +190,9 @@ class Queue:
     def fetch(self, rows: Sequence[int]) -> None:
         """Read these rows' fields at once (those not cached): the table asks for a screenful."""
         missing = [i for i in rows if i not in self._rows]
-        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note in self.db.queue_row_data(missing):
+        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note, flag in self.db.queue_row_data(missing):
             self._rows[rowid] = QueueRow(qid, doc, speaker, kind, conf, REVIEW_STATUSES[rank], text,
-                                         bool(ckind), bool(cspeaker), bool(note))
+                                         bool(ckind), bool(cspeaker), bool(note), bool(flag))
         while len(self._rows) > ROWS_KEPT:
             self._rows.popitem(last=False)
 

@@ -10,12 +10,13 @@ extraction run, two reviewers) can share it::
 
 :class:`Store` is put together from one part per job: :mod:`.schema`
 (tables, opening checks, migrations), :mod:`.documents`, :mod:`.speakers`,
-:mod:`.reviews`, :mod:`.export`, :mod:`.stats` and :mod:`.queue`.
+:mod:`.reviews`, :mod:`.edits` (reviewers' fixes to quotes), :mod:`.export`, :mod:`.stats` and :mod:`.queue`.
 """
 
 from __future__ import annotations
 
 from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote, quote_id
+from .edits import ADDED_METHOD, SpanEdit
 from .export import Export, parse_statuses
 from .queue import QueueQuery, QueueReads, QueueTooSlow
 from .reviews import (
@@ -51,6 +52,7 @@ class Store(Documents, Export, Stats, QueueReads):
 
 
 __all__ = [
+    "ADDED_METHOD",
     "Carried",
     "Decision",
     "Extracted",
@@ -62,6 +64,7 @@ __all__ = [
     "ReviewState",
     "SavedQuotes",
     "Selection",
+    "SpanEdit",
     "SpeakerSummary",
     "Store",
     "StoreBusy",

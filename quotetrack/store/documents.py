@@ -22,7 +22,8 @@ import orjson
 from ..domain import Document, Quote, TextSpan
 from .base import utc_now
 from .carryover import Placed
-from .reviews import Carried, Reviews
+from .edits import Edits
+from .reviews import Carried
 
 
 def quote_id(doc: Document | tuple[str, str], start: int, end: int) -> str:
@@ -68,7 +69,7 @@ class SavedQuotes(list):
         self.unplaced = carried.unplaced
 
 
-class Documents(Reviews):
+class Documents(Edits):
     def document_state(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute(
             "SELECT id, source, sha256, chars, extractor FROM documents WHERE id = ?", (doc_id,)
@@ -98,6 +99,9 @@ class Documents(Reviews):
             rows.append(_quote_row(qid, doc.id, seq, q))
         meta = orjson.dumps(doc.meta).decode("utf-8") if doc.meta else None
         with self.transaction():
+            # quotes reviewers added stay (or merge with a new quote on their words): see .edits
+            kept = self._added_kept(doc, seen, [(r[0], r[4], r[5], r[6]) for r in rows])
+            rows += [_quote_row(qid, doc.id, len(rows) + i, q) for i, (qid, q) in enumerate(kept) if qid not in seen]
             carried = self._carry_reviews(doc.id, [Placed(r[0], r[4], r[5], r[6]) for r in rows], doc.text)
             self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc.id,))
             self.conn.execute(
@@ -115,6 +119,7 @@ class Documents(Reviews):
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
+            self._after_extraction(doc)
         return SavedQuotes((r[0] for r in rows), carried)
 
     def document_meta(self, doc_id: str) -> dict | None:

@@ -71,7 +71,8 @@ def parse_statuses(value: str | Iterable[str] | None) -> list[str] | None:
 _QUOTES_SQL = """
 SELECT q.*, coalesce(r.status, 'pending') AS status, r.by AS review_by, r.at AS review_at,
        r.note AS review_note, coalesce(r.kind, q.kind) AS effective_kind,
-       coalesce(r.speaker_name, q.speaker_name) AS effective_speaker, s.name AS canonical_name
+       coalesce(r.speaker_name, q.speaker_name) AS effective_speaker, s.name AS canonical_name,
+       r.speaker_name AS review_speaker
 FROM quotes q
 LEFT JOIN reviews r ON r.quote_id = q.id
 LEFT JOIN speakers s ON s.id = q.speaker_id
@@ -87,8 +88,17 @@ def _span(row, prefix: str) -> dict | None:
     return {"text": row[f"{prefix}_text"], "start": start, "end": row[f"{prefix}_end"]}
 
 
+def _speaker_source(row: sqlite3.Row) -> tuple[dict | None, dict | None, str]:
+    """Mention, antecedent and method of the quote's speaker: a reviewer's correction has none of
+    the extractor's (its words named someone else), and its method is ``reviewer``."""
+    if row["review_speaker"] is not None:
+        return None, None, "reviewer"
+    return _span(row, "mention"), _span(row, "resolved"), row["method"]
+
+
 def _quote_record(row: sqlite3.Row) -> dict:
     speaker_name = row["effective_speaker"]
+    mention, resolved, method = _speaker_source(row)
     return {
         "id": row["id"],
         "doc_id": row["doc_id"],
@@ -100,9 +110,9 @@ def _quote_record(row: sqlite3.Row) -> dict:
         "speaker": {
             "id": row["speaker_id"] if speaker_name is not None else None,
             "name": (row["canonical_name"] or speaker_name) if speaker_name is not None else None,
-            "mention": _span(row, "mention"),
-            "resolved": _span(row, "resolved"),
-            "method": row["method"],
+            "mention": mention,
+            "resolved": resolved,
+            "method": method,
         },
         "confidence": row["confidence"],
         "review": {
@@ -294,8 +304,12 @@ class Export(Speakers):
     def quote_records(self, selection: Selection = ALL) -> Iterator[dict]:
         """Every selected quote as the export writes it, in document order."""
         where, params = selection.where()
+        extras = self.edit_extras()  # reviewers' fixes (store/edits.py): few, read at once
         for row in self.conn.execute(_QUOTES_SQL.format(where=where), params):
-            yield _quote_record(row)
+            record = _quote_record(row)
+            if row["id"] in extras:
+                record["review"].update(extras[row["id"]])
+            yield record
 
     def tool_info(self) -> dict:
         from .. import __version__

@@ -58,6 +58,8 @@ class QueueQuery:
     search: str = ""
     sort: str = "status"
     reverse: bool = False
+    flagged: bool = False  # only quotes flagged for a second look (store/edits.py)
+    disputed: bool = False  # only the quotes in ``disputed_quotes`` (reviewers disagree on them)
 
     def __post_init__(self) -> None:
         if self.sort not in QUEUE_SORTS:
@@ -205,6 +207,10 @@ class QueueReads(StoreBase):
             clause, args = self._queue_search(fold(query.search), rows)
             clauses.append(clause)
             params += args
+        if query.flagged:
+            clauses.append("id IN (SELECT quote_id FROM quote_flags)")
+        if query.disputed:
+            clauses.append("id IN (SELECT quote_id FROM disputed_quotes)")
         return clauses, params
 
     def _queue_search(self, search: str, rows: bool) -> tuple[str, list]:
@@ -365,13 +371,13 @@ class QueueReads(StoreBase):
         if query.statuses == ():
             return 0
         order = _order(query)
-        plain = not (query.speaker or query.doc or query.search)
+        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
         unfiltered = plain and query.statuses is None and not query.kind and query.confidence is None
         if plain and (before is None or query.sort in ("status", "kind", "confidence")):
             return self._queue_count_tallied(query, order, before)
         if unfiltered and query.sort == "speaker":
             return self._queue_count_by_name(query, order, before)
-        only_speaker = not (query.doc or query.search or query.kind) and query.statuses is None and query.confidence is None
+        only_speaker = not (query.doc or query.search or query.kind or query.flagged or query.disputed) and query.statuses is None and query.confidence is None
         if before is None and only_speaker and self._queue_name_exists(query.speaker):
             return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
         return self._queue_count_sql(query, order, before)
@@ -532,6 +538,10 @@ class QueueReads(StoreBase):
                 leads.append((self._queue_named_count(names), "queue_by_speaker"))
         if query.doc and self._queue_doc_exists(query.doc):
             leads.append((self._queue_count_where(["doc_id = ?"], [query.doc]), "quotes_by_doc"))
+        if query.flagged:  # few, as a rule: read by their own lookup
+            leads.append((self._queue_rows("SELECT count(*) FROM quote_flags")[0][0], None))
+        if query.disputed:  # few, and read by the quotes' own key
+            leads.append((self._queue_rows("SELECT count(*) FROM disputed_quotes")[0][0], None))
         if len(query.search) >= 3:
             found = self._queue_text_bound(fold(query.search), limit)
             if found is not None:
@@ -559,7 +569,7 @@ class QueueReads(StoreBase):
 
     def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
         """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
-        plain = not (query.speaker or query.doc or query.search)
+        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
         if plain or query.statuses == ():
             pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
             return self.queue_count(query), self.queue_count(pending)
@@ -572,13 +582,14 @@ class QueueReads(StoreBase):
 
     def queue_row_data(self, rowids: Sequence[int]) -> list[tuple]:
         """(rowid, id, doc_id, speaker, kind, confidence, status rank, text, kind corrected, speaker
-        corrected, has a note) of each of these quotes that exists."""
+        corrected, has a note, flagged) of each of these quotes that exists."""
         out: list[tuple] = []
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start:start + 500])
             out += self._queue_rows(
                 "SELECT q.rowid, q.id, q.doc_id, q.queue_speaker, coalesce(q.queue_kind, q.kind), q.confidence,"
-                " q.queue_status, q.text, r.kind IS NOT NULL, r.speaker_name IS NOT NULL, r.note IS NOT NULL"
+                " q.queue_status, q.text, r.kind IS NOT NULL, r.speaker_name IS NOT NULL, r.note IS NOT NULL,"
+                " q.id IN (SELECT quote_id FROM quote_flags)"
                 f" FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.rowid IN ({','.join('?' * len(chunk))})",
                 chunk)
         return out

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, replace
 
 from .base import utc_now
 from .carryover import Mapper, Placed, place
+from .judgements import Judgements
 from .speakers import Speakers
 
 
@@ -76,6 +77,7 @@ class Extracted:
 
     kind: str
     speaker_name: str | None
+    edited: bool = False  # a reviewer changed the quote's words (store/edits.py): it stays corrected
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,10 @@ def _with_retry(fn: Callable[[], Decision], tries: int = 4, pause: float = 0.05)
     raise AssertionError("unreachable")
 
 
-class Reviews(Speakers):
+class Reviews(Judgements, Speakers):
+    # tables keyed by quote id that follow a review carried over to a new quote
+    _CARRIED_TABLES: tuple[str, ...] = ("review_log", "review_actions", "reviewer_decisions")
+
     # -- one quote's review --
 
     def review_state(self, quote_id: str) -> ReviewState:
@@ -186,10 +191,12 @@ class Reviews(Speakers):
         )
 
     def _extracted(self, quote_id: str) -> Extracted:
-        row = self.conn.execute("SELECT kind, speaker_name FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT kind, speaker_name, EXISTS(SELECT 1 FROM span_edits WHERE quote_id = ?) FROM quotes WHERE id = ?",
+            (quote_id, quote_id)).fetchone()
         if row is None:
             raise UnknownQuote(f"no quote {quote_id} in the store (re-extracted since?)")
-        return Extracted(row[0], row[1])
+        return Extracted(row[0], row[1], bool(row[2]))
 
     def _speaker_id(self, quote_id: str) -> str | None:
         return self.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (quote_id,)).fetchone()[0]
@@ -232,10 +239,16 @@ class Reviews(Speakers):
                 before = stored or ReviewState()
                 after = change(before, extracted)
                 if after.decision() == before.decision():
+                    # The quote's review stands (nothing changed: no action id), but it may be news as
+                    # this reviewer's own judgement (a second reviewer confirming): kept, and undoable.
+                    self._judge_alike(quote_id, action, by, stored, after)
                     return Decision(None, quote_id, action, before, before, self._speaker_id(quote_id))
                 after = replace(after, by=by, at=utc_now())
                 self._write_state(quote_id, after)
+                own = self._own_state_json(quote_id, by)
+                self._judge(quote_id, by, after, self.adjudicator)
                 action_id = self._add_action(quote_id, action, by, after.at, stored, after)
+                self._keep_own(action_id, own)
                 self._log(action_id, quote_id, before, after)
                 speaker_changed = after.speaker_name != before.speaker_name
                 if speaker_changed:
@@ -278,6 +291,7 @@ class Reviews(Speakers):
                 else:
                     self._write_state(quote_id, target)
                     action_id = self._add_action(quote_id, "undo", by, now, stored, target, row["id"])
+                    self._judge_back(quote_id, by, row["id"])
                 self.conn.execute("UPDATE review_actions SET undone_by = ? WHERE id = ?", (action_id, row["id"]))
                 if conflict is None:
                     after = target or ReviewState()
@@ -312,7 +326,10 @@ class Reviews(Speakers):
         cannot be placed move to ``unplaced_reviews``; earlier unplaced ones are tried again."""
         new_ids = [q.id for q in new_quotes]
         lost = self.conn.execute(
-            "SELECT q.id, q.start, q.end, q.text, q.kind, q.speaker_name FROM quotes q JOIN reviews r ON r.quote_id = q.id"
+            # a quote whose words a reviewer changed is looked for by the words extraction gave it
+            "SELECT q.id, coalesce(e.extracted_start, q.start) AS start, coalesce(e.extracted_end, q.end) AS end,"
+            " coalesce(e.extracted_text, q.text) AS text, q.kind, q.speaker_name FROM quotes q"
+            " JOIN reviews r ON r.quote_id = q.id LEFT JOIN span_edits e ON e.quote_id = q.id"
             " WHERE q.doc_id = ?", (doc_id,),
         ).fetchall()
         keep = set(new_ids)
@@ -335,8 +352,8 @@ class Reviews(Speakers):
             if old_id in placed:
                 self._replace_unplaced(old_id, placed[old_id])
         for old_id, new_id in placed.items():
-            for table in ("review_log", "review_actions"):
-                self.conn.execute(f"UPDATE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
+            for table in self._CARRIED_TABLES:
+                self.conn.execute(f"UPDATE OR REPLACE {table} SET quote_id = ? WHERE quote_id = ?", (new_id, old_id))
         return Carried(carried=len(placed), unplaced=len(lost) - sum(1 for r in lost if r["id"] in placed))
 
     def _reviewed_among(self, quote_ids: Sequence[str]) -> Iterator[str]:

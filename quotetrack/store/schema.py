@@ -123,6 +123,61 @@ CREATE TABLE IF NOT EXISTS speaker_overrides (
     by     TEXT,
     at     TEXT NOT NULL
 );
+-- reviewers' fixes (store/edits.py): kept apart from the quotes a re-extraction replaces
+CREATE TABLE IF NOT EXISTS span_edits (
+    quote_id        TEXT PRIMARY KEY,
+    doc_id          TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    extracted_start INTEGER NOT NULL,
+    extracted_end   INTEGER NOT NULL,
+    extracted_text  TEXT NOT NULL,
+    by              TEXT,
+    at              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS span_edits_by_doc ON span_edits(doc_id);
+CREATE TABLE IF NOT EXISTS added_quotes (
+    quote_id     TEXT PRIMARY KEY,
+    doc_id       TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    end          INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    speaker_name TEXT,
+    by           TEXT,
+    at           TEXT NOT NULL,
+    merged_into  TEXT
+);
+CREATE INDEX IF NOT EXISTS added_quotes_by_doc ON added_quotes(doc_id);
+CREATE TABLE IF NOT EXISTS quote_flags (
+    quote_id TEXT PRIMARY KEY,
+    by       TEXT,
+    at       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS edit_actions (
+    action_id INTEGER PRIMARY KEY,
+    old       TEXT,
+    new       TEXT
+);
+-- each reviewer's own decision per quote (store/judgements.py), beside the effective one in reviews
+CREATE TABLE IF NOT EXISTS reviewer_decisions (
+    quote_id     TEXT NOT NULL,
+    by           TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    kind         TEXT,
+    speaker_name TEXT,
+    note         TEXT,
+    state        TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    adjudicated  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (quote_id, by)
+);
+CREATE INDEX IF NOT EXISTS reviewer_decisions_by_reviewer ON reviewer_decisions(by);
+-- the quotes reviewers disagree on, as last worked out (review/disputes.py): the disputed filter
+CREATE TABLE IF NOT EXISTS disputed_quotes (
+    quote_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
 """
 
 
@@ -147,6 +202,11 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("quotes", "queue_status", "INTEGER NOT NULL DEFAULT 0"),
     ("quotes", "queue_kind", "TEXT"),
     ("quotes", "queue_speaker", "TEXT"),
+    ("reviews", "reason", "TEXT"),  # why a reviewer rejected the quote (store/edits.py)
+    # a speaker decision taken back with `u` on the speakers screen: kept, and left out from then on
+    ("speaker_overrides", "undone_at", "TEXT"),
+    # the reviewer's own decision before an action (store/judgements.py), for its undo
+    ("review_actions", "own_before", "TEXT"),
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 

@@ -104,9 +104,11 @@ class Speakers(StoreBase):
                     "INSERT INTO speakers(id, name, kind, flags) VALUES (?, ?, ?, ?)",
                     (c.id, c.name, c.kind, ",".join(c.flags)),
                 )
+                # The names as stored count too: a reviewer's "officials in Moscow" points its
+                # quote at the speaker shown as "Moscow" instead of at no speaker at all.
                 conn.executemany(
                     "INSERT OR IGNORE INTO aliases(alias, speaker_id) VALUES (?, ?)",
-                    [(a, c.id) for a in set(c.aliases) | {c.name}],
+                    [(a, c.id) for a in set(c.aliases) | set(c.raw_names) | {c.name}],
                 )
             conn.execute(
                 "UPDATE quotes SET speaker_id = ("
@@ -160,8 +162,31 @@ class Speakers(StoreBase):
         return int(cur.lastrowid)
 
     def speaker_overrides(self) -> list[tuple[str, str, str | None]]:
-        """(action, a, b) in the order they were made."""
-        return [tuple(r) for r in self.conn.execute("SELECT action, a, b FROM speaker_overrides ORDER BY id")]
+        """(action, a, b) in the order they were made, leaving out those undone."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT action, a, b FROM speaker_overrides WHERE undone_at IS NULL ORDER BY id")]
+
+    def undo_speaker_override(self, by: str | None) -> tuple[str, str, str | None] | None:
+        """Take back this reviewer's latest speaker decision still in force; (action, a, b), or None.
+
+        The row stays (who undid it, and when, is its ``undone_at``); later
+        normalisations leave it out. The caller re-clusters.
+        """
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT id, action, a, b FROM speaker_overrides WHERE by IS ? AND undone_at IS NULL"
+                " ORDER BY id DESC LIMIT 1", (by,)).fetchone()
+            if row is None:
+                return None
+            self.conn.execute("UPDATE speaker_overrides SET undone_at = ? WHERE id = ?", (utc_now(), row[0]))
+        return row[1], row[2], row[3]
+
+    def speaker_quote_names(self, speaker_id: str) -> list[str]:
+        """The names this speaker's quotes give it (a correction first), most used first."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT coalesce(r.speaker_name, q.speaker_name) AS name FROM quotes q"
+            " LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.speaker_id = ? AND name IS NOT NULL"
+            " GROUP BY name ORDER BY count(*) DESC, name", (speaker_id,))]
 
     def use_aliases_file(self, path: str | Path) -> Overrides:
         """Read an aliases file (ValueError naming the problem) and remember it for later refreshes."""
@@ -183,8 +208,13 @@ class Speakers(StoreBase):
 
     # -- reading speakers --
 
-    def speakers(self, selection: Selection = ALL, *, documents: bool = True) -> list[SpeakerSummary]:
+    def speakers(self, selection: Selection = ALL, *, documents: bool = True,
+                 without_rejected: bool = False) -> list[SpeakerSummary]:
         """Every speaker with its aliases, flags, quote count and documents, most quoted first.
+
+        ``without_rejected``: rejected quotes are not counted (nor their documents), as a
+        reviewer sees speakers: those quotes are not the speaker's. An export counts what
+        it holds, rejected quotes included when they are exported.
 
         ``selection``: count only the quotes it selects (what a filtered export
         holds); a speaker none of them names is listed with no quotes.
@@ -196,18 +226,27 @@ class Speakers(StoreBase):
         # given by looking that name up among the aliases. So no name check is needed here.
         where, params = selection.where()
         where = "LEFT JOIN reviews r ON r.quote_id = q.id " + (where + " AND" if where else "WHERE") + " q.speaker_id IS NOT NULL"
+        rejected = "rejected" if without_rejected else "-"  # the status left out
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: much faster than sqlite3.Row over every quote
         counts: dict[str, int] = {}
         docs: dict[str, list[str]] = {}
         if documents:
-            pairs = Counter(cursor.execute(f"SELECT q.speaker_id, q.doc_id FROM quotes q {where}", params))
+            pairs = Counter(cursor.execute(
+                f"SELECT q.speaker_id, q.doc_id FROM quotes q {where}"
+                " AND r.status IS NOT ?", [*params, rejected]))
             for (sid, doc_id), n in pairs.items():
                 counts[sid] = counts.get(sid, 0) + n
                 docs.setdefault(sid, []).append(doc_id)
         else:
             counts = dict(cursor.execute(f"SELECT q.speaker_id, count(*) FROM quotes q {where} GROUP BY q.speaker_id",
                                          params))
+            # Rejected quotes are not the speaker's: taken off from the reviews' side, which is
+            # small, so the count itself still comes from the index.
+            for sid, n in cursor.execute(
+                f"SELECT q.speaker_id, count(*) FROM reviews r2 JOIN quotes q ON q.id = r2.quote_id {where}"
+                " AND r2.status = ? GROUP BY q.speaker_id", [*params, rejected]):
+                counts[sid] = counts.get(sid, 0) - n
         aliases: dict[str, list[str]] = {}
         for alias, sid in cursor.execute("SELECT alias, speaker_id FROM aliases ORDER BY alias"):
             aliases.setdefault(sid, []).append(alias)

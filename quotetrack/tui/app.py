@@ -49,7 +49,7 @@ class ReviewApp(App[None]):
         export_path: str | Path = "exports/quotes.json",
     ) -> None:
         super().__init__()
-        self.session = Session(db, reviewer, Path(export_path))
+        self.session = Session(db, reviewer, Path(export_path), adjudicator=status == "disputed")
         self.initial_filter = QueueFilter(status=status or None, document=document or "")
 
     def on_mount(self) -> None:
@@ -59,6 +59,10 @@ class ReviewApp(App[None]):
     def store_failure(self) -> str | None:
         """The store's failure under a decision, if any: the review ends with the exit code for it."""
         return self.session.failure
+
+    @store_failure.setter
+    def store_failure(self, message: str | None) -> None:
+        self.session.failure = message
 
     def notify(
         self,

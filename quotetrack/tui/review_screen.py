@@ -30,6 +30,7 @@ from .dialogs.kind_picker import KindPicker
 from .dialogs.speaker_picker import SpeakerPicker
 from .dialogs.text_prompt import TextPrompt
 from .drawing import STATUS_STYLES, as_given, plain
+from .edit_actions import EDIT_KEYS, EditActions
 from .keys import Key, bindings
 from .session import Session
 from .speakers_screen import SpeakersScreen
@@ -43,12 +44,12 @@ from .widgets.virtual_table import Column, VirtualTable
 POLL_SECONDS = 2.0
 FAR_ROWS = 200  # a row this far from those read is read in the background while the table draws "…"
 
-QUEUE_COLUMNS = [
-    Column("document", "document", 16),
-    Column("speaker", "speaker", 22),
+QUEUE_COLUMNS = [  # at 80 columns the first ones narrow to their least, so the quote keeps some room
+    Column("document", "document", 16, min_width=8),
+    Column("speaker", "speaker", 22, min_width=11),
     Column("kind", "kind", 8),
     Column("confidence", "conf", 5, "right"),
-    Column("status", "status", 11),
+    Column("status", "status", 11, min_width=9),
     Column("text", "quote", None),
 ]
 
@@ -67,6 +68,8 @@ def queue_cells(row: QueueRow) -> list[Text]:
     status = plain(row.status, STATUS_STYLES.get(row.status, ""))
     if row.note:
         status.append(" ✎", style=Style(dim=True))
+    if row.flagged:
+        status.append(" ⚑", style=Style(color="magenta", bold=True))
     return [
         plain(row.doc_id),
         speaker,
@@ -77,7 +80,7 @@ def queue_cells(row: QueueRow) -> list[Text]:
     ]
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(EditActions, Screen):
     """The queue of quotes on top, the selected quote in its paragraph below, progress at the bottom."""
 
     AUTO_FOCUS = "#queue"
@@ -89,6 +92,7 @@ class ReviewScreen(Screen):
         Key("k", "kind", "Kind", "change kind: direct, indirect or mixed"),
         Key("n", "note", "Note", "add or edit a note (empty removes it)"),
         Key("u", "undo", "Undo", "undo your last decision; again to go further back"),
+        *EDIT_KEYS,  # fix the quote itself: its words, a missed quote, skip, flag, reject with a reason
         Key("up,down", "", help="move in the queue (PgUp/PgDn, Home/End too)"),
         Key("right_square_bracket", "next_pending(1)", "Next", "next / previous pending quote", display="]"),
         Key("left_square_bracket", "next_pending(-1)", "Prev", display="["),
@@ -103,7 +107,7 @@ class ReviewScreen(Screen):
         Key("r", "refresh", "Refresh", "refresh: take in other reviewers' decisions now (done every few seconds anyway)",
             show=False),
         Key("e", "export", "Export", "export the JSON quote database"),
-        Key("escape", "focus_table", "Back to queue", "back from the filters to the queue", show=False),
+        Key("escape", "focus_table", "Back to queue", "clear the search; back from the filters to the queue", show=False),
     )
     BINDINGS = bindings(ACTIONS)
 
@@ -120,7 +124,7 @@ class ReviewScreen(Screen):
         self._debounce: Timer | None = None
         self._search_warming = False
         self.background = Background(session)
-        self._names: list[str] | None = None  # the speaker picker's names, read in the background
+        self._names: list[review.SpeakerChoice] | None = None  # the speaker picker's speakers, read ahead
 
     # -- layout --
 
@@ -128,7 +132,7 @@ class ReviewScreen(Screen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search quotes and speakers", id="search", compact=True)
-            yield Choice(review.STATUS_FILTERS, "any status", self.filter.status, id="status-filter")
+            yield Choice(self.session.status_filters, "any status", self.filter.status, id="status-filter")
             yield Choice(QUOTE_KINDS, "any kind", self.filter.kind, id="kind-filter")
             yield Input(placeholder="speaker", id="speaker-filter", compact=True,
                         value=visible(self.filter.speaker, one_line=True))
@@ -214,14 +218,15 @@ class ReviewScreen(Screen):
         except IndexError:  # the view lost rows at its end since it was read
             return None
 
-    def _apply(self, keep: str | None = "cursor") -> None:
-        """Recompute the view from the filter and sort; the cursor stays on its quote if still shown.
+    def _apply(self, keep: str | None = "cursor", row: int | None = None) -> None:
+        """Recompute the view from the filter and sort; the cursor stays on its quote (or goes to
+        ``row``) if still shown.
 
         Read under a budget: when it takes longer (a store of millions), the
         view is read in the background and shown when ready; the screen stays
         on the old one meanwhile, and says so.
         """
-        row = self.current if keep == "cursor" else None
+        row = row if row is not None else self.current if keep == "cursor" else None
         self._wanted += 1
         view = self.queue.view(self.filter, self.sort)
         try:
@@ -420,7 +425,7 @@ class ReviewScreen(Screen):
         row = self.current
         if row is None:
             return
-        names = self._names if self._names is not None else review.speaker_names(self.session.store)
+        names = self._names if self._names is not None else review.speaker_choices(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
@@ -433,7 +438,7 @@ class ReviewScreen(Screen):
     def _read_names(self) -> None:
         """The picker's names (every speaker, most quoted first), read ahead: on millions of quotes,
         counting them takes seconds. Read again after every change of speaker."""
-        names = self.background.run("names", review.speaker_names)
+        names = self.background.run("names", review.speaker_choices)
         if names is not None:
             self.app.call_from_thread(setattr, self, "_names", names)
 
@@ -473,6 +478,7 @@ class ReviewScreen(Screen):
             self.notify(self.session.store_failed(exc), severity="error", timeout=30)
             return
         self._after(decision)
+        self._reload_if_quotes_changed()  # an added quote taken back
         row = self.queue.index.get(decision.quote_id)
         if row is not None:
             try:
@@ -488,6 +494,12 @@ class ReviewScreen(Screen):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
+        """Esc: from the search box or the queue, clears the search (the whole queue again); from the
+        other filters, back to the queue keeping them."""
+        search = self.query_one("#search", Input)
+        if search.value and self.focused in (search, self.table):
+            search.value = ""
+            self._filters_changed()
         self.table.focus()
 
     def action_sort(self) -> None:
@@ -513,6 +525,7 @@ class ReviewScreen(Screen):
             document=self._box("#doc-filter", self.filter.document),
             confidence=confidence,
             search=self.query_one("#search", Input).value,
+            flagged=self.filter.flagged,  # no box of its own: the * key (edit_actions)
         )
 
     def _box(self, selector: str, current: str) -> str:
@@ -620,7 +633,7 @@ class ReviewScreen(Screen):
         try:
             db.refresh_speakers_if_stale()  # every exported speaker id is the normaliser's
             selection = Selection() if choice.all_statuses else Selection(statuses=parse_statuses("confirmed"))
-            count = db.write_export(choice.path, "json", selection)
+            count = db.write_export(choice.path, choice.fmt, selection)
         except (OSError, ValueError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return

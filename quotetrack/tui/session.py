@@ -24,9 +24,18 @@ class Session:
         """Note that the store failed under a decision; the message for the reviewer."""
         self.failure = f"{self.store.path}: {explain(exc)}"
         return f"{self.failure}. This decision was not saved; decisions saved before it are kept."
+    adjudicator: bool = False  # opened on the disputed quotes: each decision settles its dispute
 
     def __post_init__(self) -> None:
         review.prepare(self.store)
+        if self.adjudicator:
+            self.store.review_as(adjudicator=True)
+            self.store.mark_disputed(review.disputed_quotes(self.store))
+
+    @property
+    def status_filters(self) -> tuple[str, ...]:
+        """The status box's values: an adjudicator's has the disputed quotes too."""
+        return (*review.STATUS_FILTERS, review.DISPUTED) if self.adjudicator else review.STATUS_FILTERS
 
     @property
     def title(self) -> str:
@@ -37,6 +46,7 @@ class Session:
         """A store of its own for a worker thread (SQLite connections stay in their thread)."""
         db = Store(self.store.path, create=False)
         review.prepare(db)
+        db.review_as(adjudicator=self.adjudicator)
         return db
 
     def finish(self) -> str | None:

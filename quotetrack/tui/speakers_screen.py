@@ -1,8 +1,10 @@
-"""The speakers screen: canonical speakers with aliases and counts; merge, split an alias off, rename.
+"""The speakers screen: canonical speakers with aliases and counts; merge, split an alias off, rename, undo.
 
 Each change is stored as a speaker override (so every later normalisation,
 including after re-extraction, keeps it) and speakers are re-clustered at
 once, in a worker thread with a store of its own: the screen stays live.
+A merge asks first (both names, their quote counts); ``u`` takes back the
+reviewer's latest merge, split or rename.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widgets import Header, Input, Static
 from .. import review
 from ..store import SpeakerSummary
 from .dialogs.choice_prompt import ChoicePrompt
+from .dialogs.confirm_prompt import ConfirmPrompt
 from .dialogs.text_prompt import TextPrompt
 from .drawing import plain
 from .keys import Key, bindings
@@ -40,9 +43,10 @@ class SpeakersScreen(Screen):
     AUTO_FOCUS = "#speakers"
     HELP_TITLE = "quotetrack review — speakers"
     ACTIONS = (
-        Key("m", "merge", "Merge", "merge: m on one speaker, then m on the other; they become one speaker"),
+        Key("m", "merge", "Merge", "merge: m on one speaker, m on the other, y when asked; they become one speaker"),
         Key("l", "split", "Split alias", "split: take one of the speaker's names off into a speaker of its own"),
         Key("r", "rename", "Rename", "rename: the name this speaker is shown and exported under"),
+        Key("u", "undo", "Undo", "undo your latest merge, split or rename here; again for the one before"),
         Key("slash", "search", "Search", "search names and aliases", display="/"),
         Key("up,down", "", help="move (PgUp/PgDn, Home/End too)"),
         Key("escape", "back", "Back", "back to the review (or cancel a merge in progress)"),
@@ -117,8 +121,21 @@ class SpeakersScreen(Screen):
             self.notify("Pick the other speaker to merge with.", severity="warning")
             return
         first, self.merging = self.merging, None
-        self._run(("merge", first.name, current.name), keep_name=current.name,
-                  message=f"merged {first.name} and {current.name}")
+        self.table.refresh_rows()
+        self._status()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(("merge", first, current), keep_name=current.name,
+                          message=f"merged {first.name} and {current.name}")
+            else:
+                self._status("merge cancelled")
+
+        self.app.push_screen(ConfirmPrompt("Merge these two speakers into one?",
+                                           [_counted(first), _counted(current)], "Merge"), answered)
+
+    def action_undo(self) -> None:
+        self._run(("undo",))
 
     def action_split(self) -> None:
         current = self.current
@@ -184,6 +201,8 @@ class SpeakersScreen(Screen):
                 review.split_alias(db, change[1], by)
             elif change[0] == "rename":
                 review.rename_speaker(db, change[1], change[2], by)
+            elif change[0] == "undo":
+                message = review.undo_speaker_change(db, by)
             speakers = review.list_speakers(db)
         except (review.ReviewError, sqlite3.Error) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -200,3 +219,17 @@ class SpeakersScreen(Screen):
             if message:
                 self._status(message)
                 self.notify(message[:1].upper() + message[1:])
+
+
+def _counted(speaker: SpeakerSummary) -> Text:
+    """``• name — 3 quotes in 2 documents``: what a merge would join, escaped."""
+    line = Text("• ")
+    line.append_text(plain(speaker.name, "bold"))
+    quotes = f"{speaker.quote_count:,} quote{'' if speaker.quote_count == 1 else 's'}"
+    docs = f"{len(speaker.documents):,} document{'' if len(speaker.documents) == 1 else 's'}"
+    line.append(f" — {quotes} in {docs}")
+    others = [a for a in speaker.aliases if a != speaker.name]
+    if others:
+        line.append("\n  also ", style="dim")
+        line.append_text(plain(", ".join(others[:4]) + (", …" if len(others) > 4 else ""), "dim"))
+    return line

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from quotetrack.cli import app
 
 runner = CliRunner()
-COMMANDS = ["extract", "export", "review", "speakers", "evaluate", "install-models", "doctor", "report"]
+COMMANDS = ["extract", "export", "review", "speakers", "evaluate", "install-models", "doctor", "report", "agreement"]
 # What Typer would print for a Python type instead of a word a user reads.
 TYPE_NAMES = re.compile(r"<(bool|str|int|float|path|list\[[^>]*\]|int range|float range)>|\{[a-z_]+\}")
 
@@ -38,7 +38,7 @@ def test_each_command_shows_two_or_three_examples(command):
 @pytest.mark.parametrize("command, choices", [
     ("extract", ["<json|jsonl|csv>", "<local|dask>", "<window|document|off>"]),
     ("export", ["<json|jsonl|csv>", "<direct|indirect|mixed>", "pending, confirmed", "reviewed"]),
-    ("review", ["<pending|confirmed|rejected|corrected|reviewed>"]),
+    ("review", ["<pending|confirmed|rejected|corrected|reviewed|disputed>"]),  # disputed: issue 14
 ])
 def test_choices_are_shown(command, choices):
     text = help_of(command)

@@ -57,7 +57,8 @@ def test_export_confirmed_after_review_has_final_speaker_ids(tmp_path):
     assert set(quotes) == {ids["fantasy"], ids["door"]}
     fantasy = quotes[ids["fantasy"]]
     assert fantasy["speaker"]["name"] == "Maria Critic" and fantasy["speaker"]["id"]
-    assert fantasy["review"] == {"status": "corrected", "by": "ann", "at": fantasy["review"]["at"], "note": "print edition"}
+    assert fantasy["review"] == {"status": "corrected", "by": "ann", "at": fantasy["review"]["at"], "note": "print edition",
+                                 "changed": ["speaker"]}  # issue 14: the export says what a reviewer changed
     assert quotes[ids["door"]]["review"]["by"] == "bob"
 
 

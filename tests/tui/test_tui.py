@@ -351,6 +351,7 @@ def test_merge_speakers_on_the_speakers_screen(newsroom):
         names = [s.name for s in screen.shown]
         await pilot.press(*["down"] * names.index("Tom Reed"), "m")
         await pilot.press("home", *["down"] * names.index("Sergey Lavrov"), "m")
+        await pilot.press("y")  # the merge asks first (issue 14)
         await app.workers.wait_for_complete()
         await pilot.pause()
         merged = [s for s in screen.shown if "Tom Reed" in s.aliases]

@@ -1,4 +1,8 @@
-"""Pick the speaker of a quote: a known one by any part of the name, or a new name."""
+"""Pick the speaker of a quote: a known one by any part of any of its names, or a new name.
+
+Each speaker is listed once, under the name it is shown by, with its other
+names (aliases) beneath; typing finds it by any of them.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...review import Match, fuzzy_match
+from ...review import Match, SpeakerChoice, fuzzy_match
 from ..drawing import plain
 
 STRONG_MATCH = 400  # fuzzy_match scores from here up: the typed text occurs in the name
@@ -29,9 +33,15 @@ class SpeakerPicker(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous", show=False),
     ]
 
-    def __init__(self, names: Sequence[str], current: str | None) -> None:
+    def __init__(self, speakers: Sequence[SpeakerChoice], current: str | None) -> None:
         super().__init__()
-        self.names = list(names)
+        self.speakers = list(speakers)
+        # every name once, with the speaker it belongs to (a name two speakers hold: the more quoted)
+        self.owner: dict[str, int] = {}
+        for i, speaker in enumerate(self.speakers):
+            for name in speaker.names:
+                self.owner.setdefault(name, i)
+        self.names = list(self.owner)
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -53,13 +63,14 @@ class SpeakerPicker(ModalScreen[str | None]):
         options = self.query_one("#speaker-options", OptionList)
         options.clear_options()
         typed = " ".join(query.split())
-        matches = fuzzy_match(typed, self.names, limit=40)
-        # Names containing what was typed come first (Enter takes the best), then the typed
-        # text as a new name, then names that only have its letters in order.
+        matches = self._best_per_speaker(fuzzy_match(typed, self.names, limit=200))[:40]
+        # Speakers with a name containing what was typed come first (Enter takes the best), then
+        # the typed text as a new name, then those that only have its letters in order.
         strong = [(i, m) for i, m in enumerate(matches) if m.score >= STRONG_MATCH]
         weak = [(i, m) for i, m in enumerate(matches) if m.score < STRONG_MATCH]
         items: list[Option] = [self._option(i, m) for i, m in strong]
-        if typed and not any(m.name.casefold() == typed.casefold() for m in matches):
+        known = {name.casefold() for m in matches for name in self.speakers[self.owner[m.name]].names}
+        if typed and typed.casefold() not in known:
             prompt = Text("+ new speaker: ", style="bold green")
             prompt.append_text(plain(typed))
             items.append(Option(prompt, id="new"))
@@ -70,12 +81,38 @@ class SpeakerPicker(ModalScreen[str | None]):
         if items:
             options.highlighted = 0
 
-    @staticmethod
-    def _option(i: int, match: Match) -> Option:
-        prompt = plain(match.name)
-        for p in match.positions:
-            if p < len(prompt):
-                prompt.stylize(Style(bold=True, underline=True), p, p + 1)
+    def _best_per_speaker(self, matches: list[Match]) -> list[Match]:
+        """The best-ranked name of each speaker only: a speaker is listed once."""
+        seen: set[int] = set()
+        best = []
+        for m in matches:
+            speaker = self.owner[m.name]
+            if speaker not in seen:
+                seen.add(speaker)
+                best.append(m)
+        return best
+
+    def _option(self, i: int, match: Match) -> Option:
+        """The speaker's name, then its other names dimmed on the line below; the typed letters marked."""
+        speaker = self.speakers[self.owner[match.name]]
+
+        def marked(name: str, style: str = "") -> Text:
+            text = plain(name, style)
+            if name == match.name:
+                for p in match.positions:
+                    if p < len(text):
+                        text.stylize(Style(bold=True, underline=True), p, p + 1)
+            return text
+
+        prompt = marked(speaker.name)
+        prompt.append(f"  {speaker.quote_count:,} quote{'' if speaker.quote_count == 1 else 's'}", style="dim")
+        if speaker.aliases:
+            prompt.append("\n    ", style="dim")
+            for k, alias in enumerate(speaker.aliases[:6]):
+                prompt.append(", " if k else "also ", style="dim")
+                prompt.append_text(marked(alias, "dim"))
+            if len(speaker.aliases) > 6:
+                prompt.append(f", … {len(speaker.aliases) - 6} more", style="dim")
         return Option(prompt, id=f"m{i}")
 
     @on(Input.Changed, "#speaker-query")
@@ -98,7 +135,8 @@ class SpeakerPicker(ModalScreen[str | None]):
         if option_id == "new":
             self.dismiss(self._typed)
         elif option_id and option_id.startswith("m"):
-            self.dismiss(self._matches[int(option_id[1:])].name)
+            # the speaker's own name, whichever of its names was found
+            self.dismiss(self.speakers[self.owner[self._matches[int(option_id[1:])].name]].name)
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#speaker-options", OptionList)

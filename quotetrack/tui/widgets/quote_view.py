@@ -37,6 +37,26 @@ class QuoteView(Static):
         self._lines = lines
         self.update(text, layout=not fits)
 
+    @staticmethod
+    def _render_fixes(out: Text, d: QuoteDetail, label) -> None:
+        """What reviewers did to the quote itself: added it, changed its words, flagged it, why rejected."""
+        marks = []
+        if d.added:
+            marks.append("added by a reviewer")
+        if d.flagged:
+            marks.append("⚑ flagged for a second look")
+        if d.reason:
+            marks.append(f"rejected: {d.reason}")
+        if marks:
+            out.append("review   ", style=label)
+            out.append_text(plain(" · ".join(marks), "bold"))
+            out.append("\n")
+        if d.edit is not None:
+            out.append("words    ", style=label)
+            out.append_text(plain(f"changed by {d.edit.by or '?'}; extracted: ", "dim"))
+            out.append_text(plain(f"“{' '.join(d.edit.extracted.text.split())}”", "dim italic"))
+            out.append("\n")
+
     def render_detail(self, d: QuoteDetail) -> Text:
         styles = {role: self.get_component_rich_style(f"quote--{role}") for role in
                   ("content", "cue", "mention", "resolved")}
@@ -76,6 +96,7 @@ class QuoteView(Static):
             out.append("note     ", style=label)
             out.append_text(plain(r.note, "italic"))
             out.append("\n")
+        self._render_fixes(out, d, label)
         out.append("\n")
         body = Text(visible(d.excerpt.text), end="")  # one character for one: the spans' offsets hold
         for role in ("content", "cue", "resolved", "mention"):

@@ -26,6 +26,10 @@ class Column:
     label: str
     width: int | None  # None: takes the width left over
     justify: str = "left"
+    min_width: int | None = None  # may narrow down to this when the flexible column is short of room
+
+
+FLEXIBLE_WANTS = 40  # cells the flexible column (the quote) gets before fixed columns give up theirs
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -156,11 +160,25 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- drawing --
 
     def _widths(self, total: int) -> list[int]:
-        fixed = sum((c.width or 0) + 1 for c in self.columns)
-        flexible = [c for c in self.columns if c.width is None]
-        spare = max(0, total - fixed)
-        share = spare // len(flexible) if flexible else 0
-        return [c.width if c.width is not None else max(8, share) for c in self.columns]
+        """Each column's width: fixed ones as given, the flexible ones sharing the rest. On a narrow
+        screen (80 columns) the columns with a ``min_width`` give up cells, in turn, until the flexible
+        ones have :data:`FLEXIBLE_WANTS` (or they are all at their least)."""
+        widths = [c.width for c in self.columns]
+        flexible = [i for i, c in enumerate(self.columns) if c.width is None]
+        spare = total - sum((w or 0) + 1 for w in widths)
+        short = FLEXIBLE_WANTS * len(flexible) - spare if flexible else 0
+        while short > 0:
+            narrowed = False
+            for i, c in enumerate(self.columns):
+                if short > 0 and c.min_width is not None and widths[i] > c.min_width:
+                    widths[i] -= 1
+                    short -= 1
+                    spare += 1
+                    narrowed = True
+            if not narrowed:
+                break
+        share = max(0, spare) // len(flexible) if flexible else 0
+        return [w if w is not None else max(8, share) for w in widths]
 
     def _cell_segments(self, cell: Text, width: int, justify: str, style: Style) -> list[Segment]:
         """One cell cut or padded to ``width`` cells; plain cells (the usual case) without Rich's layout."""
