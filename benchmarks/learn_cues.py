@@ -141,6 +141,17 @@ class Learned:
     counts: dict[tuple[str, str], list[int]]
     model: dict
     weights: dict[str, float]  # unrounded, for the printout
+    fold_counts: list = None  # per inner fold k: the counts of the documents i with i % FOLDS != k
+
+    def cross_fitted(self, i: int) -> Tables:
+        """Tables for the i-th training document as if it had not been learned from.
+
+        The cue table of the other inner fold's documents and the frame model (whose cue
+        prior feature was cross-fitted the same way): the priors the span model is trained
+        with (benchmarks/train_spans.py), so that it learns how far to trust them.
+        """
+        rows = {(key, c): (n, k) for key, c, n, k in table_rows(self.fold_counts[i % FOLDS])}
+        return Tables(cue_frames=rows, frame_model=self.model)
 
     def table(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(cue key, construction) → (proposed, agreed): the rows cue_frames.tsv keeps, in its order."""
@@ -207,7 +218,7 @@ def learn(gold, docs, l2: float = 1.0, min_count: int = 20) -> Learned:
         "bias": round(bias, 5),
         "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
     }
-    return Learned(counts=counts, model=model, weights=weights)
+    return Learned(counts=counts, model=model, weights=weights, fold_counts=fold_counts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,8 @@ table refitted on the same training articles (``conf=fold``, honest) and
 with the shipped one (``conf=shipped``).
 
     python benchmarks/polnear_crossval.py [--folds 2 5] [--confidence both|fold|shipped]
-        [--gold DIR] [--cache DIR] [--limit N] [--json FILE]
+        [--gold DIR] [--cache DIR] [--limit N] [--json FILE] [--no-span-model] [--sweep]
+        [--epochs N --hidden N …: the span model's training settings, as train_spans.py takes them]
 
 Parses are cached by benchmarks/polnear_tune.py (never reparsed here). About
 6 minutes for ``--folds 2 5`` on one core. ``--limit N`` keeps the first N
@@ -48,7 +49,6 @@ not remove that optimism.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -59,28 +59,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fit_confidence import cells, observations  # noqa: E402
 from learn_cues import learn  # noqa: E402
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
+from train_spans import Settings, fold_of, learn_tables, tensors  # noqa: E402
 
 from quotetrack.evaluate import Report, read_gold, score  # noqa: E402
+from quotetrack.extract import confidence  # noqa: E402
 from quotetrack.extract.attribution import attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
-from quotetrack.extract.tables import Tables  # noqa: E402
+from quotetrack.extract.tables import Tables, format_confidence  # noqa: E402
 
 KINDS = ("direct", "mixed", "indirect", "overall")
 
 
-def fold_of(name: str, k: int) -> int:
-    """The article's fold: fixed by its name, independent of corpus order."""
-    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") % k
-
-
 def extract(docs, tables: Tables) -> list:
     return [attribute(d, find_candidates(d, tables), tables) for d in docs]
-
-
-def fit_conf(gold, docs, tables: Tables) -> dict[tuple[str, ...], tuple[int, int]]:
-    """The confidence table fit_confidence.py would write for these articles, found with ``tables``."""
-    obs = observations(gold, docs, True, tables) + observations(gold, docs, False, tables)
-    return {key: (n, k) for key, (n, k) in cells(obs).items()}
 
 
 def summary(report: Report) -> dict:
@@ -93,43 +84,163 @@ def summary(report: Report) -> dict:
             "spk": ks.speaker_accuracy, "e2e": ks.end_to_end.f1,
         }
     out["ece"] = report.ece
+    out["exact"] = report.exact.kinds["overall"].detection.f1
     return out
 
 
-def run_config(gold, docs, folds: int | None, conf_mode: str, shipped: Tables, log) -> dict[str, dict]:
-    """Pooled predictions for one split (None: learn on all, score in-sample); one entry per confidence mode."""
-    modes = ["fold", "shipped"] if conf_mode == "both" else [conf_mode]
-    preds: dict[str, dict[str, list]] = {m: {} for m in modes}
-    parts = [None] if folds is None else list(range(folds))
-    per_fold: dict[str, list[float]] = {m: [] for m in modes}
-    for part in parts:
+def fold_parts(gold, folds: int | None):
+    """(training indexes, test indexes) per part; one part, all articles both ways, for ``None``."""
+    if folds is None:
+        everything = list(range(len(gold)))
+        return [(everything, everything)]
+    return [
+        ([i for i, g in enumerate(gold) if fold_of(g.name, folds) != part], [i for i, g in enumerate(gold) if fold_of(g.name, folds) == part])
+        for part in range(folds)
+    ]
+
+
+def learn_fold(tg, td, span: bool, settings, log) -> Tables:
+    """Every table learned from these articles (the span model too when ``span``); no confidence cells yet."""
+    if span:
+        return learn_tables(tg, td, settings, log=log)
+    learned = learn(tg, td)
+    return learned.tables({})
+
+
+def held_out_predictions(gold, docs, folds: int | None, span: bool, settings, log) -> list[dict]:
+    """Per part: its test indexes, the tables learned without them, and their candidates and quotes."""
+    out = []
+    for train, test in fold_parts(gold, folds):
         t0 = time.perf_counter()
-        if part is None:
-            train = test = list(range(len(gold)))
-        else:
-            train = [i for i, g in enumerate(gold) if fold_of(g.name, folds) != part]
-            test = [i for i, g in enumerate(gold) if fold_of(g.name, folds) == part]
-        tg, td = [gold[i] for i in train], [docs[i] for i in train]
-        learned = learn(tg, td)
-        for mode in modes:
-            tables = learned.tables(shipped.confidence)
-            if mode == "fold":
-                tables = learned.tables(fit_conf(tg, td, tables))
-            quotes = extract([docs[i] for i in test], tables)
-            fold_preds = {gold[i].name: q for i, q in zip(test, quotes)}
-            preds[mode].update(fold_preds)
-            if part is not None:
-                per_fold[mode].append(score([gold[i] for i in test], fold_preds).overlap.kinds["overall"].detection.f1)
-        label = "all" if part is None else f"{part + 1}/{folds}"
-        log(f"  fold {label}: learned on {len(train)} articles ({learned.model['examples']} frames), "
-            f"scored {len(test)}  {time.perf_counter() - t0:.0f}s")
+        tables = learn_fold([gold[i] for i in train], [docs[i] for i in train], span, settings, None)
+        found = {}
+        for i in test:
+            cands = find_candidates(docs[i], tables)
+            found[i] = (cands, attribute(docs[i], cands, tables))
+        out.append({"train": train, "test": test, "tables": tables, "found": found})
+        log(f"  part {len(out)}/{folds or 1}: learned on {len(train)} articles, extracted {len(test)}  {time.perf_counter() - t0:.0f}s")
+    return out
+
+
+def with_confidence(parts: list[dict], cells_of) -> dict[int, list]:
+    """Quotes by article index, each confidence recomputed from ``cells_of(part index)``."""
+    quotes = {}
+    for k, part in enumerate(parts):
+        cells = cells_of(k)
+        for i, (cands, qs) in part["found"].items():
+            for c, q in zip(cands, qs):
+                q.confidence = confidence.confidence(c, q, cells)
+            quotes[i] = qs
+    return quotes
+
+
+def run_config(gold, docs, folds: int | None, conf_mode: str, shipped: Tables, span: bool, settings, log, parts=None) -> dict[str, dict]:
+    """Pooled predictions for one split (None: learn on all, score in-sample); one entry per confidence mode.
+
+    Confidence ``fold``: cells fitted on predictions for articles the extractor was not
+    trained on: for a held-out part, the other parts' held-out predictions (for the
+    in-sample row, its own predictions). ``shipped``: the shipped cells.
+    """
+    modes = ["fold", "shipped"] if conf_mode == "both" else [conf_mode]
+    parts = parts if parts is not None else held_out_predictions(gold, docs, folds, span, settings, log)
+    obs = []
+    for k, part in enumerate(parts if "fold" in modes else ()):  # the observations only refit confidence cells
+        test = part["test"]
+        part["obs"] = (observations([gold[i] for i in test], [docs[i] for i in test], True, part["tables"])
+                       + observations([gold[i] for i in test], [docs[i] for i in test], False, part["tables"]))
+        obs.append(part["obs"])
     out = {}
     for mode in modes:
-        s = summary(score(gold, preds[mode]))
-        if per_fold[mode]:
-            s["fold_f1"] = per_fold[mode]
+        if mode == "shipped":
+            quotes = with_confidence(parts, lambda k: shipped.confidence)
+        elif folds is None:
+            quotes = with_confidence(parts, lambda k: fit_cells(obs[0]))
+        else:
+            quotes = with_confidence(parts, lambda k: fit_cells([o for j, ob in enumerate(obs) if j != k for o in ob]))
+        s = summary(score(gold, {gold[i].name: q for i, q in quotes.items()}))
+        if folds is not None:
+            s["fold_f1"] = [
+                score([gold[i] for i in p["test"]], {gold[i].name: quotes[i] for i in p["test"]}).overlap.kinds["overall"].detection.f1
+                for p in parts
+            ]
         out[mode] = s
     return out
+
+
+def fit_cells(obs) -> dict[tuple[str, ...], tuple[int, int]]:
+    return {key: (n, k) for key, (n, k) in cells(obs).items()}
+
+
+# Thresholds of the span model tried by --sweep (quotes.Thresholds): one at a time around the defaults.
+SWEEP = (
+    [{"min_prior": v} for v in (0.3, 0.35, 0.4, 0.45, 0.5)]
+    + [{"host_min_prior": v} for v in (0.2, 0.25, 0.35, 0.45)]
+    + [{"mixed_min_prior": v} for v in (0.2, 0.25, 0.35, 0.45)]
+)
+
+
+def sweep(gold, docs, parts: list[dict], log) -> dict:
+    """Overall scores of the held-out parts with each threshold setting of :data:`SWEEP` (the models
+    stay); returns the setting with the best held-out overall F1 ({} when the trained one is best)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="span model thresholds on held-out parts (overlap; shipped confidence cells)")
+    for col in ("setting", "overall P / R / F1", "direct F1", "mixed F1", "indirect F1", "exact F1", "speaker acc", "e2e F1"):
+        t.add_column(col, justify="right")
+    best, best_f1 = {}, -1.0
+    for change in [{}] + SWEEP:
+        quotes = {}
+        for part in parts:
+            tables = part["tables"]
+            saved = dict(tables.span_model.meta)
+            tables.span_model.meta.update(change)
+            try:
+                for i in part["test"]:
+                    quotes[gold[i].name] = attribute(docs[i], find_candidates(docs[i], tables), tables)
+            finally:
+                tables.span_model.meta.clear()
+                tables.span_model.meta.update(saved)
+        report = score(gold, quotes)
+        k = report.overlap.kinds
+        o = k["overall"].detection
+        t.add_row(
+            ", ".join(f"{a}={b}" for a, b in change.items()) or "as trained",
+            f"{o.precision:.3f} / {o.recall:.3f} / {o.f1:.3f}",
+            *(f"{k[kind].detection.f1:.3f}" for kind in ("direct", "mixed", "indirect")),
+            f"{report.exact.kinds['overall'].detection.f1:.3f}", f"{k['overall'].speaker_accuracy:.4f}",
+            f"{k['overall'].end_to_end.f1:.3f}",
+        )
+        if o.f1 > best_f1 + 1e-9:
+            best, best_f1 = change, o.f1
+        log(f"  swept {change or 'as trained'}")
+    Console(width=200).print(t)
+    return best
+
+
+def tuned(gold, docs, parts: list[dict], change: dict) -> list[dict]:
+    """The parts with ``change`` in every fold's span model and their held-out quotes found again."""
+    for part in parts:
+        tables = part["tables"]
+        tables.span_model.meta.update(change)
+        part["found"] = {}
+        for i in part["test"]:
+            cands = find_candidates(docs[i], tables)
+            part["found"][i] = (cands, attribute(docs[i], cands, tables))
+    return parts
+
+
+def held_out_cells(gold, docs, parts: list[dict]) -> dict:
+    """Confidence cells fitted on every part's held-out quotes (with and without coreference),
+    as ``fit_confidence.py --folds K`` fits the shipped table."""
+    obs = []
+    for part in parts:
+        if "obs" not in part:  # run_config's, when it refitted per fold
+            test = part["test"]
+            g, d = [gold[i] for i in test], [docs[i] for i in test]
+            part["obs"] = observations(g, d, True, part["tables"]) + observations(g, d, False, part["tables"])
+        obs += part["obs"]
+    return fit_cells(obs)
 
 
 def print_table(rows: list[tuple[str, dict]]) -> None:
@@ -142,13 +253,14 @@ def print_table(rows: list[tuple[str, dict]]) -> None:
         t.add_column(f"{kind}\nP / R / F1", justify="right")
     t.add_column("speaker acc\n(overall)", justify="right")
     t.add_column("e2e F1\n(overall)", justify="right")
+    t.add_column("exact F1\n(overall)", justify="right")
     t.add_column("ECE", justify="right")
     t.add_column("per-fold\noverall F1", justify="right")
     for label, s in rows:
         cols = [f"{s[k]['P']:.3f} / {s[k]['R']:.3f} / {s[k]['F1']:.3f}" for k in KINDS]
         folds = s.get("fold_f1")
         spread = f"{min(folds):.3f}–{max(folds):.3f}" if folds else ""
-        t.add_row(label, *cols, f"{s['overall']['spk']:.4f}", f"{s['overall']['e2e']:.4f}", f"{s['ece']:.3f}", spread)
+        t.add_row(label, *cols, f"{s['overall']['spk']:.4f}", f"{s['overall']['e2e']:.4f}", f"{s['exact']:.3f}", f"{s['ece']:.3f}", spread)
     Console(width=200).print(t)
     t2 = Table(title="per kind: speaker accuracy / end-to-end F1")
     t2.add_column("tables")
@@ -168,13 +280,24 @@ def main(argv: list[str] | None = None) -> int:
                     help="confidence table for learned rows: refitted on the training articles, the shipped one, or both")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a smoke run)")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers as JSON")
+    ap.add_argument("--no-span-model", action="store_true", help="learn only the rule tables per fold (the extractor before the span model)")
+    ap.add_argument("--no-in-sample", action="store_true", help="skip the 'all (in-sample)' row")
+    ap.add_argument("--sweep", action="store_true",
+                    help="score the span model's thresholds (SWEEP) on each K's held-out parts and report that K with the best")
+    ap.add_argument("--write-confidence", type=Path, default=None,
+                    help="write the confidence cells fitted on the held-out quotes (of the last K) to this file")
+    defaults = Settings()
+    for name, value in vars(defaults).items():  # the span model's training settings, as train_spans.py takes them
+        ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = ap.parse_args(argv)
+    settings = Settings(**{k: getattr(args, k) for k in vars(defaults)})
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
     gold = read_gold(args.gold)[: args.limit]
-    _, docs = parsed_docs(gold, args.cache)
+    nlp, docs = parsed_docs(gold, args.cache)
+    tensors(docs, nlp)  # doc.tensor, which the parse cache does not keep
     for k in args.folds:
         sizes = [sum(fold_of(g.name, k) == f for g in gold) for f in range(k)]
         log(f"K={k}: fold sizes {sizes}")
@@ -184,11 +307,22 @@ def main(argv: list[str] | None = None) -> int:
     shipped = Tables.shipped()
     rows.append(("shipped (in-sample)", summary(score(gold, {g.name: q for g, q in zip(gold, extract(docs, shipped))}))))
     log(f"shipped: {time.perf_counter() - t0:.0f}s")
-    configs = [("all (in-sample)", None)] + [(f"K={k} held-out", k) for k in args.folds]
+    configs = ([] if args.no_in_sample else [("all (in-sample)", None)]) + [(f"K={k} held-out", k) for k in args.folds]
+    span = not args.no_span_model
     for label, folds in configs:
         log(f"{label}:")
-        for mode, s in run_config(gold, docs, folds, args.confidence, shipped, log).items():
+        parts = held_out_predictions(gold, docs, folds, span, settings, log)
+        if args.sweep and span and folds is not None:
+            change = sweep(gold, docs, parts, log)
+            log(f"  best held-out thresholds: {change or 'as trained'}")
+            parts = tuned(gold, docs, parts, change)
+            label += ", tuned " + (", ".join(f"{a}={b}" for a, b in change.items()) or "as trained")
+        for mode, s in run_config(gold, docs, folds, args.confidence, shipped, span, settings, log, parts).items():
             rows.append((f"{label}, conf={mode}", s))
+        if args.write_confidence and folds is not None:
+            cells_ = held_out_cells(gold, docs, parts)
+            args.write_confidence.write_text(format_confidence(cells_), encoding="utf-8")
+            log(f"  wrote {len(cells_)} confidence cells fitted on the held-out quotes to {args.write_confidence}")
     print_table(rows)
     log(f"total {time.perf_counter() - t0:.0f}s")
     if args.json:

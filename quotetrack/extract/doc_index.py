@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from ..text import paragraphs
@@ -26,7 +27,7 @@ class DocIndex:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text
-        self.token_starts = [t.idx for t in doc]
+        self.token_starts = doc.to_array(IDX).tolist()  # no Token object made per token
 
     def token_range(self, start_char: int, end_char: int) -> tuple[int, int]:
         """Token indexes [i, j) of the tokens that start in [start_char, end_char)."""

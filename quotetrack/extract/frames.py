@@ -11,6 +11,9 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import LOWER, POS, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Span, Token
 
 from . import cues
@@ -69,8 +72,10 @@ def find_frames(ix: DocIndex, tables: Tables, min_prior: float | None = None, ke
     key_prior = key_prior or tables.frame_prior
     text = ix.text
     frames: list[Frame] = []
-    trees = Subtrees(ix.doc)
-    for tok in ix.doc:
+    doc = ix.doc
+    trees = Subtrees(doc)
+    for i in _frame_heads(doc):
+        tok = doc[i]
         try:
             found = _frames_at(tok, text, trees)
         except (IndexError, ValueError):  # a parse we cannot read: no frame, never a crash
@@ -85,6 +90,17 @@ def find_frames(ix: DocIndex, tables: Tables, min_prior: float | None = None, ke
         p = tables.frame_probability(frame_features(f, text, nesting, shape)) if has_model and f.key_prior > 0 else None
         f.prior = f.key_prior if p is None else p
     return [f for f in frames if f.prior >= threshold]
+
+
+_TAIL_TAGS = np.array([get_string_id(t) for t in ("VBD", "VBZ", "VBP", "VBN")], dtype=np.uint64)
+
+
+def _frame_heads(doc) -> list[int]:
+    """Indexes of the tokens :func:`_frames_at` may find a frame at ("according", verbs), read
+    from arrays so that no Token object is made for the others."""
+    a = doc.to_array([LOWER, TAG, POS])
+    keep = (a[:, 0] == get_string_id("according")) | np.isin(a[:, 1], _TAIL_TAGS) | (a[:, 2] == get_string_id("VERB"))
+    return np.flatnonzero(keep).tolist()
 
 
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})

@@ -31,7 +31,7 @@ from spacy.tokens import Span, Token
 from ..domain import Quote, TextSpan
 from . import cues
 from .doc_index import DocIndex
-from .frames import lemma
+from .frames import Frame, lemma
 from .speaker_names import PERSON_LABELS, clean_name, is_title_token, strip_titles
 from .tables import Tables
 
@@ -120,11 +120,7 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
     end of the sentence ('X has said …, according to Y') the phrase reports the whole: Y
     speaks, of X's words, and both attributions stay.
     """
-    speaking = [
-        c for c in cands
-        if c.cue is not None and c.source is not None and c.via in ("subject", "inversion", "participle")
-        and c.cue.root.pos_ == "VERB" and lemma(c.cue.root) in cues.SPEECH_VERBS
-    ]
+    speaking = [c for c in cands if _speaks(c.cue, c.source, c.via)]
     channels = {}
     for c in cands:
         if c.via == "according" and c.cue is not None and any(
@@ -144,16 +140,72 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
 
 def _between(verb: Token, phrase: Span, c: "Candidate") -> bool:
     """The phrase sits after the verb with only a few words between, and the verb's content starts after it."""
-    last = phrase.root.right_edge
-    if not (c.start >= phrase.start_char and (c.start == phrase.start_char or c.start > last.idx)):
-        return False
+    return _follows(phrase, c.start) and _close(verb, phrase)
+
+
+def _follows(phrase: Span, start: int) -> bool:
+    """A content starting at ``start`` opens with the phrase or starts after it."""
+    return start >= phrase.start_char and (start == phrase.start_char or start > phrase.root.right_edge.idx)
+
+
+def _close(verb: Token, phrase: Span) -> bool:
+    """At most four words between the verb and the phrase (counted lazily: the verb may lie far before)."""
     words = 0
-    for t in verb.doc[verb.i + 1 : phrase.start]:  # stops at the fifth word: never a walk across the text
-        if not t.is_punct:
-            words += 1
-            if words > 4:
-                return False
+    for t in verb.doc[verb.i + 1 : phrase.start]:
+        words += not t.is_punct
+        if words > 4:
+            return False
     return True
+
+
+def drop_channel_frames(frames: list[Frame], rule_frames: list[Frame]) -> list[Frame]:
+    """The channel rule on the span model's frames, before frames compete for their words.
+
+    The model may cut 'The senator said on Tuesday, according to CNN, that …' as the
+    verb's content starting at the phrase, or give the verb no frame and the phrase a
+    content taking the verb's clause; the phrase's frame would then win and the senator
+    lose the quote. As :func:`_drop_channels` does for candidates: the phrase goes and
+    the verb's content starts after it. A verb the model gave no frame speaks through
+    its rule frame (``rule_frames``), with the probability the model gave the phrase.
+    """
+    heads = {f.cue.start for f in frames}
+    speaking = [f for f in frames if _speaks(f.cue, f.source, f.via)]
+    speaking += [f for f in rule_frames if f.cue.start not in heads and _speaks(f.cue, f.source, f.via)]
+    channels, revived = set(), []
+    for f in frames:
+        if f.via != "according" or not speaking:
+            continue
+        phrase = f.cue
+        for d in speaking:
+            after = [a for a, _ in d.pieces if a > d.cue.end_char]
+            if (f.source is not None and d.source.i == f.source.i) or d.cue.root.i >= phrase.start:
+                continue
+            if after and _follows(phrase, after[0]) and _close(d.cue.root, phrase):
+                channels.add(id(f))
+                d.pieces = _without_phrase(d.pieces, phrase)
+                if d.cue.start not in heads:
+                    d.prior = d.key_prior = max(d.prior, f.prior)
+                    heads.add(d.cue.start)
+                    revived.append(d)
+    return [f for f in frames if id(f) not in channels] + revived
+
+
+def _speaks(cue: Span | None, source: Token | None, via: str) -> bool:
+    """A speech verb with its own speaker."""
+    return (cue is not None and source is not None and via in ("subject", "inversion", "participle")
+            and cue.root.pos_ == "VERB" and lemma(cue.root) in cues.SPEECH_VERBS)
+
+
+def _without_phrase(pieces: list[tuple[int, int]], phrase: Span) -> list[tuple[int, int]]:
+    """Content pieces with a piece that opens with the phrase starting after it."""
+    last = phrase.root.right_edge
+    end, text = last.idx + len(last), phrase.doc.text
+    out = []
+    for a, b in pieces:
+        if a == phrase.start_char and end < b:
+            a = next(k for k in range(end, b) if not (text[k].isspace() or text[k] == ","))
+        out.append((a, b))
+    return out
 
 
 # --- transcripts -------------------------------------------------------------

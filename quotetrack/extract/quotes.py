@@ -16,6 +16,7 @@ from . import boilerplate, cues, layouts
 from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
+from .learned import learned_frames, scare_quote, with_nested_reports
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
 from .tables import Tables
 
@@ -36,6 +37,23 @@ QUOTED_CUES_OFF = True
 SPLIT_KINDS = ("direct", "mixed")
 # Most words between two quotes of one paragraph for the second to continue the first.
 CONTINUATION_GAP = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The priors a frame needs: to be an indirect quote, to host a direct quote, to hold a mixed one."""
+
+    indirect: float
+    host: float
+    mixed: float
+
+    @classmethod
+    def of(cls, tables: Tables, learned: bool) -> Thresholds:
+        """The rule frames' constants, or the span model's own (tuned with it, saved in it)."""
+        if learned and tables.span_model is not None:
+            meta = tables.span_model.meta
+            return cls(float(meta.get("min_prior", 0.5)), float(meta.get("host_min_prior", 0.3)), float(meta.get("mixed_min_prior", 0.4)))
+        return cls(cues.MIN_PRIOR, HOST_MIN_PRIOR, MIXED_MIN_PRIOR)
 
 
 @dataclass(slots=True)
@@ -72,20 +90,30 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
     marked = find_marked(text)
     mask = quoted_mask(text, marked)
     skip = Intervals(boilerplate.boilerplate_spans(text))
-    frames = [
-        f for f in find_frames(ix, tables, min_prior=min(HOST_MIN_PRIOR, cues.MIN_PRIOR))
-        if not skip.contains(f.cue.start_char) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
-    ]
-    direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip)
+    model = tables.span_model if tables.span_model is not None and tables.span_model.fits(doc) else None
+
+    def usable(f: Frame) -> bool:
+        return not skip.contains(f.cue.start_char) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
+
+    limits = Thresholds.of(tables, model is not None)
+    if model is None:
+        frames = [f for f in find_frames(ix, tables, min_prior=min(limits.host, limits.indirect)) if usable(f)]
+    else:
+        # every rule frame is a candidate and a feature of the model, whatever its prior
+        rule_frames = find_frames(ix, tables, min_prior=-1.0)  # all of them: the model's features, as trained
+        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f) and not scare_quote(f, text, mask)]
+        rule_frames = [f for f in rule_frames if usable(f)]
+        frames = layouts.drop_channel_frames(with_nested_reports(frames, rule_frames), rule_frames)  # 'X said, according to Y, that …'
+    direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip, limits)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}
     hosted |= {i for i, f in enumerate(frames) if f.cue.start in used_cues}
     out = list(direct)
     direct_spans = Intervals([(c.marked.open_start, c.marked.close_end) for c in direct if c.marked is not None])
     hosting = {id(frames[i]) for i in mixed_hosts}
-    for f in _resolve_frames(frames, hosted, mixed_hosts):
+    for f in _resolve_frames(frames, hosted, mixed_hosts, limits.indirect):
         kind = kind_of(text, f.pieces, mask)
-        if f.prior < cues.MIN_PRIOR and id(f) not in hosting:
+        if f.prior < limits.indirect and id(f) not in hosting:
             continue
         pieces = [p for p in f.pieces if not _cuts_a_quote(p, direct_spans)]
         if not pieces:
@@ -119,7 +147,7 @@ def _cuts_a_quote(piece: tuple[int, int], quotes: Intervals) -> bool:
 # --- direct quotes -------------------------------------------------------------
 
 
-def _direct_quotes(ix: DocIndex, tables: Tables, marked: list[MarkedSpan], frames: list[Frame], skip):
+def _direct_quotes(ix: DocIndex, tables: Tables, marked: list[MarkedSpan], frames: list[Frame], skip, limits: Thresholds):
     """Direct candidates, the frames that gave them their cue, and frames that hold quoted fragments."""
     doc, text = ix.doc, ix.text
     blocks = Blocks(marked)
@@ -128,7 +156,7 @@ def _direct_quotes(ix: DocIndex, tables: Tables, marked: list[MarkedSpan], frame
     mixed_hosts: set[int] = set()
     last_quoted: dict[int, MarkedSpan] = {}  # cue token → the last quotation it introduced
     inside_others = _inside_others(marked)
-    host_index = _Hosts(frames)
+    host_index = _Hosts(frames, limits.host)
     for m in marked:
         if id(m) in inside_others or skip.contains(m.start):
             continue
@@ -147,8 +175,8 @@ def _direct_quotes(ix: DocIndex, tables: Tables, marked: list[MarkedSpan], frame
             continue
         # Quoted words inside a longer content: a mixed quote. The smallest reliable frame holds
         # them; a weak frame (a verb rarely used for speech) only when no reliable one does.
-        strong = [h for h in hosts if h[1].prior >= cues.MIN_PRIOR]
-        weak = [h for h in hosts if h[1].prior >= MIXED_MIN_PRIOR]
+        strong = [h for h in hosts if h[1].prior >= limits.indirect]
+        weak = [h for h in hosts if h[1].prior >= limits.mixed]
         mixed_host = strong[0] if strong else (weak[0] if weak else None)
         if mixed_host is not None:
             fi, f, piece = mixed_host
@@ -332,9 +360,9 @@ def _inside_others(marked: list[MarkedSpan]) -> set[int]:
 class _Hosts:
     """Frame content pieces by where they start, to find the frames hosting a quotation by bisection."""
 
-    def __init__(self, frames: list[Frame]):
+    def __init__(self, frames: list[Frame], min_prior: float):
         self.pieces = Intervals(
-            (a, b, (i, j, f)) for i, f in enumerate(frames) if f.prior >= HOST_MIN_PRIOR for j, (a, b) in enumerate(f.pieces)
+            (a, b, (i, j, f)) for i, f in enumerate(frames) if f.prior >= min_prior for j, (a, b) in enumerate(f.pieces)
         )
 
     def of(self, m: MarkedSpan) -> list[tuple[int, Frame, tuple[int, int]]]:
@@ -533,14 +561,14 @@ def _introduces(text: str, verb: Token, m: MarkedSpan) -> bool:
 MAX_OVERLAPPING = 32
 
 
-def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int]) -> list[Frame]:
+def _resolve_frames(frames: list[Frame], hosted: set[int], mixed_hosts: set[int], min_prior: float) -> list[Frame]:
     """Frames to report as indirect/mixed: not already a direct quote's cue, overlaps settled.
 
     Nested frames are both kept ("Trump said [he wants [to build a wall]]":
     two attributions); of two frames whose contents cross without nesting,
     the one with the higher prior wins.
     """
-    pool = [f for i, f in enumerate(frames) if i not in hosted and (f.prior >= cues.MIN_PRIOR or i in mixed_hosts)]
+    pool = [f for i, f in enumerate(frames) if i not in hosted and (f.prior >= min_prior or i in mixed_hosts)]
     pool.sort(key=lambda f: (-f.prior, f.start))
     kept: list[Frame] = []
     # Frames clash only on one cue or on overlapping pieces: look among those near each.

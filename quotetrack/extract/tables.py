@@ -1,7 +1,8 @@
 """The learned tables quote finding reads, as one object the spaCy component owns and saves.
 
-The files are written by ``benchmarks/learn_cues.py`` and ``benchmarks/fit_confidence.py``
-(through the ``format_*`` functions here) and ship in ``quotetrack/extract/data/``.
+The files are written by ``benchmarks/learn_cues.py``, ``benchmarks/fit_confidence.py``
+(through the ``format_*`` functions here) and ``benchmarks/train_spans.py`` (the span
+model, :mod:`quotetrack.extract.span_model`), and ship in ``quotetrack/extract/data/``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from spacy import util
 
 from .cues import smoothed_prior
+from .span_model import SpanModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from importlib.resources.abc import Traversable  # Python 3.11+, for the annotations only
@@ -26,7 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
 CUE_FRAMES = "cue_frames.tsv"
 FRAME_MODEL = "frame_model.json"
 CONFIDENCE = "confidence.tsv"
-FILES = (CUE_FRAMES, FRAME_MODEL, CONFIDENCE)
+SPAN_MODEL = "span_model.npz"
+FILES = (CUE_FRAMES, FRAME_MODEL, CONFIDENCE)  # text files
+BINARY_FILES = (SPAN_MODEL,)
 CONFIDENCE_COLUMNS = ("kind", "construction", "method", "band")
 # Frame priors remembered per Tables; past this many (cue, construction) pairs the memory starts over.
 PRIOR_MEMO_SIZE = 8192
@@ -39,12 +43,14 @@ class Tables:
     ``cue_frames``: (cue key, construction) → (proposed, agreed) on annotated news;
     ``frame_model``: the classifier's JSON document (``bias``, ``weights`` by feature
     name, and what fitted it), or ``None``; ``confidence``: cells of every level of
-    :func:`quotetrack.extract.confidence.features` → (quotes, right).
+    :func:`quotetrack.extract.confidence.features` → (quotes, right); ``span_model``: the
+    learned span model, or ``None`` (quotes then come from the rule frames alone).
     """
 
     cue_frames: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     frame_model: dict | None = None
     confidence: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
+    span_model: SpanModel | None = None
 
     def __post_init__(self) -> None:
         self.base_rates = base_rates(self.cue_frames)
@@ -59,17 +65,20 @@ class Tables:
 
     @classmethod
     def read(cls, folder: Path | Traversable) -> Tables:
-        """The tables in ``folder``; a missing file gives an empty table (or no frame model)."""
-        return cls.from_texts({name: _read(folder / name) for name in FILES})
+        """The tables in ``folder``; a missing file gives an empty table (or no model)."""
+        texts: dict[str, str | bytes] = {name: _read(folder / name) for name in FILES}
+        texts.update({name: _read_bytes(folder / name) for name in BINARY_FILES})
+        return cls.from_texts(texts)
 
     @classmethod
-    def from_texts(cls, texts: Mapping[str, str], base: Tables | None = None) -> Tables:
+    def from_texts(cls, texts: Mapping[str, str | bytes], base: Tables | None = None) -> Tables:
         """Tables parsed from file contents by file name; a name not given keeps ``base``'s table."""
         base = base if base is not None else cls()
         return cls(
             cue_frames=parse_cue_frames(texts[CUE_FRAMES]) if CUE_FRAMES in texts else base.cue_frames,
             frame_model=parse_frame_model(texts[FRAME_MODEL]) if FRAME_MODEL in texts else base.frame_model,
             confidence=parse_confidence(texts[CONFIDENCE]) if CONFIDENCE in texts else base.confidence,
+            span_model=parse_span_model(texts[SPAN_MODEL]) if SPAN_MODEL in texts else base.span_model,
         )
 
     def texts(self) -> dict[str, str]:
@@ -80,24 +89,31 @@ class Tables:
             CONFIDENCE: format_confidence(self.confidence),
         }
 
+    def contents(self) -> dict[str, str | bytes]:
+        """Every file's contents by name: the texts, and the span model's bytes when there is one."""
+        out: dict[str, str | bytes] = dict(self.texts())
+        if self.span_model is not None:
+            out[SPAN_MODEL] = self.span_model.to_bytes()
+        return out
+
     # spaCy's serialisation protocol, for the component's to_disk / from_disk / to_bytes / from_bytes.
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        texts = self.texts()
-        util.to_disk(path, {name: _writer(text) for name, text in texts.items()}, exclude)
+        util.to_disk(path, {name: _writer(data) for name, data in self.contents().items()}, exclude)
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> Tables:
-        texts: dict[str, str] = {}
-        util.from_disk(path, {name: _reader(texts, name) for name in FILES}, exclude)
+        texts: dict[str, str | bytes] = {}
+        readers = {name: _reader(texts, name, _read) for name in FILES}
+        readers.update({name: _reader(texts, name, _read_bytes) for name in BINARY_FILES})
+        util.from_disk(path, readers, exclude)  # a missing file gives an empty table, or no model
         return Tables.from_texts(texts, base=self)
 
     def to_bytes(self, exclude: Iterable[str] = ()) -> bytes:
-        texts = self.texts()
-        return util.to_bytes({name: (lambda text=text: text) for name, text in texts.items()}, exclude)
+        return util.to_bytes({name: (lambda data=data: data) for name, data in self.contents().items()}, exclude)
 
     def from_bytes(self, data: bytes, exclude: Iterable[str] = ()) -> Tables:
-        texts: dict[str, str] = {}
-        util.from_bytes(data, {name: _setter(texts, name) for name in FILES}, exclude)
+        texts: dict[str, str | bytes] = {}
+        util.from_bytes(data, {name: _setter(texts, name) for name in FILES + BINARY_FILES}, exclude)
         return Tables.from_texts(texts, base=self)
 
     # --- what quote finding asks ---------------------------------------------
@@ -201,6 +217,16 @@ def format_confidence(cells: Mapping[tuple[str, ...], tuple[int, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def parse_span_model(data: bytes) -> SpanModel | None:
+    """The span model in ``data``; None when there is none or it cannot be read."""
+    if not data:
+        return None
+    try:
+        return SpanModel.from_bytes(data)
+    except (KeyError, ValueError, TypeError, OSError, EOFError):
+        return None
+
+
 def _read(path: Path | Traversable) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -208,16 +234,26 @@ def _read(path: Path | Traversable) -> str:
         return ""
 
 
-def _writer(text: str):
+def _read_bytes(path: Path | Traversable) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _writer(data: str | bytes):
     def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
 
     return write
 
 
-def _reader(texts: dict[str, str], name: str):
+def _reader(texts: dict[str, str | bytes], name: str, read_file):
     def read(path: Path) -> None:
-        texts[name] = _read(path)
+        texts[name] = read_file(path)
 
     return read
 

@@ -103,7 +103,7 @@ def test_host_index_finds_the_frames_a_scan_finds_in_the_same_order(nlp, seeds_d
     with nlp.select_pipes(disable=["quotetrack"]):
         doc = nlp(text)
     frames = find_frames(DocIndex(doc), Tables.shipped(), min_prior=0.0)
-    hosts = _Hosts(frames)
+    hosts = _Hosts(frames, HOST_MIN_PRIOR)
 
     def scan(m):
         found = []

@@ -15,7 +15,8 @@ import spacy
 import quotetrack.extract
 from quotetrack.extract import tables as tables_module
 from quotetrack.extract.component import QuoteTracker
-from quotetrack.extract.tables import CONFIDENCE, CUE_FRAMES, FILES, FRAME_MODEL, Tables
+from quotetrack.extract.span_model import SpanModel
+from quotetrack.extract.tables import BINARY_FILES, CONFIDENCE, CUE_FRAMES, FILES, FRAME_MODEL, SPAN_MODEL, Tables
 
 DATA = Path(quotetrack.extract.__file__).parent / "data"
 ARTICLE = (
@@ -57,9 +58,10 @@ def test_unreadable_files_give_empty_tables(tmp_path):
 def test_the_tables_travel_with_the_pipeline(nlp, tmp_path):
     saved = tmp_path / "pipeline"
     nlp.to_disk(saved)
-    assert {p.name for p in (saved / "quotetrack").iterdir()} == set(FILES)
+    assert {p.name for p in (saved / "quotetrack").iterdir()} == set(FILES) | set(BINARY_FILES)
     loaded = spacy.load(saved)
     assert loaded.get_pipe("quotetrack").tables.texts() == nlp.get_pipe("quotetrack").tables.texts()
+    assert loaded.get_pipe("quotetrack").tables.contents() == nlp.get_pipe("quotetrack").tables.contents()  # the span model too
     expected = _key(nlp(ARTICLE)._.quotes)
     assert any(kind == "indirect" for kind, *_ in expected)
     assert _key(loaded(ARTICLE)._.quotes) == expected
@@ -71,6 +73,9 @@ def test_a_changed_table_in_the_saved_folder_changes_the_loaded_pipeline(nlp, tm
     model = json.loads((saved / "quotetrack" / FRAME_MODEL).read_text(encoding="utf-8"))
     model["bias"] = -30.0  # no frame is an attribution any more
     (saved / "quotetrack" / FRAME_MODEL).write_text(json.dumps(model), encoding="utf-8")
+    span = SpanModel.from_bytes((saved / "quotetrack" / SPAN_MODEL).read_bytes())
+    span.cue.out_bias[:] = -30.0  # nor is any word a cue for the span model
+    (saved / "quotetrack" / SPAN_MODEL).write_bytes(span.to_bytes())
     (saved / "quotetrack" / CONFIDENCE).write_text("kind\tconstruction\tmethod\tband\tn\tright\taccuracy\n", encoding="utf-8")
     quotes = spacy.load(saved)(ARTICLE)._.quotes
     assert [q.kind for q in quotes] == ["direct", "direct"]  # the indirect ones came from frames
