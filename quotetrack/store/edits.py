@@ -124,6 +124,8 @@ class Edits(Reviews):
         Giving it back the words extraction gave it takes the change back.
         """
 
+        self._not_blind("changed words")
+
         def write(action_id: int, at: str) -> bool:
             doc_text, row_start, row_end = self.conn.execute(
                 "SELECT d.text, q.start, q.end FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.id = ?",
@@ -153,6 +155,10 @@ class Edits(Reviews):
     def reject_because(self, quote_id: str, reason: str | None, by: str | None) -> Decision:
         """Reject the quote, saying why (``None``: no reason); the reason is exported and counted."""
         reason = " ".join((reason or "").split()) or None
+        if self.blind is not None:  # a blind reviewer's reject is theirs only; a reason is the quote's, for all
+            if reason:
+                raise ReviewError("a reject reason is seen by every reviewer: not in a blind review")
+            return self.decide(quote_id, "reject", by, lambda state, _: replace(state, status="rejected"))
 
         def write(action_id: int, at: str) -> bool:
             old = self.conn.execute("SELECT reason FROM reviews WHERE quote_id = ?", (quote_id,)).fetchone()
@@ -167,6 +173,7 @@ class Edits(Reviews):
 
     def set_flag(self, quote_id: str, flagged: bool, by: str | None) -> bool:
         """Flag the quote for a second look (or take the flag off); whether anything changed. Logged."""
+        self._not_blind("a flag")
         with self.transaction():
             self._extracted(quote_id)  # UnknownQuote for a quote that is gone
             now = utc_now()
@@ -183,6 +190,7 @@ class Edits(Reviews):
     def add_quote(self, doc_id: str, start: int, end: int, kind: str, speaker: str | None, by: str | None) -> Decision:
         """A quote the extractor missed, ``doc[start:end]``: stored as confirmed, undone with :meth:`undo`,
         kept (or merged with an extracted quote on the same words) by every later extraction."""
+        self._not_blind("an added quote")
         if kind not in QUOTE_KINDS:
             raise ReviewError(f"unknown kind {kind!r} (use {', '.join(QUOTE_KINDS)})")
         speaker = " ".join((speaker or "").split()) or None
@@ -220,6 +228,11 @@ class Edits(Reviews):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0)",
             (qid, doc_id, seq, kind, start, end, text, speaker, "person" if speaker else "other", ADDED_METHOD))
 
+    def _not_blind(self, what: str) -> None:
+        """A change to the quote itself is seen by every reviewer: refused in a blind review."""
+        if self.blind is not None:
+            raise ReviewError(f"{what} would be seen by every reviewer: not in a blind review")
+
     def _edit(self, quote_id: str, action: str, by: str | None,
               change: Callable[[ReviewState, Extracted], ReviewState], write: Callable[[int, str], bool]) -> Decision:
         """A decision that changes more than the review (``write``: the rest, given the action's id and
@@ -236,12 +249,22 @@ class Edits(Reviews):
                 if not write(action_id, after.at) and after.decision() == before.decision():
                     raise _Unchanged(Decision(None, quote_id, action, before, before, self._speaker_id(quote_id)))
                 self._log(action_id, quote_id, before, after)
+                # the reviewer's own decision too (store/judgements.py), as Reviews.decide keeps it
+                self._keep_own(action_id, self._own_state_json(quote_id, by))
+                self._judge(quote_id, by, after, self.adjudicator)
                 return Decision(action_id, quote_id, action, before, after, self._speaker_id(quote_id))
 
         try:
             return _with_retry(run)
-        except _Unchanged as unchanged:  # rolled back: nothing written
-            return unchanged.decision
+        except _Unchanged as unchanged:  # rolled back: the quote is as it was, but it may be news as this
+            decision = unchanged.decision  # reviewer's own judgement (a second reviewer rejecting too)
+
+            def alike() -> Decision:
+                with self.transaction():
+                    self._judge_alike(quote_id, action, by, self._read_state(quote_id), decision.after)
+                return decision
+
+            return _with_retry(alike)
 
     def _put_span(self, quote_id: str, span: Sequence[int] | None, extracted: TextSpan, text: str | None,
                   by: str | None, at: str) -> None:

@@ -150,7 +150,7 @@ class ReviewScreen(EditActions, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.title
-        self.queue = review.Queue(self.session.store)
+        self.queue = self.session.queue()
         self._queue_loaded()
         self._apply(keep=None)
         self.table.focus()
