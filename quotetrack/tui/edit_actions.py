@@ -44,7 +44,7 @@ class EditActions:
     def _shared(self, what: str) -> bool:
         """In a blind review, refuse a change every reviewer would see (True: refused, and said so)."""
         if self.session.blind:
-            self.notify(f"Not in a blind review: {what} is seen by every reviewer.", severity="warning")
+            self.notify(f"Not in a blind review: {what}.", severity="warning")
         return self.session.blind
 
     def _stored_current(self):
@@ -58,7 +58,7 @@ class EditActions:
         return stored
 
     def action_span(self) -> None:
-        if self._shared("a quote's changed words"):
+        if self._shared("changed words are seen by every reviewer"):
             return
         stored = self._stored_current()
         if stored is None:
@@ -73,7 +73,7 @@ class EditActions:
         self.app.push_screen(SpanEditor("Words of this quote", choice), chosen)
 
     def action_add_quote(self) -> None:
-        if self._shared("an added quote"):
+        if self._shared("an added quote is seen by every reviewer"):
             return
         stored = self._stored_current()
         if stored is None:
@@ -130,7 +130,7 @@ class EditActions:
             self._go_to_pending(1)
 
     def action_flag(self) -> None:
-        if self._shared("a flag"):
+        if self._shared("a flag is seen by every reviewer"):
             return
         row = self.current
         if row is None:
@@ -144,14 +144,14 @@ class EditActions:
         self.notify("Flagged for a second look." if flagged else "Flag taken off.")
 
     def action_flagged_only(self) -> None:
-        if self._shared("the flags"):
+        if self._shared("flags are every reviewer's"):
             return
         self.filter = replace(self.filter, flagged=not self.filter.flagged)
         self._apply()
         self.notify("Flagged quotes only." if self.filter.flagged else "All quotes.")
 
     def action_reject_reason(self) -> None:
-        if self._shared("a reject reason"):
+        if self._shared("a reject reason is seen by every reviewer (x rejects)"):
             return
         row = self.current
         if row is None:

@@ -155,12 +155,13 @@ def test_blind_review_refuses_changes_every_reviewer_would_see(newsroom):
     path, ids = newsroom
 
     async def ann(app, pilot):
-        for key in ("b", "plus", "exclamation_mark", "X"):
+        screen = app.screen
+        for key in ("b", "plus", "exclamation_mark", "X", "p", "L"):
             await pilot.press(key)
             await pilot.pause()
-            await pilot.press("escape")
+            assert app.screen is screen  # no editor, dialog or other screen opened
         messages = " ".join(str(n.message) for n in app._notifications)
-        assert messages.count("Not in a blind review") == 4
+        assert messages.count("Not in a blind review") == 6
 
     session(path, ann, reviewer="ann", blind=True)
     db = Store(path, create=False)
