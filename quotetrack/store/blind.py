@@ -11,6 +11,7 @@ decisions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..domain import REVIEW_STATUSES
 from .base import StoreBase
@@ -20,9 +21,19 @@ _RANKS = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(REVIEW_STATUSES) 
 
 def own_status(reviewer: str) -> str:
     """SQL for a quote's status rank by ``reviewer``'s own decision (0: they have not decided it)."""
-    name = reviewer.replace("'", "''")  # the name as an SQL string literal (quotes doubled)
     return (f"coalesce((SELECT CASE d.status {_RANKS} ELSE 0 END FROM reviewer_decisions d"
-            f" WHERE d.quote_id = quotes.id AND d.by = '{name}'), 0)")
+            f" WHERE d.quote_id = quotes.id AND d.by = {_literal(reviewer)}), 0)")
+
+
+def _literal(name: str) -> str:
+    """The name as an SQL string literal (quotes doubled): the views' SQL is built once per view."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def own_decided(reviewer: str) -> str:
+    """SQL: the quote is one ``reviewer`` decided, as a lookup of their decisions (SQLite reads those
+    first: a reviewer's decisions are few beside the quotes, and a walk of a quote index finds them late)."""
+    return f"id IN (SELECT quote_id FROM reviewer_decisions WHERE by = {_literal(reviewer)})"
 
 
 class BlindRows(StoreBase):
@@ -42,3 +53,27 @@ class BlindRows(StoreBase):
                 " LEFT JOIN reviews r ON r.quote_id = quotes.id"
                 f" WHERE quotes.rowid IN ({','.join('?' * len(chunk))})", [blind, *chunk])
         return out
+
+    def _queue_blind_count(self, query, before) -> int:
+        """Rows of a blind view filtered or sorted by the reviewer's own statuses (before the row with key
+        ``before``): quotes they have not decided are counted as all the view's quotes (the count tables
+        and indexes count those) less those they decided; the decided are counted from their decisions.
+        (One pass over every quote with a lookup each took 50-90 ms on 100,000 quotes.)"""
+        every = range(len(REVIEW_STATUSES))
+        wanted = set(query.statuses) if query.statuses is not None else set(every)
+        decided = tuple(r for r in every if r)
+        if before is None or query.sort != "status":
+            if 0 not in wanted:
+                return self._queue_count_of(query, before)  # found by their decisions
+            others = tuple(r for r in decided if r not in wanted)
+            out = self.queue_count(replace(query, statuses=None, blind=None), before)
+            return out - (self._queue_count_of(replace(query, statuses=others), before) if others else 0)
+        group, tail = before[0], before[1:]
+        earlier = [r for r in wanted if (r > group if query.reverse else r < group)]
+        total = sum(self._queue_blind_count(replace(query, statuses=(r,)), None) for r in earlier)
+        if group:
+            return total + self._queue_count_of(replace(query, statuses=(group,)), before)
+        # pending rows before ``tail`` (ties ordered as in a confidence sort): all such rows, less the decided
+        by_ties = replace(query, sort="confidence", reverse=False, statuses=None)
+        return (total + self.queue_count(replace(by_ties, blind=None), (None, *tail))
+                - self._queue_count_of(replace(by_ties, statuses=decided), (None, *tail)))

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from .blind import BlindRows, own_status
+from .blind import BlindRows, own_decided, own_status
 from .schema import CONFIDENCE_BUCKETS
 
 QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
@@ -77,6 +77,7 @@ class _Order:
     groups_desc: bool = False
     ties_desc: bool = False
     status: str = "queue_status"  # the status rank's SQL (see _status)
+    blind: str | None = None  # the blind reviewer whose statuses those are
 
 
 _TIES = ("confidence", "doc_id", "start", "rowid")
@@ -90,7 +91,7 @@ def _status(query: QueueQuery) -> str:
 
 
 def _order(query: QueueQuery) -> _Order:
-    return replace(_order_of(query), status=_status(query))
+    return replace(_order_of(query), status=_status(query), blind=query.blind)
 
 
 def _order_of(query: QueueQuery) -> _Order:
@@ -199,6 +200,8 @@ class QueueReads(BlindRows):
         if query.statuses is not None:
             clauses.append(f"{_status(query)} IN ({','.join('?' * len(query.statuses))})")
             params += query.statuses
+            if query.blind is not None and 0 not in query.statuses:  # only quotes they decided: found by those
+                clauses.append(own_decided(query.blind))
         if query.kind:
             clauses.append(f"{_KIND} = ?")
             params.append(query.kind)
@@ -285,7 +288,12 @@ class QueueReads(BlindRows):
             args += tail
         columns = ", ".join(order.ties)
         direction = "" if asc else " DESC"
-        sql = (f"SELECT rowid, {order.status}, {columns} FROM quotes INDEXED BY {order.index}"
+        index = f" INDEXED BY {order.index}"
+        if order.blind is not None and order.group == order.status and group:
+            # a blind reviewer's decided quotes: few, found by their own decisions, not by walking an index
+            where.append(own_decided(order.blind))
+            index = ""
+        sql = (f"SELECT rowid, {order.status}, {columns} FROM quotes{index}"
                f" {'WHERE ' + ' AND '.join(where) if where else ''}"
                f" ORDER BY {', '.join(c + direction for c in order.ties)} LIMIT ?")
         return [(r[0], (group, *r[2:]), r[1]) for r in self._queue_rows(sql, [*args, limit])]
@@ -384,6 +392,8 @@ class QueueReads(BlindRows):
         """
         if query.statuses == ():
             return 0
+        if _own_statuses(query):
+            return self._queue_blind_count(query, before)
         order = _order(query)
         plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed
                      or _own_statuses(query))
@@ -396,6 +406,9 @@ class QueueReads(BlindRows):
         if before is None and only_speaker and not _own_statuses(query) and self._queue_name_exists(query.speaker):
             return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
         return self._queue_count_sql(query, order, before)
+
+    def _queue_count_of(self, query: QueueQuery, before: Key | None) -> int:
+        return self._queue_count_sql(query, _order(query), before)
 
     def _queue_count_sql(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
         clauses, params = self._queue_where(query, rows=False)
@@ -591,7 +604,7 @@ class QueueReads(BlindRows):
     def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
         """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
         plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
-        if (plain and query.blind is None) or query.statuses == ():
+        if plain or query.blind is not None or query.statuses == ():  # (blind: see _queue_blind_count)
             pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
             return self.queue_count(query), self.queue_count(pending)
         clauses, params = self._queue_where(query, rows=False)
