@@ -30,6 +30,12 @@ def _literal(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+def own_statuses(query) -> bool:
+    """Whether a view (a QueueQuery) filters or sorts by a blind reviewer's own statuses (the count
+    tables, which count the reviews' statuses, cannot count it)."""
+    return query.blind is not None and (query.statuses is not None or query.sort == "status")
+
+
 def own_decided(reviewer: str) -> str:
     """SQL: the quote is one ``reviewer`` decided, as a lookup of their decisions (SQLite reads those
     first: a reviewer's decisions are few beside the quotes, and a walk of a quote index finds them late)."""

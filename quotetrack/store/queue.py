@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from .blind import BlindRows, own_decided, own_status
+from ..domain import REVIEW_STATUSES
+from .blind import BlindRows, own_decided, own_status, own_statuses
 from .schema import CONFIDENCE_BUCKETS
 
 QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
@@ -83,6 +84,7 @@ class _Order:
 _TIES = ("confidence", "doc_id", "start", "rowid")
 _KIND = "coalesce(queue_kind, kind)"
 _STATUS = "queue_status"
+_DECIDED = tuple(range(1, len(REVIEW_STATUSES)))  # every status rank but pending
 
 
 def _status(query: QueueQuery) -> str:
@@ -288,11 +290,9 @@ class QueueReads(BlindRows):
             args += tail
         columns = ", ".join(order.ties)
         direction = "" if asc else " DESC"
-        index = f" INDEXED BY {order.index}"
-        if order.blind is not None and order.group == order.status and group:
-            # a blind reviewer's decided quotes: few, found by their own decisions, not by walking an index
+        index = "" if order.blind is not None and order.group == order.status and group else f" INDEXED BY {order.index}"
+        if not index:  # a blind reviewer's decided quotes: few, found by their decisions, not by walking an index
             where.append(own_decided(order.blind))
-            index = ""
         sql = (f"SELECT rowid, {order.status}, {columns} FROM quotes{index}"
                f" {'WHERE ' + ' AND '.join(where) if where else ''}"
                f" ORDER BY {', '.join(c + direction for c in order.ties)} LIMIT ?")
@@ -392,18 +392,18 @@ class QueueReads(BlindRows):
         """
         if query.statuses == ():
             return 0
-        if _own_statuses(query):
+        if own_statuses(query):
             return self._queue_blind_count(query, before)
         order = _order(query)
         plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed
-                     or _own_statuses(query))
+                     or own_statuses(query))
         unfiltered = plain and query.statuses is None and not query.kind and query.confidence is None
         if plain and (before is None or query.sort in ("status", "kind", "confidence")):
             return self._queue_count_tallied(query, order, before)
         if unfiltered and query.sort == "speaker":
             return self._queue_count_by_name(query, order, before)
         only_speaker = not (query.doc or query.search or query.kind or query.flagged or query.disputed) and query.statuses is None and query.confidence is None
-        if before is None and only_speaker and not _own_statuses(query) and self._queue_name_exists(query.speaker):
+        if before is None and only_speaker and not own_statuses(query) and self._queue_name_exists(query.speaker):
             return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
         return self._queue_count_sql(query, order, before)
 
@@ -604,13 +604,15 @@ class QueueReads(BlindRows):
     def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
         """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
         plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
+        if query.blind is not None and query.statuses is None:  # pending: the rows less those they decided
+            n = self.queue_count(query)
+            return n, n - self._queue_count_of(replace(query, statuses=_DECIDED), None)
         if plain or query.blind is not None or query.statuses == ():  # (blind: see _queue_blind_count)
             pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
             return self.queue_count(query), self.queue_count(pending)
         clauses, params = self._queue_where(query, rows=False)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         n, pending = self._queue_rows(
-            f"SELECT count(*), coalesce(sum({_status(query)} = 0), 0) FROM quotes{where}", params)[0]
+            f"SELECT count(*), coalesce(sum(queue_status = 0), 0) FROM quotes WHERE {' AND '.join(clauses)}", params)[0]
         return n, pending
 
     # -- rows and what changed --
@@ -686,11 +688,6 @@ def _full_order(query: QueueQuery) -> str:
     if query.sort == "confidence":
         return f"confidence{desc}, doc_id, start, rowid"
     return f"doc_id{desc}, start{desc}, rowid{desc}"
-
-
-def _own_statuses(query: QueueQuery) -> bool:
-    """Whether the view filters or sorts by a blind reviewer's own statuses (the tallies cannot count it)."""
-    return query.blind is not None and (query.statuses is not None or query.sort == "status")
 
 
 def _named(names: list[str] | None, part: str) -> tuple[str, list]:
