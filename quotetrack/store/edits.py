@@ -296,7 +296,10 @@ class Edits(Reviews):
     # -- undo --
 
     def undo(self, by: str | None) -> Decision:
-        """As :meth:`Reviews.undo`; changed words and added quotes are taken back here."""
+        """As :meth:`Reviews.undo`; changed words and added quotes are taken back here (a blind reviewer
+        made none: their undo takes back their blind decisions only)."""
+        if self.blind is not None:
+            return super().undo(by)
         row = self.conn.execute(
             "SELECT action FROM review_actions WHERE by IS ? AND action != 'undo' AND undone_by IS NULL"
             " ORDER BY id DESC LIMIT 1", (by,)).fetchone()
@@ -338,6 +341,7 @@ class Edits(Reviews):
                 else:
                     self._drop_added(quote_id, action_id, new, by, now)
                 self._write_state(quote_id, target)
+                self._judge_back(quote_id, by, row["id"])  # the reviewer's own decision goes back too
                 after = target or ReviewState()
                 self._log(action_id, quote_id, current, replace(after, by=by, at=now))
             self.conn.execute("UPDATE review_actions SET undone_by = ? WHERE id = ?", (action_id, row["id"]))

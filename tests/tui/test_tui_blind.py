@@ -207,3 +207,24 @@ def test_review_command_takes_blind(tmp_path, monkeypatch):
     assert refused.exit_code != 0 and "exclude each other" in refused.output
     shown = runner.invoke(app, ["review", "--help"], env={"COLUMNS": "200"})
     assert "--blind" in shown.output and "quotetrack review --blind --reviewer ann" in shown.output
+
+
+def test_a_reject_and_changed_words_are_each_reviewers_own_decision_and_undo_takes_them_back(newsroom):
+    """(The merge of the two halves of issue 14 had lost these: a reject and changed words wrote the
+    quote's review but not the reviewer's own decision, so agreement did not see them.)"""
+    path, ids = newsroom
+    db = Store(path)
+    review.confirm(db, ids["door"], "ann")
+    review.reject(db, ids["door"], "bob")
+    review.reject(db, ids["door"], "cy")  # the review stands as bob left it: cy's own decision all the same
+    stored = db.quote(ids["fair"])
+    review.edit_span(db, ids["fair"], stored.quote.start, stored.quote.end - 4, "dee")
+    own = {(q, by): status for q, by, status, *_ in db.reviewer_decisions()}
+    assert own[(ids["door"], "bob")] == own[(ids["door"], "cy")] == "rejected"
+    assert own[(ids["fair"], "dee")] == "corrected"
+    db.undo("dee")
+    db.undo("cy")
+    own = {(q, by): status for q, by, status, *_ in db.reviewer_decisions()}
+    assert (ids["fair"], "dee") not in own and (ids["door"], "cy") not in own
+    assert own[(ids["door"], "bob")] == "rejected" and db.review_state(ids["door"]).status == "rejected"
+    db.close()
