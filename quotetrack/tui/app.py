@@ -61,6 +61,10 @@ class ReviewApp(App[None]):
         """The store's failure under a decision, if any: the review ends with the exit code for it."""
         return self.session.failure
 
+    @store_failure.setter
+    def store_failure(self, message: str | None) -> None:  # (was an attribute before the Session: kept so)
+        self.session.failure = message
+
     def notify(
         self,
         message: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quotetrack import review
-from quotetrack.store import Store
+from quotetrack.store import Selection, Store
 from tests.tui.test_tui import current_id, review_row, session, table_text, widget_text
 
 
@@ -70,6 +70,7 @@ def test_two_blind_reviewers_judge_the_same_quotes_and_agreement_reports_them(ne
     assert own[(ids["budget"], "ann")] == own[(ids["budget"], "bob")] == "confirmed"
     assert review_row(path, ids["door"]) is None  # blind decisions leave the quote's review (and export) as it is
     db = Store(path, create=False)
+    assert {q["review"]["status"] for q in db.quote_records(Selection())} == {"pending"}
     report = review.agreement_report(db)
     accept = next(p for p in report.pairs if p.aspect == "accept")
     assert report.reviewers == ("ann", "bob") and accept.both == 3
