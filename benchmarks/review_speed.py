@@ -1,6 +1,7 @@
 """How fast the review TUI opens and answers keys on a large store, and the memory it holds.
 
     python benchmarks/review_speed.py [--quotes 100000] [--store /tmp/qt-review-bench.db] [--repeat 15] [--reuse]
+                                      [--blind]
 
 Builds a synthetic store (benchmarks/synthetic.py; ``--reuse``: measure the
 store already at ``--store``, e.g. one of ten million quotes built once), then
@@ -23,6 +24,10 @@ once that work is done too (the same as the key's own where nothing went to
 the background). Peak memory (VmHWM) of the process: after opening, and after
 all the keys. The machine is shared: numbers are noisy; compare runs made
 interleaved, and CPU time.
+
+``--blind``: the same keys in a blind review (``review --blind``), after two
+blind reviewers decided on quotes (``BLIND_OTHER`` by another, ``BLIND_OWN``
+by the one measured), so the queue reads their own decisions.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 SIZE = (120, 40)
+BLIND_OTHER, BLIND_OWN = 2_000, 500  # blind decisions made before measuring --blind
 WORDS = ["treaty", "vote", "harbour", "ceasefire", "summit", "budget", "reform", "energy", "border", "market"]
 
 
@@ -100,13 +106,32 @@ def _stats(values: list[float | None]) -> str:
     return f"median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms   max {values[-1]:6.1f} ms   (n={len(values)})"
 
 
-async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
+def seed_blind(db: Path) -> None:
+    """Blind decisions by another reviewer and by the one measured (spread over the store)."""
+    from quotetrack import review
+    from quotetrack.store import Store
+
+    for who, n, step in (("other", BLIND_OTHER, 7), ("bench", BLIND_OWN, 13)):  # (bench: its open decisions too)
+        store = Store(db, create=False)
+        if sum(n for rank, n in store.own_progress(who).items() if rank) >= n:  # seeded before (a --reuse run)
+            store.close()
+            continue
+        store.review_as(blind=who)
+        queue = review.Queue(store)
+        view = queue.select(review.QueueFilter(), review.QueueSort("document"))
+        for i in range(n):
+            qid = queue.ids[view[i * step]]
+            (review.confirm if i % 3 else review.reject)(store, qid, who)
+        store.close()
+
+
+async def measure_keys(db: Path, repeat: int, blind: bool = False) -> dict[str, list[float | None]]:
     from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
     from quotetrack.tui.review_screen import ReviewScreen
 
     store = Store(db, create=False)
-    app = ReviewApp(store, "bench")
+    app = ReviewApp(store, "bench", blind=blind)
     frames = Frames(app)
     start = time.perf_counter()
     results: dict[str, list[float | None]] = {}
@@ -179,14 +204,14 @@ async def measure_keys(db: Path, repeat: int) -> dict[str, list[float | None]]:
     return results
 
 
-def child(db: str, started: float) -> None:
+def child(db: str, started: float, blind: bool = False) -> None:
     """Run in a fresh process: time from the parent's launch to the first frame showing the table."""
     from quotetrack.store import Store
     from quotetrack.tui.app import ReviewApp
     from quotetrack.tui.review_screen import ReviewScreen
 
     async def main() -> float:
-        app = ReviewApp(Store(db, create=False), "bench")
+        app = ReviewApp(Store(db, create=False), "bench", blind=blind)
         frames = Frames(app)
         async with app.run_test(size=SIZE):
             while not (isinstance(app.screen, ReviewScreen) and app.screen.table.row_count and frames.times):
@@ -202,10 +227,11 @@ def main() -> None:
     parser.add_argument("--store", default="/tmp/qt-review-bench.db")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--reuse", action="store_true", help="measure the store at --store as it is (no build)")
+    parser.add_argument("--blind", action="store_true", help="measure a blind review (after seeding blind decisions)")
     parser.add_argument("--child", nargs=2, metavar=("DB", "STARTED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], float(args.child[1]))
+        child(args.child[0], float(args.child[1]), args.blind)
         return
 
     from synthetic import build
@@ -217,20 +243,25 @@ def main() -> None:
         t = time.perf_counter()
         db = build(args.store, args.quotes)
         print(f"store: {args.quotes:,} quotes in {args.quotes // 10:,} documents, built in {time.perf_counter() - t:.1f} s")
+    if args.blind:
+        t = time.perf_counter()
+        seed_blind(db)
+        print(f"blind decisions: {BLIND_OTHER:,} by another reviewer, {BLIND_OWN:,} own, in {time.perf_counter() - t:.1f} s")
     print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     cpu = time.process_time()
 
     opens, peaks = [], []
     for _ in range(3):
         started = time.time()
-        out = subprocess.run([sys.executable, __file__, "--child", str(db), str(started)], capture_output=True,
+        out = subprocess.run([sys.executable, __file__, "--child", str(db), str(started), *(["--blind"] * args.blind)],
+                             capture_output=True,
                              text=True, check=True, env=dict(os.environ))
         answer = json.loads(out.stdout.strip().splitlines()[-1])
         opens.append(answer["open_s"] * 1000)
         peaks.append(answer["peak_mib"])
     print(f"{'open (new process, to first frame)':40s} {_stats(opens)}")
     print(f"{'peak memory, new process at first frame':40s} {max(peaks):6.0f} MiB")
-    for name, values in asyncio.run(measure_keys(db, args.repeat)).items():
+    for name, values in asyncio.run(measure_keys(db, args.repeat, args.blind)).items():
         if name.startswith("peak memory"):
             print(f"{name:40s} {values[0]:6.0f} MiB")
             continue

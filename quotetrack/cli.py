@@ -446,12 +446,14 @@ def export_cmd(
     _aliases_problem(corpus)
 
 
-@command(epilog=_examples("quotetrack review", "quotetrack review --status pending --doc 001-nato", "quotetrack review --db news.db --reviewer ann"))
+@command(epilog=_examples("quotetrack review", "quotetrack review --status pending --doc 001-nato", "quotetrack review --db news.db --reviewer ann",
+                          "quotetrack review --blind --reviewer ann   # then: quotetrack agreement"))
 def review(
     db: DbOption = DEFAULT_DB,
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", metavar="NAME", help="Name recorded with every decision (default: the OS user).", show_default=False)] = None,
     doc: Annotated[Optional[str], typer.Option("--doc", metavar="ID", help="Open on this document's quotes.", show_default=False)] = None,
     status: Annotated[Optional[Literal["pending", "confirmed", "rejected", "corrected", "reviewed", "disputed"]], typer.Option("--status", case_sensitive=False, help="Open on quotes with this status (reviewed: all but pending; disputed: reviewers disagree, and your decisions settle it).", show_default=False)] = None,
+    blind: Annotated[bool, typer.Option("--blind", help="Judge independently: see only your own decisions (pending = not judged by you); they are kept as yours, for `quotetrack agreement`, and leave the quotes' status as it is.")] = False,
 ) -> None:
     """Confirm, reject or correct attributions in the terminal; every decision is saved at once."""
     corpus = _open(db, create=False, check=True)  # a damaged store is refused before the app starts
@@ -462,7 +464,9 @@ def review(
         check_writable(corpus.store.conn, corpus.path)  # a read-only one too: decisions could not be saved
     except StoreError as exc:
         _fatal(f"{exc}; the review saves every decision, so it needs a store it can write")
-    app = ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status)
+    if blind and status == "disputed":
+        _fatal("--blind and --status disputed exclude each other: an adjudicator sees every reviewer's decisions")
+    app = ReviewApp(corpus.store, reviewer or _os_user(), document=doc, status=status, blind=blind)
     app.run()
     _review_ended(app, db)
 

@@ -74,7 +74,8 @@ class QuoteDetail:
 
 
 def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
-    """Everything the detail view shows about one quote (None when it is gone)."""
+    """Everything the detail view shows about one quote (None when it is gone); a blind reviewer's
+    (the store reviews blind) shows their own decision, no history, flag or reject reason."""
     stored = db.quote(quote_id)
     if stored is None:
         return None
@@ -86,6 +87,11 @@ def quote_detail(db: Store, quote_id: str) -> QuoteDetail | None:
         "mention": (quote.mention.start, quote.mention.end) if quote.mention else None,
         "resolved": (quote.resolved.start, quote.resolved.end) if quote.resolved else None,
     }
+    if db.blind is not None:  # their own decision, else the extractor's: nothing another reviewer said
+        return QuoteDetail(
+            quote_id=quote_id, doc_id=stored.doc_id, source=stored.source, quote=quote, review=state,
+            speaker_id=None, speaker=state.speaker_name or quote.speaker, kind=state.kind or quote.kind,
+            excerpt=excerpt(stored.doc_text, spans), history=[], edit=db.span_edit(quote_id), added=db.is_added(quote_id))
     return QuoteDetail(
         quote_id=quote_id, doc_id=stored.doc_id, source=stored.source, quote=quote, review=state,
         speaker_id=stored.speaker_id, speaker=stored.canonical_name or state.speaker_name or quote.speaker,

@@ -95,8 +95,9 @@ class Progress:
         return f"{self.reviewed:,} / {self.total:,} reviewed"
 
 
-def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
-    """The store's terms for a filter and an order (ValueError for an unknown sort column)."""
+def query_for(flt: QueueFilter, sort: QueueSort, blind: str | None = None) -> QueueQuery:
+    """The store's terms for a filter and an order (ValueError for an unknown sort column); statuses
+    are a ``blind`` reviewer's own decisions when one is given."""
     if flt.status is None or flt.status == DISPUTED:
         statuses = None
     elif flt.status == REVIEWED:
@@ -107,7 +108,7 @@ def query_for(flt: QueueFilter, sort: QueueSort) -> QueueQuery:
         statuses=statuses, kind=flt.kind or None, speaker=flt.speaker.strip(), doc=flt.document.strip(),
         confidence=flt.confidence, search=flt.search.strip(), sort=sort.column, reverse=sort.reverse,
         flagged=flt.flagged,
-        disputed=flt.status == DISPUTED,
+        disputed=flt.status == DISPUTED, blind=blind,
     )
 
 
@@ -148,10 +149,14 @@ class Queue:
     other reviewers (from the audit log); when the quotes themselves changed
     (a re-extraction, speakers re-clustered) :meth:`poll` reloads, and views
     made before are then out of date.
+
+    A ``blind`` queue (a reviewer's name) shows that reviewer's own decisions
+    only: statuses, corrections, progress and pending quotes are theirs.
     """
 
-    def __init__(self, db: Store):
+    def __init__(self, db: Store, blind: str | None = None):
         self.db = db
+        self.blind = blind
         self.ids = _Field(self, "quote_id")
         self.doc_ids = _Field(self, "doc_id")
         self.speakers = _Field(self, "speaker")
@@ -166,7 +171,7 @@ class Queue:
         db = self.db
         self.signature = db.queue_signature()
         self.log_cursor = db.queue_log_cursor()
-        self.counts = db.queue_progress()
+        self.counts = self._progress_counts()
         self._rows: OrderedDict[int, QueueRow] = OrderedDict()
         self.changed: dict[int, int] = {}  # row → status rank, for rows decided since views were read
 
@@ -190,7 +195,7 @@ class Queue:
     def fetch(self, rows: Sequence[int]) -> None:
         """Read these rows' fields at once (those not cached): the table asks for a screenful."""
         missing = [i for i in rows if i not in self._rows]
-        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note, flag in self.db.queue_row_data(missing):
+        for rowid, qid, doc, speaker, kind, conf, rank, text, ckind, cspeaker, note, flag in self.db.queue_row_data(missing, self.blind):
             self._rows[rowid] = QueueRow(qid, doc, speaker, kind, conf, REVIEW_STATUSES[rank], text,
                                          bool(ckind), bool(cspeaker), bool(note), bool(flag))
         while len(self._rows) > ROWS_KEPT:
@@ -240,8 +245,11 @@ class Queue:
         changed = self.db.queue_changed_since(self.log_cursor, cursor)
         self.log_cursor = cursor
         self._reread(changed)
-        self.counts = self.db.queue_progress()
+        self.counts = self._progress_counts()
         return set(changed)
+
+    def _progress_counts(self) -> dict[int, int]:
+        return self.db.queue_progress() if self.blind is None else self.db.own_progress(self.blind)
 
     # -- reading --
 
@@ -256,7 +264,7 @@ class Queue:
 
     def view(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> View:
         """The rows matching the filter in the sort's order, not read yet (see :meth:`View.open`)."""
-        return View(self, query_for(flt, sort))
+        return View(self, query_for(flt, sort, self.blind))
 
     def select(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort()) -> View:
         """The rows matching the filter, in the sort's order, read (its first page and counts)."""

@@ -125,6 +125,8 @@ class Edits(Reviews):
         Giving it back the words extraction gave it takes the change back.
         """
 
+        self._not_blind("changed words")
+
         def write(action_id: int, at: str) -> bool:
             doc_text, row_start, row_end = self.conn.execute(
                 "SELECT d.text, q.start, q.end FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.id = ?",
@@ -154,6 +156,10 @@ class Edits(Reviews):
     def reject_because(self, quote_id: str, reason: str | None, by: str | None) -> Decision:
         """Reject the quote, saying why (``None``: no reason); the reason is exported and counted."""
         reason = " ".join((reason or "").split()) or None
+        if self.blind is not None:  # a blind reviewer's reject is theirs only; a reason is the quote's, for all
+            if reason:
+                raise ReviewError("a reject reason is seen by every reviewer: not in a blind review")
+            return self.decide(quote_id, "reject", by, lambda state, _: replace(state, status="rejected"))
 
         def write(action_id: int, at: str) -> bool:
             old = self.conn.execute("SELECT reason FROM reviews WHERE quote_id = ?", (quote_id,)).fetchone()
@@ -168,6 +174,7 @@ class Edits(Reviews):
 
     def set_flag(self, quote_id: str, flagged: bool, by: str | None) -> bool:
         """Flag the quote for a second look (or take the flag off); whether anything changed. Logged."""
+        self._not_blind("a flag")
         with self.transaction():
             self._extracted(quote_id)  # UnknownQuote for a quote that is gone
             now = utc_now()
@@ -184,6 +191,7 @@ class Edits(Reviews):
     def add_quote(self, doc_id: str, start: int, end: int, kind: str, speaker: str | None, by: str | None) -> Decision:
         """A quote the extractor missed, ``doc[start:end]``: stored as confirmed, undone with :meth:`undo`,
         kept (or merged with an extracted quote on the same words) by every later extraction."""
+        self._not_blind("an added quote")
         if kind not in QUOTE_KINDS:
             raise ReviewError(f"unknown kind {kind!r} (use {', '.join(QUOTE_KINDS)})")
         speaker = " ".join((speaker or "").split()) or None
@@ -219,6 +227,11 @@ class Edits(Reviews):
             "INSERT INTO quotes(id, doc_id, seq, kind, start, end, text, speaker_name, speaker_kind, method, confidence)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0)",
             (qid, doc_id, seq, kind, start, end, text, speaker, "person" if speaker else "other", ADDED_METHOD))
+
+    def _not_blind(self, what: str) -> None:
+        """A change to the quote itself is seen by every reviewer: refused in a blind review."""
+        if self.blind is not None:
+            raise ReviewError(f"{what} would be seen by every reviewer: not in a blind review")
 
     def _edit(self, quote_id: str, action: str, by: str | None,
               change: Callable[[ReviewState, Extracted], ReviewState], write: Callable[[int, str], bool]) -> Decision:
@@ -284,7 +297,10 @@ class Edits(Reviews):
     # -- undo --
 
     def undo(self, by: str | None) -> Decision:
-        """As :meth:`Reviews.undo`; changed words and added quotes are taken back here."""
+        """As :meth:`Reviews.undo`; changed words and added quotes are taken back here (a blind reviewer
+        made none: their undo takes back their blind decisions only)."""
+        if self.blind is not None:
+            return super().undo(by)
         row = self.conn.execute(
             "SELECT action FROM review_actions WHERE by IS ? AND action != 'undo' AND undone_by IS NULL"
             " ORDER BY id DESC LIMIT 1", (by,)).fetchone()
@@ -326,6 +342,7 @@ class Edits(Reviews):
                 else:
                     self._drop_added(quote_id, action_id, new, by, now)
                 self._write_state(quote_id, target)
+                self._judge_back(quote_id, by, row["id"])  # the reviewer's own decision goes back too
                 after = target or ReviewState()
                 self._log(action_id, quote_id, current, replace(after, by=by, at=now))
             self.conn.execute("UPDATE review_actions SET undone_by = ? WHERE id = ?", (action_id, row["id"]))

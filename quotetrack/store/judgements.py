@@ -10,6 +10,12 @@ A decision is the quote's review at once (the last writer wins, as
 before); the reviewers' own rows keep what each said. An adjudicator (a
 reviewer deciding on disputed quotes, ``review --status disputed``) writes
 rows marked ``adjudicated``: a quote with one is no longer disputed.
+
+A *blind* reviewer (``review --blind``, :meth:`Judgements.review_as`) decides
+from their own last decision and writes only their own row (and an action
+for undo): the quote's review, the audit log and the quote's speaker stay as
+they were, so nothing one blind reviewer decides shows to another, and the
+export is unchanged until an adjudicator (or an open review) decides.
 """
 
 from __future__ import annotations
@@ -32,10 +38,71 @@ def _who(by: str | None) -> str:
 
 class Judgements(StoreBase):
     adjudicator = False  # this connection's decisions settle disputes (see review_as)
+    blind: str | None = None  # this connection reviews blind, as this reviewer ("" unnamed; see review_as)
 
-    def review_as(self, *, adjudicator: bool = False) -> None:
-        """How this connection's decisions count: ``adjudicator``: each settles its quote's dispute."""
+    def review_as(self, *, adjudicator: bool = False, blind: str | None = None) -> None:
+        """How this connection's decisions count: ``adjudicator``: each settles its quote's dispute;
+        ``blind`` (a reviewer's name): decisions are that reviewer's own only, and the review's reads
+        (state, history, the queue) show only theirs."""
+        if adjudicator and blind is not None:
+            raise ValueError("an adjudicator sees every reviewer's decisions: not blind")
         self.adjudicator = adjudicator
+        self.blind = None if blind is None else _who(blind)
+
+    def own_state(self, quote_id: str, by: str | None):
+        """This reviewer's own decision on the quote as a ReviewState (pending when they have none)."""
+        from .reviews import ReviewState  # the state type is the reviews part's
+
+        own = self._own_state_json(quote_id, by)
+        if own is None:
+            return ReviewState()
+        fields = json.loads(own)
+        return ReviewState(**{k: fields.get(k) for k in ("status", "kind", "speaker_name", "note", "by", "at")})
+
+    def _decide_own(self, quote_id: str, action: str, by: str | None, change, extracted):
+        """A blind decision (in the caller's transaction): ``change`` applied to the reviewer's own last
+        decision, recorded as theirs with an action that leaves the quote's review as it is (so
+        :meth:`_undo_own` takes it back). Returns (action id or None, own before, own after)."""
+        from dataclasses import replace
+
+        before = self.own_state(quote_id, by)
+        after = change(before, extracted)
+        if after.decision() == before.decision():
+            return None, before, before
+        after = replace(after, by=by, at=utc_now())
+        own = self._own_state_json(quote_id, by)
+        self._judge(quote_id, by, after)
+        stored = self._read_state(quote_id)
+        action_id = self._add_action(quote_id, action, by, after.at, stored, stored)
+        self._keep_own(action_id, own)
+        self.conn.execute("UPDATE review_actions SET blind = 1 WHERE id = ?", (action_id,))
+        return action_id, before, after
+
+    def _undo_own(self, row, by: str | None):
+        """Undo a blind action (``row`` of review_actions), in the caller's transaction: the reviewer's own
+        decision goes back; nobody else writes it, so there is no conflict. Returns (undo id, before, after)."""
+        quote_id = row["quote_id"]
+        before = self.own_state(quote_id, by)
+        stored = self._read_state(quote_id)
+        action_id = self._add_action(quote_id, "undo", by, utc_now(), stored, stored, row["id"])
+        self.conn.execute("UPDATE review_actions SET blind = 1 WHERE id = ?", (action_id,))
+        self._judge_back(quote_id, by, row["id"])
+        self.conn.execute("UPDATE review_actions SET undone_by = ? WHERE id = ?", (action_id, row["id"]))
+        return action_id, before, self.own_state(quote_id, by)
+
+    def own_progress(self, by: str | None) -> dict[int, int]:
+        """Status rank → how many quotes this reviewer decided so (0: the quotes they have not decided)."""
+        from ..domain import REVIEW_STATUSES
+
+        rank = {s: i for i, s in enumerate(REVIEW_STATUSES)}
+        counts: dict[int, int] = {}
+        for status, n in self.conn.execute(
+                "SELECT d.status, count(*) FROM reviewer_decisions d JOIN quotes q ON q.id = d.quote_id"
+                " WHERE d.by = ? GROUP BY d.status", (_who(by),)):
+            counts[rank.get(status, 0)] = counts.get(rank.get(status, 0), 0) + n
+        total = self.conn.execute("SELECT coalesce(sum(n), 0) FROM queue_counts").fetchone()[0]
+        counts[0] = total - sum(n for r, n in counts.items() if r)
+        return counts
 
     def _judge(self, quote_id: str, by: str | None, state, adjudicated: bool = False) -> None:
         """Record ``state`` (a ReviewState; None or pending: no decision) as this reviewer's own, in

@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from .base import StoreBase
+from ..domain import REVIEW_STATUSES
+from .blind import BlindRows, own_decided, own_status, own_statuses
 from .schema import CONFIDENCE_BUCKETS
 
 QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
@@ -60,6 +61,7 @@ class QueueQuery:
     reverse: bool = False
     flagged: bool = False  # only quotes flagged for a second look (store/edits.py)
     disputed: bool = False  # only the quotes in ``disputed_quotes`` (reviewers disagree on them)
+    blind: str | None = None  # a blind reviewer: statuses are their own decisions (reviewer_decisions)
 
     def __post_init__(self) -> None:
         if self.sort not in QUEUE_SORTS:
@@ -75,15 +77,30 @@ class _Order:
     ties: tuple[str, ...]  # order inside a group (rowid last: every key is unique)
     groups_desc: bool = False
     ties_desc: bool = False
+    status: str = "queue_status"  # the status rank's SQL (see _status)
+    blind: str | None = None  # the blind reviewer whose statuses those are
 
 
 _TIES = ("confidence", "doc_id", "start", "rowid")
 _KIND = "coalesce(queue_kind, kind)"
+_STATUS = "queue_status"
+_DECIDED = tuple(range(1, len(REVIEW_STATUSES)))  # every status rank but pending
+
+
+def _status(query: QueueQuery) -> str:
+    """The status rank a view sorts, filters and counts by: the quote's review's, or a blind reviewer's own."""
+    return _STATUS if query.blind is None else own_status(query.blind)
 
 
 def _order(query: QueueQuery) -> _Order:
+    return replace(_order_of(query), status=_status(query), blind=query.blind)
+
+
+def _order_of(query: QueueQuery) -> _Order:
     sort, rev = query.sort, query.reverse
     if sort == "status":
+        if query.blind is not None:  # own statuses: groups read along the confidence index
+            return _Order("queue_by_confidence", _status(query), _TIES, groups_desc=rev)
         return _Order("queue_by_status", "queue_status", _TIES, groups_desc=rev)
     if sort == "kind":
         return _Order("queue_by_kind", _KIND, _TIES, groups_desc=rev)
@@ -119,7 +136,7 @@ Key = tuple  # (group value, *tie values): where a row stands in its view's orde
 Page = list[tuple[int, Key, int]]  # (rowid, key, status rank)
 
 
-class QueueReads(StoreBase):
+class QueueReads(BlindRows):
     """The review queue's reads: pages, counts and rows of views (``QueueQuery``) of the quotes."""
 
     # -- budgets --
@@ -183,8 +200,10 @@ class QueueReads(StoreBase):
         clauses: list[str] = []
         params: list = []
         if query.statuses is not None:
-            clauses.append(f"queue_status IN ({','.join('?' * len(query.statuses))})")
+            clauses.append(f"{_status(query)} IN ({','.join('?' * len(query.statuses))})")
             params += query.statuses
+            if query.blind is not None and 0 not in query.statuses:  # only quotes they decided: found by those
+                clauses.append(own_decided(query.blind))
         if query.kind:
             clauses.append(f"{_KIND} = ?")
             params.append(query.kind)
@@ -271,7 +290,10 @@ class QueueReads(StoreBase):
             args += tail
         columns = ", ".join(order.ties)
         direction = "" if asc else " DESC"
-        sql = (f"SELECT rowid, queue_status, {columns} FROM quotes INDEXED BY {order.index}"
+        index = "" if order.blind is not None and order.group == order.status and group else f" INDEXED BY {order.index}"
+        if not index:  # a blind reviewer's decided quotes: few, found by their decisions, not by walking an index
+            where.append(own_decided(order.blind))
+        sql = (f"SELECT rowid, {order.status}, {columns} FROM quotes{index}"
                f" {'WHERE ' + ' AND '.join(where) if where else ''}"
                f" ORDER BY {', '.join(c + direction for c in order.ties)} LIMIT ?")
         return [(r[0], (group, *r[2:]), r[1]) for r in self._queue_rows(sql, [*args, limit])]
@@ -296,7 +318,7 @@ class QueueReads(StoreBase):
         if order.group == "queue_speaker":
             yield from self._queue_names(query, start, from_start, forward, desc)
             return
-        if order.group == "queue_status":
+        if order.group == order.status:
             values = sorted(query.statuses if query.statuses is not None else range(4), reverse=desc)
         else:
             kinds = [r[0] for r in self._queue_rows("SELECT DISTINCT kind FROM queue_counts WHERE n > 0 ORDER BY kind")]
@@ -370,17 +392,23 @@ class QueueReads(StoreBase):
         """
         if query.statuses == ():
             return 0
+        if own_statuses(query):
+            return self._queue_blind_count(query, before)
         order = _order(query)
-        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
+        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed
+                     or own_statuses(query))
         unfiltered = plain and query.statuses is None and not query.kind and query.confidence is None
         if plain and (before is None or query.sort in ("status", "kind", "confidence")):
             return self._queue_count_tallied(query, order, before)
         if unfiltered and query.sort == "speaker":
             return self._queue_count_by_name(query, order, before)
         only_speaker = not (query.doc or query.search or query.kind or query.flagged or query.disputed) and query.statuses is None and query.confidence is None
-        if before is None and only_speaker and self._queue_name_exists(query.speaker):
+        if before is None and only_speaker and not own_statuses(query) and self._queue_name_exists(query.speaker):
             return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
         return self._queue_count_sql(query, order, before)
+
+    def _queue_count_of(self, query: QueueQuery, before: Key | None) -> int:
+        return self._queue_count_sql(query, _order(query), before)
 
     def _queue_count_sql(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
         clauses, params = self._queue_where(query, rows=False)
@@ -509,13 +537,14 @@ class QueueReads(StoreBase):
         if query.statuses == ():
             return []
         bound, index = self._queue_bound(query, limit)
+        status = _status(query)
         if bound > limit:
             return None
         clauses, params = self._queue_where(query, rows=False)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         indexed = f" INDEXED BY {index}" if index else ""
         return [(r[0], r[1]) for r in self._queue_rows(
-            f"SELECT rowid, queue_status FROM quotes{indexed}{where} ORDER BY {_full_order(query)}", params)]
+            f"SELECT rowid, {status} FROM quotes{indexed}{where} ORDER BY {_full_order(query)}", params)]
 
     def _queue_bound(self, query: QueueQuery, limit: int) -> tuple[int, str | None]:
         """(the most rows the view can hold, as far as counts tell; the index to read it by, None for
@@ -523,8 +552,13 @@ class QueueReads(StoreBase):
         statuses = set(query.statuses) if query.statuses is not None else None
         kinds = {query.kind} if query.kind else None
         lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
-        bound = self._queue_tally(statuses, kinds, lo, hi)
         leads: list[tuple[int, str | None]] = []
+        if query.blind is not None:  # the tallies count the reviews' statuses: a blind view's own are apart
+            if statuses is not None and 0 not in statuses:  # only quotes the reviewer decided: as few as those
+                leads.append((self._queue_rows("SELECT count(*) FROM reviewer_decisions WHERE by = ?",
+                                               (query.blind,))[0][0], None))
+            statuses = None
+        bound = self._queue_tally(statuses, kinds, lo, hi)
         if statuses is not None:
             leads.append((self._queue_tally(statuses, None, -math.inf, math.inf), "queue_by_status"))
         if kinds is not None:
@@ -570,7 +604,10 @@ class QueueReads(StoreBase):
     def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
         """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
         plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
-        if plain or query.statuses == ():
+        if query.blind is not None and query.statuses is None:  # pending: the rows less those they decided
+            n = self.queue_count(query)
+            return n, n - self._queue_count_of(replace(query, statuses=_DECIDED), None)
+        if plain or query.blind is not None or query.statuses == ():  # (blind: see _queue_blind_count)
             pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
             return self.queue_count(query), self.queue_count(pending)
         clauses, params = self._queue_where(query, rows=False)
@@ -580,9 +617,12 @@ class QueueReads(StoreBase):
 
     # -- rows and what changed --
 
-    def queue_row_data(self, rowids: Sequence[int]) -> list[tuple]:
+    def queue_row_data(self, rowids: Sequence[int], blind: str | None = None) -> list[tuple]:
         """(rowid, id, doc_id, speaker, kind, confidence, status rank, text, kind corrected, speaker
-        corrected, has a note, flagged) of each of these quotes that exists."""
+        corrected, has a note, flagged) of each of these quotes that exists; as a ``blind`` reviewer
+        sees them: their own decision's, the extractor's where they decided nothing, no flags."""
+        if blind is not None:
+            return self._queue_own_rows(rowids, blind)
         out: list[tuple] = []
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start:start + 500])
@@ -625,7 +665,7 @@ class QueueReads(StoreBase):
         if order.group == "queue_speaker":  # the name as queue_speakers spells it: the walk's group
             group = "(SELECT name FROM queue_speakers WHERE name = queue_speaker)"
         rows = self._queue_rows(
-            f"SELECT queue_status, {group}, {', '.join(order.ties)} FROM quotes"
+            f"SELECT {order.status}, {group}, {', '.join(order.ties)} FROM quotes"
             f" WHERE {' AND '.join(['rowid = ?', *clauses])}", [rowid, *params])
         return (tuple(rows[0][1:]), rows[0][0]) if rows else None
 
@@ -640,7 +680,7 @@ def _full_order(query: QueueQuery) -> str:
     desc = " DESC" if query.reverse else ""
     ties = "confidence, doc_id, start, rowid"
     if query.sort == "status":
-        return f"queue_status{desc}, {ties}"
+        return f"{_status(query)}{desc}, {ties}"
     if query.sort == "kind":
         return f"{_KIND}{desc}, {ties}"
     if query.sort == "speaker":

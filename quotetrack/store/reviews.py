@@ -160,11 +160,16 @@ class Reviews(Judgements, Speakers):
     # -- one quote's review --
 
     def review_state(self, quote_id: str) -> ReviewState:
-        """The quote's current review (``pending`` with no corrections when it has none)."""
+        """The quote's current review (``pending`` with no corrections when it has none); a blind
+        reviewer's own decision when this connection reviews blind."""
+        if self.blind is not None:
+            return self.own_state(quote_id, self.blind)
         return self._read_state(quote_id) or ReviewState()
 
     def history(self, quote_id: str, limit: int = 20) -> list[LogEntry]:
-        """The quote's audit trail, newest first."""
+        """The quote's audit trail, newest first (none for a blind reviewer: it holds others' decisions)."""
+        if self.blind is not None:
+            return []
         return [
             LogEntry(*r)
             for r in self.conn.execute(
@@ -235,6 +240,9 @@ class Reviews(Judgements, Speakers):
         def run() -> Decision:
             with self.transaction():
                 extracted = self._extracted(quote_id)
+                if self.blind is not None:
+                    action_id, own_before, own_after = self._decide_own(quote_id, action, by, change, extracted)
+                    return Decision(action_id, quote_id, action, own_before, own_after, self._speaker_id(quote_id))
                 stored = self._read_state(quote_id)
                 before = stored or ReviewState()
                 after = change(before, extracted)
@@ -272,12 +280,16 @@ class Reviews(Judgements, Speakers):
             conflict = None
             with self.transaction():
                 row = self.conn.execute(
-                    "SELECT id, quote_id, action, old_state, new_state FROM review_actions"
-                    " WHERE by IS ? AND action != 'undo' AND undone_by IS NULL ORDER BY id DESC LIMIT 1",
-                    (by,),
+                    "SELECT id, quote_id, action, old_state, new_state, blind FROM review_actions"
+                    " WHERE by IS ? AND action != 'undo' AND undone_by IS NULL AND blind >= ? ORDER BY id DESC LIMIT 1",
+                    (by, int(self.blind is not None)),  # a blind reviewer undoes their blind decisions only
                 ).fetchone()
                 if row is None:
                     raise NothingToUndo("nothing to undo")
+                if row["blind"]:  # a blind decision: only the reviewer's own decision goes back
+                    action_id, own_before, own_after = self._undo_own(row, by)
+                    found = self.conn.execute("SELECT speaker_id FROM quotes WHERE id = ?", (row["quote_id"],)).fetchone()
+                    return Decision(action_id, row["quote_id"], "undo", own_before, own_after, found and found[0])
                 quote_id = row["quote_id"]
                 target = _state_from_json(row["old_state"])
                 made = _state_from_json(row["new_state"]) or ReviewState()
@@ -315,8 +327,8 @@ class Reviews(Judgements, Speakers):
     def undo_depth(self, by: str | None) -> int:
         """How many of this reviewer's decisions can still be undone."""
         return self.conn.execute(
-            "SELECT count(*) FROM review_actions WHERE by IS ? AND action != 'undo' AND undone_by IS NULL", (by,)
-        ).fetchone()[0]
+            "SELECT count(*) FROM review_actions WHERE by IS ? AND action != 'undo' AND undone_by IS NULL AND blind >= ?",
+            (by, int(self.blind is not None))).fetchone()[0]
 
     # -- reviews across a re-extraction (see .carryover) --
 

@@ -290,6 +290,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("speaker_overrides", "undone_at", "TEXT"),
     # the reviewer's own decision before an action (store/judgements.py), for its undo
     ("review_actions", "own_before", "TEXT"),
+    # an action of a blind reviewer (store/judgements.py): it changed only their own decision
+    ("review_actions", "blind", "INTEGER NOT NULL DEFAULT 0"),
 )
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 

@@ -47,9 +47,10 @@ class ReviewApp(App[None]):
         document: str | None = None,
         status: str | None = None,
         export_path: str | Path = "exports/quotes.json",
+        blind: bool = False,
     ) -> None:
         super().__init__()
-        self.session = Session(db, reviewer, Path(export_path), adjudicator=status == "disputed")
+        self.session = Session(db, reviewer, Path(export_path), adjudicator=status == "disputed", blind=blind)
         self.initial_filter = QueueFilter(status=status or None, document=document or "")
 
     def on_mount(self) -> None:

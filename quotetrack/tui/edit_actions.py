@@ -41,6 +41,12 @@ EDIT_KEYS = (
 class EditActions:
     """Keys that fix quotes, for the review screen."""
 
+    def _shared(self, what: str) -> bool:
+        """In a blind review, refuse a change every reviewer would see (True: refused, and said so)."""
+        if self.session.blind:
+            self.notify(f"Not in a blind review: {what}.", severity="warning")
+        return self.session.blind
+
     def _stored_current(self):
         row = self.current
         if row is None:
@@ -52,6 +58,8 @@ class EditActions:
         return stored
 
     def action_span(self) -> None:
+        if self._shared("changed words are seen by every reviewer"):
+            return
         stored = self._stored_current()
         if stored is None:
             return
@@ -65,6 +73,8 @@ class EditActions:
         self.app.push_screen(SpanEditor("Words of this quote", choice), chosen)
 
     def action_add_quote(self) -> None:
+        if self._shared("an added quote is seen by every reviewer"):
+            return
         stored = self._stored_current()
         if stored is None:
             return
@@ -120,6 +130,8 @@ class EditActions:
             self._go_to_pending(1)
 
     def action_flag(self) -> None:
+        if self._shared("a flag is seen by every reviewer"):
+            return
         row = self.current
         if row is None:
             return
@@ -132,11 +144,15 @@ class EditActions:
         self.notify("Flagged for a second look." if flagged else "Flag taken off.")
 
     def action_flagged_only(self) -> None:
+        if self._shared("flags are every reviewer's"):
+            return
         self.filter = replace(self.filter, flagged=not self.filter.flagged)
         self._apply()
         self.notify("Flagged quotes only." if self.filter.flagged else "All quotes.")
 
     def action_reject_reason(self) -> None:
+        if self._shared("a reject reason is seen by every reviewer (x rejects)"):
+            return
         row = self.current
         if row is None:
             return

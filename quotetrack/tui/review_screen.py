@@ -150,7 +150,7 @@ class ReviewScreen(EditActions, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.title
-        self.queue = review.Queue(self.session.store)
+        self.queue = self.session.queue()
         self._queue_loaded()
         self._apply(keep=None)
         self.table.focus()
@@ -608,9 +608,13 @@ class ReviewScreen(EditActions, Screen):
         self.notify("Up to date with the store.")
 
     def action_speakers(self) -> None:
+        if self._shared("the speakers screen (every reviewer's corrections, changes for all)"):
+            return
         self.app.push_screen(SpeakersScreen(self.session), lambda _: self._back_from_speakers())
 
     def action_unplaced(self) -> None:
+        if self._shared("the reviews a re-extraction left unplaced (every reviewer's)"):
+            return
         self.app.push_screen(UnplacedScreen(self.session))
 
     def _back_from_speakers(self) -> None:

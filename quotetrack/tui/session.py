@@ -25,12 +25,17 @@ class Session:
         self.failure = f"{self.store.path}: {explain(exc)}"
         return f"{self.failure}. This decision was not saved; decisions saved before it are kept."
     adjudicator: bool = False  # opened on the disputed quotes: each decision settles its dispute
+    blind: bool = False  # the reviewer sees and makes only their own decisions (review --blind)
 
     def __post_init__(self) -> None:
         review.prepare(self.store)
+        self.store.review_as(adjudicator=self.adjudicator, blind=self.reviewer if self.blind else None)
         if self.adjudicator:
-            self.store.review_as(adjudicator=True)
             self.store.mark_disputed(review.disputed_quotes(self.store))
+
+    def queue(self) -> review.Queue:
+        """The review queue as this reviewer sees it (their own decisions only, when blind)."""
+        return review.Queue(self.store, blind=self.store.blind)
 
     @property
     def status_filters(self) -> tuple[str, ...]:
@@ -40,13 +45,14 @@ class Session:
     @property
     def title(self) -> str:
         """Who reviews which store, escaped for a title bar."""
-        return visible(f"{self.reviewer} · {self.store.path.name}", one_line=True)
+        blind = " · blind" if self.blind else ""
+        return visible(f"{self.reviewer}{blind} · {self.store.path.name}", one_line=True)
 
     def open_store(self) -> Store:
         """A store of its own for a worker thread (SQLite connections stay in their thread)."""
         db = Store(self.store.path, create=False)
         review.prepare(db)
-        db.review_as(adjudicator=self.adjudicator)
+        db.review_as(adjudicator=self.adjudicator, blind=self.store.blind)
         return db
 
     def finish(self) -> str | None:

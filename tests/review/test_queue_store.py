@@ -74,14 +74,18 @@ def build(path, seed: int, docs: int = 24) -> Store:
     return db
 
 
-def reference(db: Store, flt: QueueFilter, sort: QueueSort) -> tuple[list[int], dict[int, int]]:
-    """The view by the queue's rules, from the plain tables: (rows in order, row → status rank)."""
+def reference(db: Store, flt: QueueFilter, sort: QueueSort, blind: str | None = None) -> tuple[list[int], dict[int, int]]:
+    """The view by the queue's rules, from the plain tables: (rows in order, row → status rank). A
+    ``blind`` reviewer's view has their own decisions' statuses (kinds and speakers as the quotes')."""
     names = dict(db.conn.execute("SELECT id, name FROM speakers"))
     reviews = {r[0]: r[1:] for r in db.conn.execute("SELECT quote_id, status, kind, speaker_name FROM reviews")}
+    own = dict(db.conn.execute("SELECT quote_id, status FROM reviewer_decisions WHERE by = ?", (blind,)))
     rows = []
     for rowid, qid, doc, start, kind, conf, sid, extracted, text in db.conn.execute(
             "SELECT rowid, id, doc_id, start, kind, confidence, speaker_id, speaker_name, text FROM quotes"):
         status, rkind, rspeaker = reviews.get(qid, ("pending", None, None))
+        if blind is not None:
+            status = own.get(qid, "pending")
         speaker = names.get(sid) if sid in names else (rspeaker or extracted)
         rows.append(dict(row=rowid, doc=doc, start=start, kind=rkind or kind, conf=conf, status=status,
                          speaker=speaker, text=text))
