@@ -14,9 +14,9 @@ from spacy.tokens import Doc, Span, Token
 from ..domain import Quote, TextSpan
 from ..names import parse_person, resolve_in_document
 from . import confidence, coref, cues, layouts
+from .candidates import Candidate
 from .descriptions import DETERMINERS, PARTY_WORDS, TitleIndex, age_antecedent, description_antecedent
 from .doc_index import DocIndex
-from .quotes import Candidate
 from .speaker_names import (
     ORG_LABELS,
     PERSON_LABELS,

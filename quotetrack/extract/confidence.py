@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..domain import Quote
-    from .quotes import Candidate
+    from .candidates import Candidate
 
 PRIOR_BANDS = (0.0, 0.4, 0.6, 0.8)
 # A cell counts as this many extra observations at its parent's accuracy.

@@ -24,19 +24,16 @@ asks :func:`label_speaker` for a transcript line's speaker.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
 from ..domain import Quote, TextSpan
 from . import cues
+from .candidates import Candidate
 from .doc_index import DocIndex
 from .frames import Frame, lemma
 from .speaker_names import PERSON_LABELS, clean_name, is_title_token, strip_titles
 from .tables import Tables
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .quotes import Candidate
 
 DASHES = "―—–-"
 # After the closing mark: optional punctuation, a dash, then the attribution to the paragraph's end.
@@ -62,23 +59,19 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 EXCHANGE_CUES = frozenset({"reply", "answer", "respond", "retort", "counter", "ask", "interject", "inquire", "query"})
 
 
-def lay_out(ix: DocIndex, tables: Tables, cands: list["Candidate"], new) -> list["Candidate"]:
-    """Candidates with dash cues given, channels dropped and transcript turns added.
-
-    ``new``: the candidate type (``quotes.Candidate``, passed in so that this
-    module does not import its caller).
-    """
+def lay_out(ix: DocIndex, tables: Tables, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates with dash cues given, channels dropped and transcript turns added."""
     for c in cands:
         if c.cue is None and c.kind == "direct" and c.marked is not None:
             _dash_cue(ix, c)
     out = _drop_channels(cands)
-    return _add_turns(ix, tables, out, new)
+    return _add_turns(ix, tables, out)
 
 
 # --- dash --------------------------------------------------------------------
 
 
-def _dash_cue(ix: DocIndex, c: "Candidate") -> None:
+def _dash_cue(ix: DocIndex, c: Candidate) -> None:
     """'“…” ― Steve Quinlan': the dash is the cue, the name the source (the quotation opens its paragraph)."""
     text, m = ix.text, c.marked
     line_start = text.rfind("\n", 0, m.open_start) + 1
@@ -112,7 +105,7 @@ def _name_head(ix: DocIndex, start: int, end: int) -> Token | None:
 # --- channels ----------------------------------------------------------------
 
 
-def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
+def _drop_channels(cands: list[Candidate]) -> list[Candidate]:
     """'X said, according to Y, that …': an according-to phrase between a speech verb that has its
     own speaker and that verb's content is a channel.
 
@@ -138,7 +131,7 @@ def _drop_channels(cands: list["Candidate"]) -> list["Candidate"]:
     return out
 
 
-def _between(verb: Token, phrase: Span, c: "Candidate") -> bool:
+def _between(verb: Token, phrase: Span, c: Candidate) -> bool:
     """The phrase sits after the verb with only a few words between, and the verb's content starts after it."""
     return _follows(phrase, c.start) and _close(verb, phrase)
 
@@ -249,7 +242,7 @@ def _speaker_labels(ix: DocIndex, found: list[tuple[int, int, str, int]]) -> set
     return {lab for lab in out | {lab for lab in labels if not heading(lab) and lab.split()[-1] in surnames} if lab not in places}
 
 
-def _add_turns(ix: DocIndex, tables: Tables, cands: list["Candidate"], new) -> list["Candidate"]:
+def _add_turns(ix: DocIndex, tables: Tables, cands: list[Candidate]) -> list[Candidate]:
     found = _labels(ix)
     if not found:
         return cands
@@ -270,12 +263,12 @@ def _add_turns(ix: DocIndex, tables: Tables, cands: list["Candidate"], new) -> l
         out = [c for c in out if not (c.start < content < c.end or (c.cue is None and content <= c.start < end))]
         i, _ = ix.token_range(colon, colon + 1)
         head = ix.doc[ix.token_range(start, colon)[1] - 1]
-        out.append(new(kind="direct", start=content, end=end, cue=ix.doc[i : i + 1], source=head, via="label",
+        out.append(Candidate(kind="direct", start=content, end=end, cue=ix.doc[i : i + 1], source=head, via="label",
                        construction="colon", cue_key=":", prior=prior))
     return out
 
 
-def label_speaker(ix: DocIndex, cand: "Candidate", q: Quote) -> None:
+def label_speaker(ix: DocIndex, cand: Candidate, q: Quote) -> None:
     """The speaker a transcript label names: a person of the article ('TAPPER' → Jake Tapper), else the label."""
     doc = ix.doc
     line_start = ix.text.rfind("\n", 0, cand.cue.start_char) + 1
@@ -318,7 +311,7 @@ def _interviewee(ix: DocIndex) -> Span | None:
 # --- dialogue ----------------------------------------------------------------
 
 
-def alternate(ix: DocIndex, cands: list["Candidate"]) -> None:
+def alternate(ix: DocIndex, cands: list[Candidate]) -> None:
     """In an exchange, a bare quoted paragraph is the other speaker's turn.
 
     '“Where were you?” the detective asked. ¶ “At home,” Carter replied. ¶
@@ -327,7 +320,7 @@ def alternate(ix: DocIndex, cands: list["Candidate"]) -> None:
     with a question or an exchange cue (*asked*, *replied*) between them.
     """
     text, number = ix.text, ix.paragraphs.number
-    turns: dict[int, "Candidate"] = {}  # paragraph → the quote that opens it
+    turns: dict[int, Candidate] = {}  # paragraph → the quote that opens it
     for c in cands:
         if c.follows is not None and "dialogue" in c.follows.flags and c.cue is not c.follows.cue:
             # it continues a turn given to the other speaker: it speaks with that turn's voice
@@ -348,21 +341,21 @@ def alternate(ix: DocIndex, cands: list["Candidate"]) -> None:
             c.flags = c.flags + ["dialogue"]
 
 
-def _root(c: "Candidate") -> "Candidate":
+def _root(c: Candidate) -> Candidate:
     seen = 0
     while c.follows is not None and seen < 50:
         c, seen = c.follows, seen + 1
     return c
 
 
-def _voice(c: "Candidate") -> str | None:
+def _voice(c: Candidate) -> str | None:
     src = _root(c).source
     return src.lower_ if src is not None else None
 
 
-def _asks(text: str, c: "Candidate") -> bool:
+def _asks(text: str, c: Candidate) -> bool:
     return text[c.start : c.end].rstrip().rstrip("”\"'’").endswith("?")
 
 
-def _exchange_cue(c: "Candidate") -> bool:
+def _exchange_cue(c: Candidate) -> bool:
     return c.cue is not None and c.cue.root.pos_ == "VERB" and lemma(c.cue.root) in EXCHANGE_CUES

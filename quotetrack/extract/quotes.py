@@ -8,11 +8,12 @@ How each kind is found is told in ``docs/extraction.md``.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from . import boilerplate, cues, layouts
+from .candidates import Candidate
 from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
@@ -54,30 +55,6 @@ class Thresholds:
             meta = tables.span_model.meta
             return cls(float(meta.get("min_prior", 0.5)), float(meta.get("host_min_prior", 0.3)), float(meta.get("mixed_min_prior", 0.4)))
         return cls(cues.MIN_PRIOR, HOST_MIN_PRIOR, MIXED_MIN_PRIOR)
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A proposed quote: content ``[start, end)``, cue, source token and how it was found.
-
-    ``construction`` names the pattern (``direct-after``, ``split``,
-    ``continuation``, ``ccomp``, ``object``, …) and ``prior`` the learned
-    precision of its cue frame; both feed the confidence. Candidates with
-    the same ``cue`` span are pieces of one attribution.
-    """
-
-    kind: str
-    start: int
-    end: int
-    cue: Span | None = None
-    source: Token | None = None
-    via: str = "none"  # subject | inversion | according | participle | relative | agent | implicit | none
-    marked: MarkedSpan | None = None
-    flags: list[str] = field(default_factory=list)
-    construction: str = "none"
-    cue_key: str = ""
-    prior: float = 0.0
-    follows: "Candidate | None" = None  # the quote a split half or continuation continues
 
 
 def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> list[Candidate]:
@@ -125,7 +102,7 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
                     flags=list(f.flags), construction=f.construction, cue_key=f.key, prior=f.prior,
                 )
             )
-    out = layouts.lay_out(ix, tables, out, Candidate)  # dash cues, transcripts, according-to channels
+    out = layouts.lay_out(ix, tables, out)  # dash cues, transcripts, according-to channels
     out.sort(key=lambda c: (c.start, c.end))
     _tie_split_and_continued(ix, out)
     out = [c for c in out if c.cue is not None or _word_count(text, c.start, c.end) >= MIN_UNCUED_WORDS]

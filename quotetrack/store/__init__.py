@@ -15,7 +15,7 @@ extraction run, two reviewers) can share it::
 
 from __future__ import annotations
 
-from .base import quote_id
+from .base import ReviewState, quote_id
 from .documents import Documents, SavedQuotes, StoredDocument, StoredQuote
 from .edits import ADDED_METHOD, SpanEdit
 from .export import Export, parse_statuses
@@ -28,7 +28,6 @@ from .reviews import (
     LogEntry,
     NothingToUndo,
     ReviewError,
-    ReviewState,
     StoreBusy,
     UndoConflict,
     UnknownQuote,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -85,3 +86,27 @@ def quote_id(doc: Document | tuple[str, str], start: int, end: int) -> str:
     doc_id, sha = (doc.id, doc.sha256) if isinstance(doc, Document) else doc
     key = f"{doc_id}\x1f{sha}\x1f{start}\x1f{end}".encode("utf-8")
     return "q_" + hashlib.sha256(key).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """A quote's current review: its ``reviews`` row, or these defaults when it has none.
+
+    ``kind`` and ``speaker_name`` are corrections: ``None`` means the
+    extracted value stands.
+    """
+
+    status: str = "pending"
+    kind: str | None = None
+    speaker_name: str | None = None
+    note: str | None = None
+    by: str | None = None
+    at: str | None = None
+
+    def decision(self) -> tuple:
+        """What was decided, without who and when: two states that decide the same are equal here."""
+        return (self.status, self.kind, self.speaker_name, self.note)
+
+    @property
+    def corrected(self) -> bool:
+        return self.kind is not None or self.speaker_name is not None

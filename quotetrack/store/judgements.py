@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from .base import StoreBase, utc_now
+from .base import ReviewState, StoreBase, utc_now
 
 
 def _decision_of(state_json: str) -> tuple:
@@ -51,7 +51,6 @@ class Judgements(StoreBase):
 
     def own_state(self, quote_id: str, by: str | None):
         """This reviewer's own decision on the quote as a ReviewState (pending when they have none)."""
-        from .reviews import ReviewState  # the state type is the reviews part's
 
         own = self._own_state_json(quote_id, by)
         if own is None:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from .base import utc_now
+from .base import ReviewState, utc_now
 from .carryover import Mapper, Placed, place
 from .judgements import Judgements
 from .speakers import Speakers
@@ -42,30 +42,6 @@ class UndoConflict(ReviewError):
 
 class StoreBusy(ReviewError):
     """Another process held the store's write lock for too long; the decision was not saved."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewState:
-    """A quote's current review: its ``reviews`` row, or these defaults when it has none.
-
-    ``kind`` and ``speaker_name`` are corrections: ``None`` means the
-    extracted value stands.
-    """
-
-    status: str = "pending"
-    kind: str | None = None
-    speaker_name: str | None = None
-    note: str | None = None
-    by: str | None = None
-    at: str | None = None
-
-    def decision(self) -> tuple:
-        """What was decided, without who and when: two states that decide the same are equal here."""
-        return (self.status, self.kind, self.speaker_name, self.note)
-
-    @property
-    def corrected(self) -> bool:
-        return self.kind is not None or self.speaker_name is not None
 
 
 _FIELDS = ("status", "kind", "speaker_name", "note")
