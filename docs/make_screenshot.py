@@ -1,4 +1,5 @@
-"""Regenerate docs/review.svg, the README's picture of the review screen.
+"""Regenerate docs/review.svg and docs/review-edit.svg, the README's pictures of the review screen
+(the second with the editor of a quote's words open, `b`).
 
     .venv/bin/python docs/make_screenshot.py
 
@@ -33,8 +34,11 @@ async def main() -> None:
             await pilot.press("a", "x", "k", "m", "right_square_bracket")
             await pilot.pause()
             app.save_screenshot("review.svg", str(ROOT / "docs"))
+            await pilot.press("b", "left", "left")  # the end edge two words back
+            await pilot.pause()
+            app.save_screenshot("review-edit.svg", str(ROOT / "docs"))
         store.close()
-    print(ROOT / "docs" / "review.svg")
+    print(ROOT / "docs" / "review.svg", ROOT / "docs" / "review-edit.svg")
 
 
 if __name__ == "__main__":
