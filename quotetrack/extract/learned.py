@@ -23,6 +23,7 @@ from .doc_index import DocIndex
 from .frames import Frame, Nesting, cue_key, cue_span, lemma, subject_class, trimmed
 from .span_features import DocArrays
 from .span_model import Prediction, SpanModel
+from .text_shape import TextShape
 
 # Parts of speech that say nothing on their own: a content of one such word is a bad cut (a
 # pronoun is not one: annotators take "it" or "which" as the content of "denied it", "which he denied").
@@ -35,25 +36,24 @@ def doc_arrays(ix: DocIndex, mask: bytearray, frames: list[Frame]) -> DocArrays:
     constructions: dict[int, str] = {}
     shapes: dict[int, str] = {}
     priors: dict[int, float] = {}
-    members: dict[int, list[int]] = {}
-    text = ix.text
-    nesting = Nesting(frames)
+    members: dict[int, list[tuple[int, int]]] = {}
+    nesting, shape = Nesting(frames), TextShape(ix.text)
     for f in frames:
         head = f.cue.start
         constructions[head] = f.construction
-        shapes[head] = frame_shape(f, text, nesting)
+        shapes[head] = frame_shape(f, shape, nesting)
         priors[head] = f.prior
-        members[head] = [k for a, b in f.pieces for k in range(bisect_left(starts, a), bisect_left(starts, b))]
+        # token ranges, not token lists: nested frames each hold the rest of the text
+        members[head] = [(bisect_left(starts, a), bisect_left(starts, b)) for a, b in f.pieces]
     return DocArrays(ix.doc, ix.text, mask, constructions, members, shapes, priors)
 
 
-def frame_shape(f: Frame, text: str, nesting: Nesting) -> str:
+def frame_shape(f: Frame, shape: TextShape, nesting: Nesting) -> str:
     """What the rule frame at a token looks like: its content's length and opening, what names the source."""
-    content = " ".join(text[a:b] for a, b in f.pieces)
-    words = len(content.split())
+    words = shape.words(f.pieces)
     size = "1" if words <= 1 else "2-3" if words <= 3 else "4-8" if words <= 8 else "9+"
-    quoted = "q" if any(ch in content for ch in '"“”‘') or "''" in content else "-"
-    that = "that" if content[:5].lower() == "that " else "-"
+    quoted = "q" if shape.quoted(f.pieces) else "-"
+    that = "that" if shape.head(f.pieces, 5).lower() == "that " else "-"
     nested = "nested" if nesting.nested(f) else "-"
     return f"{f.construction}|{size}|{quoted}|{that}|{subject_class(f)}|{nested}"
 

@@ -113,7 +113,7 @@ class DocArrays:
 
     ``quoted``: the text's quotation mask (:func:`quotetrack.extract.marks.quoted_mask`);
     ``frames``: head token → construction of the reporting frame there (the cue frames'
-    candidates); ``frame_tokens``: head token → the content tokens of that frame;
+    candidates); ``frame_tokens``: head token → the content of that frame as token ranges ``[lo, hi)``;
     ``frame_shapes``: head token → a description of the frame (content length, source, …);
     ``frame_priors``: head token → the frame's prior from the learned tables.
     """
@@ -124,7 +124,7 @@ class DocArrays:
         text: str,
         quoted: bytearray,
         frames: dict[int, str],
-        frame_tokens: dict[int, list[int]],
+        frame_tokens: dict[int, list[tuple[int, int]]],
         frame_shapes: dict[int, str] | None = None,
         frame_priors: dict[int, float] | None = None,
     ):
@@ -167,8 +167,14 @@ class DocArrays:
         self.frame_prior = prior
         at = np.minimum(np.searchsorted(_LEXICON_IDS, self.lemma), len(_LEXICON_IDS) - 1)
         self.lexicon = np.where(_LEXICON_IDS[at] == self.lemma, _LEXICON_CLASSES[at], np.uint64(0))
-        # (head, member) pairs of every frame as head * n + member, sorted, for one isin per call
-        self.frame_members = np.sort(np.array([h * n + k for h, m in frame_tokens.items() for k in m], dtype=np.int64))
+        # each head's content ranges as columns (empty ranges pad): a pair's test is a few comparisons,
+        # and nothing grows with the contents' lengths (nested frames each hold the rest of the text)
+        width = max((len(r) for r in frame_tokens.values()), default=0) or 1
+        self.frame_lo = np.zeros((n, width), dtype=np.int64)
+        self.frame_hi = np.zeros((n, width), dtype=np.int64)
+        for h, ranges in frame_tokens.items():
+            for j, (lo, hi) in enumerate(ranges):
+                self.frame_lo[h, j], self.frame_hi[h, j] = lo, hi
         self.has_frame = np.zeros(n, dtype=bool)
         self.has_frame[list(frame_tokens)] = True
         tensor = doc.tensor
@@ -313,7 +319,8 @@ def pair_rows(arrays: DocArrays, cues: np.ndarray, tokens: np.ndarray, width: in
     depth = _bucket(np.where(rel == 1, depth_c, 0), (1, 2, 3, 5))
     fr = x.frame[c]
     # 0: the cue heads no rule frame; 1: the token is outside its content; 2: inside
-    in_frame = np.where(x.has_frame[c], np.isin(c * x.n + t, x.frame_members).astype(np.int64) + 1, 0).astype(np.uint64)
+    inside = ((x.frame_lo[c] <= t[:, None]) & (t[:, None] < x.frame_hi[c])).any(axis=1)
+    in_frame = np.where(x.has_frame[c], inside.astype(np.int64) + 1, 0).astype(np.uint64)
     feats = [
         (31, r, depth),
         (32, r, x.dep[t]),
