@@ -14,10 +14,14 @@ noisy; compare the ratios within one run.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.pathological import chain, nested  # noqa: E402
 
 
 def main() -> None:
@@ -54,21 +58,6 @@ def main() -> None:
             print(f"  {copies:>3} copies {len(text):>9,} chars {len(doc._.quotes):>5} quotes {best:8.3f} s  {growth}")
             previous = best
             copies *= 2
-
-
-def nested(depth: int) -> str:
-    """'Smith said: “he said ‘he said “…” he said’ he said.”', ``depth`` quotations deep."""
-    s = "it is over"
-    for i in range(depth):
-        o, c = ("“", "”") if i % 2 else ("‘", "’")
-        s = f"he said {o}{s}{c} he said"
-    return f"Smith said: “{s}.”"
-
-
-def chain(n: int) -> str:
-    """'Jones said that Smith said that … it rained.', ``n`` reports long."""
-    names = ["Jones", "Smith", "Brown", "Lee"]
-    return " ".join(f"{names[i % 4]} said that" for i in range(n)) + " it rained."
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from quotetrack.extract import quotes as quotes_module
 from quotetrack.extract.component import QuoteTracker
 from quotetrack.extract.stretch import Stretch, Subtrees
 from quotetrack.extract.text_shape import TextShape
+from tests.support.pathological import chain, nested
 
 DOC = English()("one two three four five six seven eight nine ten eleven twelve")
 ranges = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=4)
@@ -87,19 +88,6 @@ def _extract(nlp, text):
     with nlp.select_pipes(disable=["quotetrack"]):
         doc = nlp(text)
     return QuoteTracker(nlp, "bare", "off")(doc)
-
-
-def chain(n: int) -> str:
-    names = ["Jones", "Smith", "Brown", "Lee"]
-    return " ".join(f"{names[i % 4]} said that" for i in range(n)) + " it rained."
-
-
-def nested(depth: int) -> str:
-    s = "it is over"
-    for i in range(depth):
-        o, c = ("“", "”") if i % 2 else ("‘", "’")
-        s = f"he said {o}{s}{c} he said"
-    return f"Smith said: “{s}.”"
 
 
 def test_a_chain_of_reports_costs_checks_in_proportion_to_its_length(nlp, monkeypatch):
