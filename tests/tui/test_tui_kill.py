@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from quotetrack.store import Store
 from tests.support import review_data
+from tests.support.review_driver import run_until_killed
 
-ROOT = Path(__file__).resolve().parents[2]
-DRIVER = ROOT / "tests" / "support" / "review_driver.py"
 DECISIONS = 40
 pytestmark = pytest.mark.slow  # a real review process, killed and reopened
 
 
-def _reported(progress: Path) -> list[list]:
-    if not progress.exists():
-        return []
-    text = progress.read_text(encoding="utf-8")
-    lines = text.split("\n")[:-1]  # a line cut by the kill has no newline yet: not a report
-    return [json.loads(line) for line in lines]
-
-
 def test_sigkill_mid_session_loses_no_decision(tmp_path):
     db = tmp_path / "review.db"
-    progress = tmp_path / "progress.jsonl"
     review_data.build_many(db, 20)  # 160 quotes: never runs out of pending ones
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen([sys.executable, str(DRIVER), str(db), str(progress)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 180
-        while len(_reported(progress)) < DECISIONS:
-            assert proc.poll() is None, f"the review session died: {proc.stderr.read().decode()[-2000:]}"
-            assert time.monotonic() < deadline, "the review session made too few decisions in time"
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)  # mid-session: it is still pressing keys
-        assert proc.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
-
-    reported = _reported(progress)
+    reported = run_until_killed(db, tmp_path / "progress.jsonl", "decisions", DECISIONS)
     assert len(reported) >= DECISIONS
     store = Store(db, create=False)
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
