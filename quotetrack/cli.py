@@ -264,7 +264,7 @@ PathsArgument = Annotated[list[Path], typer.Argument(metavar="PATH...", help="Ar
 OutputOption = Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Where to write the export; - (or /dev/stdout) writes it to standard output.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Extract again even documents unchanged since the last run.")]
 EncodingOption = Annotated[str, typer.Option("--encoding", metavar="CODEC", help="How .txt files are decoded: utf-8 (strict; invalid files are reported), auto (UTF-8, else cp1252, with a note), or any codec name such as latin-1.")]
-JobsOption = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores, fewer for a handful of documents.", show_default=False)]
+JobsOption = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (or LocalCluster workers with --engine dask). Default: all cores. Never more than the batch repays: a handful of documents runs in one process.", show_default=False)]
 EngineOption = Annotated[Literal["local", "dask"], typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster: --scheduler, else a LocalCluster).")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask).", show_default=False)]
 CorefOption = Annotated[Literal["window", "document", "off"], typer.Option("--coref", help="Coreference: window (around pronoun and descriptive speakers), document (coreferee over whole documents, slower) or off.")]

@@ -13,9 +13,11 @@ from .processes import FORKS, run_in_processes
 from .work import PipelineSpec, Result, extract_documents
 
 ENGINES = ("local", "dask")
-# By default a job per this many documents at most. A forked worker starts in milliseconds from
-# the loaded pipeline, so two documents already go faster in two processes (docs/performance.md);
-# a spawned one loads the models itself first (seconds), which a handful of documents does not repay.
+# A job per this many documents at most, asked for or not. A forked worker starts in milliseconds,
+# but its first document runs slower than in the process it was forked from (its copy of the
+# pipeline's memory is made page by page as it is touched): two or three articles in two
+# processes measured 0.91x and 0.93x one process, four 1.45x (docs/performance.md). A spawned
+# worker loads the models itself first (seconds), which a handful of documents does not repay.
 AUTO_DOCS_PER_JOB = 2 if FORKS else 8
 
 
@@ -34,11 +36,13 @@ def available_cores() -> int:
 
 
 def choose_jobs(documents: int, jobs: int | None = None) -> int:
-    """``jobs`` when given (but never more than ``documents``, when known: a worker with nothing to do only
-    costs its start, and one job runs in this process); else all cores, but one job for a handful."""
-    if jobs is not None:
-        return min(jobs, documents) if documents > 0 else jobs
-    return max(1, min(available_cores(), documents // AUTO_DOCS_PER_JOB))
+    """The jobs for a run of ``documents`` (0: not known): ``jobs`` when given, else all cores; in both
+    cases at most one per :data:`AUTO_DOCS_PER_JOB` documents, so that a small batch never runs slower
+    than in one process (one job runs in this process)."""
+    if documents <= 0:
+        return jobs if jobs is not None else 1
+    most = max(1, documents // AUTO_DOCS_PER_JOB)
+    return min(jobs if jobs is not None else available_cores(), most)
 
 
 def in_process(engine: str, jobs: int) -> bool:

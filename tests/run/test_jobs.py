@@ -13,11 +13,13 @@ def test_jobs_asked_for_are_kept():
     assert choose_jobs(0, 3) == 3 and choose_jobs(10_000, 1) == 1
 
 
-def test_never_more_jobs_than_documents():
-    """Two jobs asked for one article: it is extracted in this process, as with one (workers forked for
-    nothing made it slower)."""
-    assert choose_jobs(1, 2) == 1 and choose_jobs(3, 8) == 3 and choose_jobs(40, 2) == 2
-    assert in_process("local", choose_jobs(1, 2))
+def test_jobs_asked_for_are_at_most_one_per_few_documents():
+    """Two jobs asked for one, two or three articles: they are extracted in this process, as with one
+    (a forked worker's first document runs slower, which so few documents do not repay); four get two."""
+    per = engines.AUTO_DOCS_PER_JOB
+    assert choose_jobs(1, 2) == 1 and choose_jobs(2 * per - 1, 2) == 1 and choose_jobs(2 * per, 2) == 2
+    assert choose_jobs(40, 2) == 2 and choose_jobs(3 * per, 8) == 3
+    assert in_process("local", choose_jobs(1, 2)) and in_process("local", choose_jobs(2 * per - 1, 2))
 
 
 def test_by_default_all_cores_but_one_job_for_a_handful_of_documents(monkeypatch):
