@@ -66,21 +66,37 @@ def attribute(doc: Doc, candidates: list[Candidate], tables: Tables, index: DocI
 
     ``index``: the document's lookups, when the caller shares them with the finder.
     """
+    ctx = context(doc, index)
+    return finish(ctx, candidates, speakers(ctx, candidates), tables)
+
+
+def context(doc: Doc, index: DocIndex | None = None) -> _Context:
+    """What attribution knows of ``doc`` before asking coreference anything: made once per document."""
     ix = index if index is not None else DocIndex(doc)
-    ctx = _Context(ix, has_coref(doc), TitleIndex(doc), person_surnames(ix.ents[0]))
+    return _Context(ix, has_coref(doc), TitleIndex(doc), person_surnames(ix.ents[0]))
+
+
+def speakers(ctx: _Context, candidates: list[Candidate]) -> list[Quote]:
+    """Each candidate's quote and speaker, as its own cue and source give it: the step that asks
+    coreference (the window resolver's dry run repeats only this)."""
     quotes: list[Quote] = []
-    by_candidate: dict[int, Quote] = {}
     for cand in candidates:
         try:
             q = _attribute_one(ctx, cand)
         except (IndexError, ValueError, AttributeError):
-            q = _bare(ix, cand)
-        by_candidate[id(cand)] = q
+            q = _bare(ctx.ix, cand)
         quotes.append(q)
+    return quotes
+
+
+def finish(ctx: _Context, candidates: list[Candidate], quotes: list[Quote], tables: Tables) -> list[Quote]:
+    """Speakers across quotes (a continuation takes its opener's, surnames their full names), then
+    confidences; ``quotes`` are :func:`speakers`' for the same candidates."""
+    by_candidate = {id(cand): q for cand, q in zip(candidates, quotes)}
     for cand, q in zip(candidates, quotes):
         if cand.follows is not None and id(cand.follows) in by_candidate:
             _copy_speaker(by_candidate[id(cand.follows)], q, cand.construction)
-    _complete_names(ix, quotes)
+    _complete_names(ctx.ix, quotes)
     for cand, q in zip(candidates, quotes):
         q.confidence = capped(q, confidence.confidence(cand, q, tables.confidence))
     return quotes

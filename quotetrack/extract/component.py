@@ -16,8 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import coref, doc_quotes
-from .attribution import attribute
+from . import attribution, coref, doc_quotes
 from .doc_index import DocIndex
 from .quotes import find_candidates
 from .tables import Tables
@@ -75,19 +74,21 @@ class QuoteTracker:
         candidates = find_candidates(doc, self.tables, ix)
         resolver = None if coref.has_chains(doc) else self.resolver
         if resolver is None:
-            doc._.quotes = attribute(doc, candidates, self.tables, ix)
+            doc._.quotes = attribution.attribute(doc, candidates, self.tables, ix)
             return doc
         state = resolver.attach(doc)
         try:
             # A dry run notes which tokens attribution asks about, so that their
             # windows are annotated together, merged where they overlap. When no
             # window had to be annotated, every answer was "no chain" in the dry
-            # run too, so its result is the result.
+            # run too, so its speakers are the speakers. Only the step that asks
+            # is run twice: what follows it asks coreference nothing.
+            ctx = attribution.context(doc, ix)
             with state.recording():
-                quotes = attribute(doc, candidates, self.tables, ix)
+                quotes = attribution.speakers(ctx, candidates)
             if state.prepare():
-                quotes = attribute(doc, candidates, self.tables, ix)
-            doc._.quotes = quotes
+                quotes = attribution.speakers(ctx, candidates)
+            doc._.quotes = attribution.finish(ctx, candidates, quotes, self.tables)
         finally:
             resolver.detach(doc)
         return doc

@@ -8,6 +8,7 @@ it on a throw-away window. What changed and how it is checked: ``docs/coreferenc
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 
 from spacy.tokens import Doc, Token
 
@@ -349,6 +350,9 @@ def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent
     is_anaphor, is_noun = rules.is_potential_anaphor, rules.is_independent_noun
     reach = rules.maximum_anaphora_sentence_referential_distance
     n_sents = len(sent_starts)
+    # The tokens a mention can start at, listed once: coreferee asks both rules of every token
+    # within reach of every anaphor. (Both read only the parse and the siblings noted before.)
+    mentionable = [t.i for t in doc if is_anaphor(t) or is_noun(t)]
     for token in doc:
         holder = holders[token.i]
         holder.temp_potentially_referring = is_noun(token)
@@ -357,23 +361,23 @@ def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent
         sentence = sent_of[token.i]
         first = sentence - reach if sentence > reach else 0
         end = len(doc) if sentence + 1 == n_sents else sent_starts[sentence + 1]
-        referreds = _referreds_before(rules, doc, holders, token, sent_starts[first])
-        referreds += _referreds_after(rules, doc, holders, token, end)
+        here = bisect_left(mentionable, token.i)
+        before = mentionable[bisect_left(mentionable, sent_starts[first], 0, here):here]
+        after = mentionable[here + (here < len(mentionable) and mentionable[here] == token.i):bisect_left(mentionable, end)]
+        referreds = _referreds_before(rules, doc, holders, token, before)
+        referreds += _referreds_after(rules, doc, holders, token, after)
         if referreds:
             holder.temp_potential_referreds = referreds
 
 
-def _referreds_before(rules, doc: Doc, holders: list, token: Token, start: int) -> list:
-    """Mentions from ``doc[start]`` up to the anaphor that it may refer back to."""
+def _referreds_before(rules, doc: Doc, holders: list, token: Token, indices: list[int]) -> list:
+    """Mentions at ``indices`` (mentionable tokens before the anaphor, within reach) it may refer back to."""
     from coreferee.data_model import Mention
 
-    is_anaphor, is_noun = rules.is_potential_anaphor, rules.is_independent_noun
     anaphoric_pair = rules.language_independent_is_potential_anaphoric_pair
     referreds = []
-    for i in range(start, token.i):
+    for i in indices:
         preceding = doc[i]
-        if not (is_anaphor(preceding) or is_noun(preceding)):
-            continue
         simple = Mention(preceding, False)
         if anaphoric_pair(simple, token) > 0 and not rules.is_potential_reflexive_pair(Mention(token, False), doc[simple.root_index]):
             referreds.append(simple)
@@ -384,18 +388,15 @@ def _referreds_before(rules, doc: Doc, holders: list, token: Token, start: int) 
     return referreds
 
 
-def _referreds_after(rules, doc: Doc, holders: list, token: Token, end: int) -> list:
-    """Mentions after the anaphor, up to ``end`` (its sentence's end), that it may refer forward to."""
+def _referreds_after(rules, doc: Doc, holders: list, token: Token, indices: list[int]) -> list:
+    """Mentions at ``indices`` (mentionable tokens after the anaphor, in its sentence) it may refer forward to."""
     from coreferee.data_model import Mention
 
-    is_anaphor, is_noun = rules.is_potential_anaphor, rules.is_independent_noun
     anaphoric_pair = rules.language_independent_is_potential_anaphoric_pair
     cataphoric_pair = rules.is_potential_cataphoric_pair
     referreds = []
-    for i in range(token.i + 1, end):
+    for i in indices:
         succeeding = doc[i]
-        if not (is_anaphor(succeeding) or is_noun(succeeding)):
-            continue
         simple = Mention(succeeding, False)
         if anaphoric_pair(simple, token) > 0 and (cataphoric_pair(simple, token) or rules.is_potential_reflexive_pair(simple, token)):
             referreds.append(simple)
