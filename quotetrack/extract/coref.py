@@ -179,9 +179,17 @@ class WindowedCoref:
         if Doc.has_extension(EXTENSION):
             doc._.set(EXTENSION, None)
 
-    def annotate(self, doc: Doc, start: int, end: int) -> list[Chains]:
-        """Chains found in ``doc[start:end]``, in the document's token indices."""
-        window = doc[start:end].as_doc()
+    def annotate(self, doc: Doc, start: int, end: int, arrays: tuple | None = None) -> list[Chains]:
+        """Chains found in ``doc[start:end]``, in the document's token indices.
+
+        ``arrays``: the document's ``(array_head, array)``, read once for all its windows (spaCy
+        reads the whole document again for each window otherwise); not changed here.
+        """
+        if arrays is None:
+            window = doc[start:end].as_doc()
+        else:
+            head, array = arrays
+            window = doc[start:end].as_doc(array_head=head, array=array.copy())  # as_doc changes it
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -205,6 +213,7 @@ class DocCoref:
     recording_queries: bool = False
     windows_annotated: int = 0
     tokens_annotated: int = 0
+    arrays: tuple | None = None  # the document as arrays, read when its first window is annotated
 
     def __post_init__(self) -> None:
         self.sent_starts = [s.start for s in self.doc.sents]
@@ -295,4 +304,7 @@ class DocCoref:
         end = self.sent_starts[last + 1] if last + 1 < len(self.sent_starts) else len(self.doc)
         self.windows_annotated += 1
         self.tokens_annotated += end - start
-        return self.resolver.annotate(self.doc, start, end)
+        if self.arrays is None and hasattr(self.doc, "_get_array_attrs"):  # the attributes as_doc copies
+            head = self.doc._get_array_attrs()
+            self.arrays = (head, self.doc.to_array(head))
+        return self.resolver.annotate(self.doc, start, end, self.arrays)

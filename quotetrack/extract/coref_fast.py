@@ -35,6 +35,7 @@ def speed_up(annotator) -> None:
     use_sets_for_word_lists(annotator.rules_analyzer)
     cache = RuleCache(annotator.rules_analyzer)
     cache.install()
+    annotator.quotetrack_rule_cache = cache
     annotator.temp_annotate_any_coreferring_noun_link = cache.noun_link(annotator)
     scorer = FactorisedScorer(annotator.tendencies_analyzer, annotator.thinc_ensemble)
     annotator.tendencies_analyzer.score = scorer.score
@@ -43,7 +44,10 @@ def speed_up(annotator) -> None:
 
 def annotate(annotator, doc: Doc) -> None:
     """coreferee's ``Annotator.annotate`` on ``doc``, leaving its scratch attributes in place."""
-    initialize(annotator.rules_analyzer, doc)
+    referring = initialize(annotator.rules_analyzer, doc)
+    cache = getattr(annotator, "quotetrack_rule_cache", None)
+    if cache is not None:
+        cache.tables(doc)["potentially_referring"] = referring
     # used_in_training=True skips only two things: initialize() (done just above) and
     # the clean-up of temp_* attributes at the end, which a throw-away window does not need.
     annotator.annotate(doc, used_in_training=True)
@@ -279,8 +283,9 @@ class RuleCache:
         return noun_link
 
 
-def initialize(rules, doc: Doc) -> None:
-    """coreferee's ``RulesAnalyzer.initialize``, step for step, holding each token's ``ChainHolder``.
+def initialize(rules, doc: Doc) -> list[bool]:
+    """coreferee's ``RulesAnalyzer.initialize``, step for step, holding each token's ``ChainHolder``;
+    returns each token's ``temp_potentially_referring`` (read again by every noun link).
 
     coreferee reaches a token's holder through ``token._.coref_chains`` (a
     spaCy extension lookup) several times per token and per candidate; here
@@ -298,7 +303,7 @@ def initialize(rules, doc: Doc) -> None:
     sent_starts, sent_of = _note_sentences(doc, holders)
     _note_siblings(rules, doc, holders)
     _note_quotes(rules, doc, holders)
-    _note_referreds(rules, doc, holders, sent_starts, sent_of)
+    return _note_referreds(rules, doc, holders, sent_starts, sent_of)
 
 
 def _note_sentences(doc: Doc, holders: list) -> tuple[list[int], list[int]]:
@@ -333,29 +338,40 @@ def _note_siblings(rules, doc: Doc, holders: list) -> None:
 
 
 def _note_quotes(rules, doc: Doc, holders: list) -> None:
-    """Which kinds of quotation each token is inside (coreferee's quote arrays)."""
-    quote_state = [0 for _ in rules.quote_tuples]
+    """Which kinds of quotation each token is inside (coreferee's quote arrays).
+
+    Only a quotation mark changes the state, so tokens in between share one list (coreferee
+    only compares these arrays, never changes them)."""
+    tuples = rules.quote_tuples
+    marks = {mark for pair in tuples for mark in pair}
+    quote_state = [0 for _ in tuples]
+    current = quote_state[:]
     for token in doc:
         text = token.text
-        for index, (opening, closing) in enumerate(rules.quote_tuples):
-            if quote_state[index] == 0 and text == opening:
-                quote_state[index] = 1
-            elif quote_state[index] == 1 and text == closing:
-                quote_state[index] = 0
-        holders[token.i].temp_quote_array = quote_state[:]
+        if text in marks:
+            for index, (opening, closing) in enumerate(tuples):
+                if quote_state[index] == 0 and text == opening:
+                    quote_state[index] = 1
+                elif quote_state[index] == 1 and text == closing:
+                    quote_state[index] = 0
+            current = quote_state[:]
+        holders[token.i].temp_quote_array = current
 
 
-def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent_of: list[int]) -> None:
-    """Whether each token may refer (an independent noun); for a potential anaphor, what it may refer to."""
+def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent_of: list[int]) -> list[bool]:
+    """Whether each token may refer (an independent noun), also returned; for a potential anaphor, what
+    it may refer to."""
     is_anaphor, is_noun = rules.is_potential_anaphor, rules.is_independent_noun
     reach = rules.maximum_anaphora_sentence_referential_distance
     n_sents = len(sent_starts)
     # The tokens a mention can start at, listed once: coreferee asks both rules of every token
     # within reach of every anaphor. (Both read only the parse and the siblings noted before.)
     mentionable = [t.i for t in doc if is_anaphor(t) or is_noun(t)]
+    referring = []
     for token in doc:
         holder = holders[token.i]
-        holder.temp_potentially_referring = is_noun(token)
+        holder.temp_potentially_referring = noun = is_noun(token)
+        referring.append(noun)
         if not is_anaphor(token):
             continue
         sentence = sent_of[token.i]
@@ -368,6 +384,7 @@ def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent
         referreds += _referreds_after(rules, doc, holders, token, after)
         if referreds:
             holder.temp_potential_referreds = referreds
+    return referring
 
 
 def _referreds_before(rules, doc: Doc, holders: list, token: Token, indices: list[int]) -> list:

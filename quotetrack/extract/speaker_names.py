@@ -106,12 +106,12 @@ def kind_of(span: Span) -> str:
 
 def is_time(tok: Token) -> bool:
     """A source token that says when, not who ('said Monday', '5:45 p.m.'); an age ('the 23-year-old') is a who."""
-    doc = tok.doc
-    if AGE.search(doc[max(0, tok.i - 4) : tok.i + 1].text):
-        return False
     if tok.ent_type_ in TIME_LABELS:
-        return not tok.like_num  # '43 said the same' is 43 percent, whatever NER says; '5:45 p.m.' is a time
-    return tok.ent_type_ == "" and (tok.lower_ in WHEN_WORDS or tok.lower_ in ("a.m.", "p.m."))
+        when = not tok.like_num  # '43 said the same' is 43 percent, whatever NER says; '5:45 p.m.' is a time
+    else:
+        when = tok.ent_type_ == "" and (tok.lower_ in WHEN_WORDS or tok.lower_ in ("a.m.", "p.m."))
+    # The age test reads the words before: only asked of what would otherwise be a time.
+    return when and not AGE.search(tok.doc[max(0, tok.i - 4) : tok.i + 1].text)
 
 
 def person_surnames(ents) -> frozenset[str]:

@@ -46,9 +46,9 @@ def test_only_the_windows_around_asked_tokens_are_annotated(nlp, monkeypatch):
     spans = []
     original = coref.WindowedCoref.annotate
 
-    def spy(self, doc, start, end):
+    def spy(self, doc, start, end, arrays=None):
         spans.append((start, end, len(doc)))
-        return original(self, doc, start, end)
+        return original(self, doc, start, end, arrays)
 
     monkeypatch.setattr(coref.WindowedCoref, "annotate", spy)
     named = "Officials met in Vienna on Monday. " * 20 + "“We will win this vote tonight, no doubt,” Ann Lee said."
