@@ -138,6 +138,8 @@ def load_annotator(nlp: Language, fast: bool = True):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if fast:
+                coref_fast.register_rules_analyzer(nlp.meta["lang"])
             annotator = CorefereeManager().get_annotator(nlp)
     except Exception as exc:  # a missing or mismatched model must not stop extraction
         return None, f"coreferee failed to load: {exc}"

@@ -109,3 +109,21 @@ def test_each_map_equals_coreferees_own(nlp, annotators, seeds_dir):
                 assert ours[:4] == theirs[:4]  # the fifth (shared features) is counted per batch
                 checked += 1
     assert checked > 100
+
+
+def test_the_rules_analyzer_built_faster_is_coreferees_own(monkeypatch):
+    """Built from the same files into the same class: every word list equal, in the same order."""
+    from types import SimpleNamespace
+
+    from coreferee import rules
+
+    monkeypatch.setattr(rules, "language_to_rules", {})  # coreferee builds a new one, as it does at start
+    stock = rules.RulesAnalyzerFactory.get_rules_analyzer(SimpleNamespace(meta={"lang": "en"}))
+    mine = coref_fast.rules_analyzer("en")
+    assert type(mine) is type(stock)
+    assert vars(mine) == vars(stock) and len(mine.exclusively_male_names) > 1000
+    coref_fast.register_rules_analyzer("en")  # one is there already: kept
+    assert rules.language_to_rules["en"] is stock
+    monkeypatch.setattr(rules, "language_to_rules", {})
+    coref_fast.register_rules_analyzer("en")
+    assert vars(rules.language_to_rules["en"]) == vars(stock)
