@@ -159,7 +159,9 @@ def drop_channel_frames(frames: list[Frame], rule_frames: list[Frame]) -> list[F
     content taking the verb's clause; the phrase's frame would then win and the senator
     lose the quote. As :func:`_drop_channels` does for candidates: the phrase goes and
     the verb's content starts after it. A verb the model gave no frame speaks through
-    its rule frame (``rule_frames``), with the probability the model gave the phrase.
+    its rule frame (``rule_frames``), with the probability the model gave the phrase. The same
+    after a quote: '“We are ready,” Stoltenberg said, according to Reuters' is Stoltenberg's
+    (the phrase's content would take in the quote with its speaker and cue).
     """
     heads = {f.cue.start for f in frames}
     speaking = [f for f in frames if _speaks(f.cue, f.source, f.via)]
@@ -174,13 +176,22 @@ def drop_channel_frames(frames: list[Frame], rule_frames: list[Frame]) -> list[F
             if (f.source is not None and d.source.i == f.source.i) or d.cue.root.i >= phrase.start:
                 continue
             if after and _follows(phrase, after[0]) and _close(d.cue.root, phrase):
-                channels.add(id(f))
                 d.pieces = _without_phrase(d.pieces, phrase)
-                if d.cue.start not in heads:
-                    d.prior = d.key_prior = max(d.prior, f.prior)
-                    heads.add(d.cue.start)
-                    revived.append(d)
+            elif not (_tail(d, f) and _close(d.cue.root, phrase)):
+                continue
+            channels.add(id(f))
+            if d.cue.start not in heads:
+                d.prior = d.key_prior = max(d.prior, f.prior)
+                heads.add(d.cue.start)
+                revived.append(d)
     return [f for f in frames if id(f) not in channels] + revived
+
+
+def _tail(d: Frame, f: Frame) -> bool:
+    """'“…,” X said, according to Y': the verb's content is before it, and the phrase's content
+    takes in the verb (the quote and who said it)."""
+    return all(b <= d.cue.start_char for _, b in d.pieces) and bool(d.pieces) and any(
+        a <= d.cue.start_char < b for a, b in f.pieces)
 
 
 def _speaks(cue: Span | None, source: Token | None, via: str) -> bool:

@@ -229,6 +229,15 @@ def test_according_to_after_said_is_the_channel_not_the_speaker(quotes_of):
     assert all(q.speaker != "Associated Press" for q in quotes)
 
 
+def test_according_to_after_a_quote_and_its_speaker_is_the_channel(quotes_of):
+    for text in ("“We are ready,” Stoltenberg said, according to Reuters.",
+                 "“We are ready,” Stoltenberg said on Monday, according to Reuters."):
+        quotes = quotes_of(text)
+        q = find(quotes, "We are ready")
+        assert (q.kind, q.speaker, q.text) == ("direct", "Stoltenberg", "We are ready"), text
+        assert all(q.speaker != "Reuters" for q in quotes), text
+
+
 def test_the_channel_is_cut_from_the_content(quotes_of):
     q = find(quotes_of("The senator said on Tuesday, according to CNN, that he would vote against the bill."), "vote against")
     assert q.text == "that he would vote against the bill"
