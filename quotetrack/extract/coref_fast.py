@@ -403,7 +403,7 @@ def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent
     # The tokens a mention can start at, listed once: coreferee asks both rules of every token
     # within reach of every anaphor. (Both read only the parse and the siblings noted before.)
     mentionable = [t.i for t in doc if is_anaphor(t) or is_noun(t)]
-    referring = []
+    referring, referrers = [], []
     for token in doc:
         holder = holders[token.i]
         holder.temp_potentially_referring = noun = is_noun(token)
@@ -420,6 +420,9 @@ def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent
         referreds += _referreds_after(rules, doc, holders, token, after)
         if referreds:
             holder.temp_potential_referreds = referreds
+            referrers.append((token, referreds))
+    # The scorer's list of anaphors and their candidates, so that it need not look at every token.
+    doc._.coref_chains.temp_quotetrack_referrers = referrers
     return referring
 
 

@@ -361,11 +361,14 @@ class FactorisedScorer:
         self.one_blas_thread = OneBlasThread()
 
     def score(self, doc: Doc, thinc_ensemble=None) -> None:
-        referrers = []
-        for token in doc:
-            holder = token._.coref_chains
-            if hasattr(holder, "temp_potential_referreds"):
-                referrers.append((token, holder.temp_potential_referreds))
+        # Noted by coref_fast.initialize (coreferee's own initialize notes nothing: every token is looked at).
+        referrers = getattr(doc._.coref_chains, "temp_quotetrack_referrers", None)
+        if referrers is None:
+            referrers = []
+            for token in doc:
+                holder = token._.coref_chains
+                if hasattr(holder, "temp_potential_referreds"):
+                    referrers.append((token, holder.temp_potential_referreds))
         if not referrers:
             return
         arrays = self._inputs(doc, referrers)
