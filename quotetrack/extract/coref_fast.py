@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 
 from .coref_scorer import FactorisedScorer
 
+ENGLISH_RULES = "coreferee.lang.en.language_specific_rules"
 # coreferee keeps these lists as Python lists and only ever tests membership in them
 # (see coreferee/rules.py and lang/en); ``blacklisted_phrases`` is iterated, so it stays a list.
 WORD_LISTS = (
@@ -365,7 +366,7 @@ def _note_sentences(doc: Doc, holders: list) -> tuple[list[int], list[int]]:
 
 def _note_siblings(rules, doc: Doc, holders: list) -> None:
     """Each token's coordinated (dependent) siblings, and on each sibling the token that governs it."""
-    english = type(rules).__module__ == "coreferee.lang.en.language_specific_rules"
+    english = type(rules).__module__ == ENGLISH_RULES
     sibling_deps = tuple(rules.dependent_sibling_deps) + tuple(rules.conjunction_deps)
     for token in doc:
         if english and (token.dep_ in sibling_deps or not any(c.dep_ in sibling_deps for c in token.children)):
@@ -441,10 +442,13 @@ def _referreds_before(rules, doc: Doc, holders: list, token: Token, indices: lis
 
     anaphoric_pair = rules.language_independent_is_potential_anaphoric_pair
     referreds = []
+    # coreferee also asks here is_potential_reflexive_pair(the anaphor, the candidate), whose
+    # English first test answers False for a candidate before the anaphor, as all of these are.
+    reflexive = None if type(rules).__module__ == ENGLISH_RULES else rules.is_potential_reflexive_pair
     for i in indices:
         preceding = doc[i]
         simple = Mention(preceding, False)
-        if anaphoric_pair(simple, token) > 0 and not rules.is_potential_reflexive_pair(Mention(token, False), doc[simple.root_index]):
+        if anaphoric_pair(simple, token) > 0 and not (reflexive and reflexive(Mention(token, False), doc[simple.root_index])):
             referreds.append(simple)
         if len(holders[i].temp_dependent_siblings) > 0:
             complex_ = Mention(preceding, True)
