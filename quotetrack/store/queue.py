@@ -28,6 +28,7 @@ from .blind import BlindRows, own_decided
 from .queue_counts import QueueCounts
 from .queue_query import (  # noqa: F401 (QUEUE_SORTS, QueueQuery, QueueTooSlow, fold: the queue's names, imported from here)
     _KIND,
+    DOCS_LISTED,
     NAME_BATCH,
     NAMES_LISTED,
     NAMES_READ,
@@ -127,12 +128,9 @@ class QueueReads(QueueCounts, BlindRows):
             clauses.append(clause)
             params += args
         if query.doc:
-            if self._queue_doc_exists(query.doc):
-                clauses.append("doc_id = ?")
-                params.append(query.doc)
-            else:
-                clauses.append("qt_contains(doc_id, ?)")
-                params.append(fold(query.doc))
+            clause, args = self._queue_doc_clause(query.doc)
+            clauses.append(clause)
+            params += args
         if query.search:
             clause, args = self._queue_search(fold(query.search), rows)
             clauses.append(clause)
@@ -143,15 +141,42 @@ class QueueReads(QueueCounts, BlindRows):
             clauses.append("id IN (SELECT quote_id FROM disputed_quotes)")
         return clauses, params
 
+    def _queue_doc_clause(self, doc: str) -> tuple[str, list]:
+        """The document filter as one condition: the document of that id, else those whose id holds
+        ``doc``: listed when few, else found through the trigram index of ids (3 characters or more),
+        else (a shorter part) each quote's document id tested."""
+        if self._queue_doc_exists(doc):
+            return "doc_id = ?", [doc]
+        docs = self._queue_docs_holding(doc)
+        if docs is not None:
+            return (f"doc_id IN ({','.join('?' * len(docs))})", docs) if docs else ("0", [])
+        part = fold(doc)
+        if len(part) < 3:
+            return "qt_contains(doc_id, ?)", [part]
+        return ("doc_id IN (SELECT id FROM documents WHERE rowid IN (SELECT rowid FROM documents_fts"
+                " WHERE documents_fts MATCH ?)) AND qt_contains(doc_id, ?)", [_phrase(part), part])
+
+    def _queue_docs_holding(self, doc: str) -> list[str] | None:
+        """The ids of the documents whose id holds ``doc`` (found by the trigram index of ids); None when
+        more than ``DOCS_LISTED``, or ``doc`` is too short for the index."""
+        part = fold(doc)
+        if len(part) < 3:
+            return None
+        ids = [r[0] for r in self._queue_rows(
+            "SELECT id FROM documents WHERE rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+            " LIMIT ?)", (_phrase(part), DOCS_LISTED + 1))]
+        return [i for i in ids if part in i.lower()] if len(ids) <= DOCS_LISTED else None
+
     def _queue_search(self, search: str, rows: bool) -> tuple[str, list]:
         """A search in the quote text or the speaker's name, as one condition."""
         names = self._queue_names_holding(search)
         if rows or len(search) < 3:
             named, args = _named(names, search)
             return f"(qt_contains(text, ?) OR {named})", [search, *args]
-        if names is None:
-            return ("(rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) OR qt_contains(queue_speaker, ?))",
-                    [_phrase(search), search])
+        if names is None:  # many names hold it: those quotes through the index of names
+            return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
+                    " INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN"
+                    " (SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ?))", [_phrase(search)] * 2)
         return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
                 f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))",
                 [_phrase(search), *names])
@@ -160,6 +185,10 @@ class QueueReads(QueueCounts, BlindRows):
         """The speaker names (as ``queue_speakers`` spells them) holding ``part``; None when too many
         to list (then each quote's name is tested)."""
         part = fold(part)
+        if len(part) >= 3:  # through the trigram index of names: as many read as they hold it
+            names = [r[0] for r in self._queue_rows(
+                "SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ? LIMIT ?", (_phrase(part), NAMES_LISTED + 1))]
+            return [n for n in names if part in n.lower()] if len(names) <= NAMES_LISTED else None
         if self._queue_rows("SELECT count(*) > ? FROM queue_speakers", (NAMES_READ,))[0][0]:
             return None
         names = [r[0] for r in self._queue_rows("SELECT name FROM queue_speakers") if part in r[0].lower()]
@@ -332,8 +361,10 @@ class QueueReads(QueueCounts, BlindRows):
             names = [query.speaker] if exists else self._queue_names_holding(query.speaker)
             if names is not None:
                 leads.append((self._queue_named_count(names), "queue_by_speaker"))
-        if query.doc and self._queue_doc_exists(query.doc):
-            leads.append((self._queue_count_where(["doc_id = ?"], [query.doc]), "quotes_by_doc"))
+        if query.doc:
+            docs = [query.doc] if self._queue_doc_exists(query.doc) else self._queue_docs_holding(query.doc)
+            if docs is not None:
+                leads.append((self._queue_count_where([f"doc_id IN ({','.join('?' * len(docs))})"], docs), "quotes_by_doc"))
         if query.flagged:  # few, as a rule: read by their own lookup
             leads.append((self._queue_rows("SELECT count(*) FROM quote_flags")[0][0], None))
         if query.disputed:  # few, and read by the quotes' own key

@@ -8,7 +8,7 @@ import math
 from dataclasses import replace
 
 from .blind import own_statuses
-from .queue_query import _DECIDED, _KIND, CONFIDENCE_BUCKETS, Key, QueueQuery, _bucket, _Order, _order
+from .queue_query import _DECIDED, _KIND, CONFIDENCE_BUCKETS, Key, QueueQuery, _bucket, _Order, _order, _phrase, fold
 
 
 class QueueCounts:
@@ -170,9 +170,33 @@ class QueueCounts:
         if plain or query.blind is not None or query.statuses == ():  # (blind: see _queue_blind_count)
             pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
             return self.queue_count(query), self.queue_count(pending)
+        if len(query.search) >= 3 and query == QueueQuery(search=query.search, sort=query.sort, reverse=query.reverse):
+            return self._queue_search_numbers(fold(query.search))
         clauses, params = self._queue_where(query, rows=False)
         n, pending = self._queue_rows(
             f"SELECT count(*), coalesce(sum(queue_status = 0), 0) FROM quotes WHERE {' AND '.join(clauses)}", params)[0]
         return n, pending
+
+    def _queue_search_numbers(self, search: str) -> tuple[int, int]:
+        """(rows, pending rows) of a search alone, without reading the quotes found: the text index's
+        hits counted in the index, plus the quotes under a name holding ``search`` whose text does
+        not (from the index of names), less the decided quotes found (decided quotes are read from
+        the status index, a few against the store). A count of every hit's row took 180 ms for
+        245,000 hits, and grows with the store."""
+        phrase = _phrase(search)
+        n = self._queue_rows("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?", (phrase,))[0][0]
+        names = self._queue_names_holding(search)
+        if names is None:
+            named, args = "IN (SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ?)", [phrase]
+        else:
+            named, args = f"IN ({','.join('?' * len(names))})", names
+        if names != []:
+            n += self._queue_rows(
+                f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE {named}"
+                " AND rowid NOT IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)", [*args, phrase])[0][0]
+        clause, args = self._queue_search(search, rows=True)
+        decided = self._queue_rows(
+            f"SELECT count(*) FROM quotes INDEXED BY queue_by_status WHERE queue_status > 0 AND {clause}", args)[0][0]
+        return n, n - decided
 
     # -- rows and what changed --

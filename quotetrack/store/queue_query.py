@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 
 from ..domain import REVIEW_STATUSES
 from .blind import own_status
-from .schema import CONFIDENCE_BUCKETS
+from .queue_schema import CONFIDENCE_BUCKETS
 
 QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
 NAME_BATCH = 256  # speaker names read at a time while walking a speaker sort
 NAMES_LISTED = 1_000  # a filter matching more speaker names than this tests each quote's name instead
 NAMES_READ = 50_000  # with more names than this in the store, names are not looked through at all
+DOCS_LISTED = 1_000  # a document filter matching more ids than this finds their quotes through the index of ids
 
 
 class QueueTooSlow(Exception):
