@@ -12,6 +12,7 @@ from .base import StoreBase
 from .speakers import SpeakerSummary
 
 PICKS = 200  # speakers listed before anything is typed (and kept to look among while typing)
+HITS = 5_000  # names holding the typed text looked at, at most, for the most quoted of their speakers
 
 
 class SpeakerPicks(StoreBase):
@@ -25,8 +26,9 @@ class SpeakerPicks(StoreBase):
         if len(typed) >= 3:
             phrase = '"' + typed.replace('"', '""') + '"'
             ids += [r[0] for r in self.conn.execute(
-                "SELECT speaker_id FROM aliases WHERE rowid IN (SELECT rowid FROM aliases_fts WHERE aliases_fts MATCH ?"
-                " LIMIT ?)", (phrase, limit))]
+                "SELECT a.speaker_id FROM aliases a LEFT JOIN speaker_counts c ON c.speaker_id = a.speaker_id"
+                " WHERE a.rowid IN (SELECT rowid FROM aliases_fts WHERE aliases_fts MATCH ? LIMIT ?)"
+                " ORDER BY coalesce(c.n, 0) DESC LIMIT ?", (phrase, HITS, limit))]
         elif typed:  # as typed, and with a capital first letter: the primary key's order is by case
             for start in dict.fromkeys((typed, typed[:1].upper() + typed[1:])):
                 ids += [r[0] for r in self.conn.execute(

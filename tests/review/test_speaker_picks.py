@@ -71,3 +71,24 @@ def test_the_picker_counts_follow_decisions_as_every_speaker_counts_them(store):
     store.refresh_speakers()
     agree()
     assert _counts(review.picker_choices(store))["Ann Lee"] == 5
+
+
+def test_a_store_made_before_the_lookups_gets_them_filled_on_opening(store):
+    """An older store (its queue made, the later lookups missing) gets each lookup made and filled
+    from its rows when opened."""
+    path = store.path
+    want = _counts(review.picker_choices(store))
+    for drop in ("TABLE speaker_counts", "TABLE aliases_fts", "TABLE documents_fts", "TABLE queue_names_fts",
+                 "TRIGGER speaker_counted_added", "TRIGGER aliases_fts_added"):
+        store.conn.execute(f"DROP {drop}")
+    store.close()
+    db = Store(path)
+    try:
+        assert _counts(review.picker_choices(db)) == want
+        assert RARE in {n for c in review.picker_choices(db, "mbek") for n in c.names}
+        assert db.conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"doc-01\"'").fetchone()[0] == 10
+        queue = review.Queue(db)
+        assert len(queue.select(review.QueueFilter(document="doc-00"))) == 10
+        assert len(queue.select(review.QueueFilter(search="ann lee"))) == 6
+    finally:
+        db.close()
