@@ -54,8 +54,14 @@ class QueueCounts:
             same = [*clauses, self._queue_group_is(order, group)]
             params = [*params, group] if group is not None else params
             clauses = same
-        tie = f"({', '.join(order.ties)}) {'>' if order.ties_desc else '<'} ({', '.join('?' * len(tail))})"
-        return total + self._queue_count_where([*clauses, tie], [*params, *tail])
+        # The first tie column apart, then the rest within its value: a row value compared over a long
+        # stretch of the index costs each row a tuple comparison (a document sort's position: 172 ms
+        # for 470,000 rows, 40 ms with the document id alone).
+        op = ">" if order.ties_desc else "<"
+        first, rest = order.ties[0], order.ties[1:]
+        total += self._queue_count_where([*clauses, f"{first} {op} ?"], [*params, tail[0]])
+        tie = f"({', '.join(rest)}) {op} ({', '.join('?' * len(rest))})"
+        return total + self._queue_count_where([*clauses, f"{first} = ?", tie], [*params, tail[0], *tail[1:]])
 
     def _queue_count_where(self, clauses: list[str], params: list) -> int:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -81,9 +87,11 @@ class QueueCounts:
             earlier = self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name {compare} ?",
                                        (group,))[0][0]
             same, args = "queue_speaker = ? COLLATE NOCASE", [group]
-        tie = f"({', '.join(order.ties)}) < ({', '.join('?' * len(tail))})"
-        return earlier + self._queue_rows(
-            f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE {same} AND {tie}", [*args, *tail])[0][0]
+        first, rest = order.ties[0], order.ties[1:]  # (apart, as in _queue_count_sql: a name of many quotes)
+        tie = f"{first} = ? AND ({', '.join(rest)}) < ({', '.join('?' * len(rest))})"
+        return earlier + sum(self._queue_rows(
+            f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE {same} AND {where}", [*args, *values])[0][0]
+            for where, values in ((f"{first} < ?", tail[:1]), (tie, tail)))
 
     def _queue_count_tallied(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
         """Counts of a view filtered by status, kind and confidence only, from ``queue_counts``."""
