@@ -40,7 +40,7 @@ class SpeakerPicker(ModalScreen[str | None]):
                  current: str | None) -> None:
         super().__init__()
         self.source = speakers if callable(speakers) else None
-        self._take(speakers("") if callable(speakers) else speakers)
+        self._take([] if callable(speakers) else speakers)  # (a source is asked when the list is filled)
         self.current = current
 
     def _take(self, speakers: Sequence[SpeakerChoice]) -> None:
