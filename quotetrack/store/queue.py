@@ -3,13 +3,16 @@
 The queue never reads the store whole. A view (a filter and an order) is read
 a page at a time by *keyset*: the rows after (or before) a known row's sort key,
 through the index kept for that order (see ``QUEUE_INDEXES`` in
-:mod:`.schema`). Each order is a sequence of *groups* (statuses, kinds,
+:mod:`.queue_schema`). Each order is a sequence of *groups* (statuses, kinds,
 speaker names, confidences of a reversed confidence sort) walked one at a time
 in the view's direction, with ties inside a group always least confident
 first, then in document order: the index answers each group in that order,
 whichever way the groups go. Counts come from ``queue_counts`` and
 ``queue_speakers`` (kept by triggers) where the filter allows, else from an
-index or the text index; a small view is read whole at once.
+index or the text index (:mod:`.queue_counts`); a small view is read whole at
+once. The documents and speaker names a filter or a search holds a part of are
+found through trigram indexes of document ids and names, not by looking
+through them all.
 
 Reads that may be slow on a large store can be run under :meth:`QueueReads.queue_budget`:
 they raise :class:`QueueTooSlow` instead of taking longer, and the caller
