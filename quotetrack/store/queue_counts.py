@@ -33,6 +33,8 @@ class QueueCounts:
             return self._queue_count_tallied(query, order, before)
         if unfiltered and query.sort == "speaker":
             return self._queue_count_by_name(query, order, before)
+        if unfiltered and query.sort == "document":
+            return self._queue_count_by_doc(order, before)
         only_speaker = not (query.doc or query.search or query.kind or query.flagged or query.disputed) and query.statuses is None and query.confidence is None
         if before is None and only_speaker and not own_statuses(query) and self._queue_name_exists(query.speaker):
             return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
@@ -92,6 +94,16 @@ class QueueCounts:
         return earlier + sum(self._queue_rows(
             f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE {same} AND {where}", [*args, *values])[0][0]
             for where, values in ((f"{first} < ?", tail[:1]), (tie, tail)))
+
+    def _queue_count_by_doc(self, order: _Order, before: Key) -> int:
+        """Rows before ``before`` in an unfiltered document sort: whole documents from ``queue_doc_counts``
+        (a row a document: a tenth of the quotes' index entries counted one by one), then the
+        document's own earlier quotes."""
+        op = ">" if order.ties_desc else "<"
+        doc, start, rowid = before[1:]
+        return self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_doc_counts WHERE doc_id {op} ?", (doc,))[0][0] + \
+            self._queue_rows(f"SELECT count(*) FROM quotes INDEXED BY quotes_by_doc WHERE doc_id = ? AND (start, rowid) {op} (?, ?)",
+                             (doc, start, rowid))[0][0]
 
     def _queue_count_tallied(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
         """Counts of a view filtered by status, kind and confidence only, from ``queue_counts``."""

@@ -102,8 +102,9 @@ QUEUE_TRIGGERS: tuple[tuple[str, str, str], ...] = tuple(
 # Lookups added later than the rest, each installed (and filled from the rows) on its own when a
 # store lacks it, so that adding one does not refill the whole queue: trigram indexes of document
 # ids (the document filter), of the names quotes are shown under (the search's name half) and of
-# speakers' aliases (the speaker picker), and each speaker's quotes not rejected, counted (the
-# picker lists the most quoted first). Each: (objects, then the statements that fill them).
+# speakers' aliases (the speaker picker), each speaker's quotes not rejected, counted (the
+# picker lists the most quoted first), and each document's quotes, counted (where a row stands
+# in the document order). Each: (objects, then the statements that fill them).
 _REJECTED = REVIEW_STATUSES.index("rejected")
 _PHRASE = "'\"' || replace({}, '\"', '\"\"') || '\"'"  # SQL for a value as an FTS5 phrase
 
@@ -129,6 +130,14 @@ def _speaker_counted(row: str, delta: int) -> str:
                 f" AND {row}.queue_status IS NOT {_REJECTED} ON CONFLICT(speaker_id) DO UPDATE SET n = n + 1;")
     return (f"UPDATE speaker_counts SET n = n - 1 WHERE speaker_id = {row}.speaker_id AND {row}.queue_status IS NOT {_REJECTED};"
             f" DELETE FROM speaker_counts WHERE speaker_id = {row}.speaker_id AND n <= 0;")
+
+
+def _doc_counted(row: str, delta: int) -> str:
+    """Count the quote ``row`` (NEW or OLD) in or out of its document's ``queue_doc_counts``."""
+    if delta > 0:
+        return f"INSERT INTO queue_doc_counts(doc_id, n) VALUES ({row}.doc_id, 1) ON CONFLICT(doc_id) DO UPDATE SET n = n + 1;"
+    return (f"UPDATE queue_doc_counts SET n = n - 1 WHERE doc_id = {row}.doc_id;"
+            f" DELETE FROM queue_doc_counts WHERE doc_id = {row}.doc_id AND n <= 0;")
 
 
 QUEUE_EXTRAS: tuple[tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]], ...] = (
@@ -158,6 +167,16 @@ QUEUE_EXTRAS: tuple[tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]], ..
          f" BEGIN {_speaker_counted('OLD', -1)} {_speaker_counted('NEW', 1)} END"),
     ), ("DELETE FROM speaker_counts", "INSERT INTO speaker_counts(speaker_id, n) SELECT speaker_id, count(*) FROM quotes"
         f" WHERE speaker_id IS NOT NULL AND queue_status IS NOT {_REJECTED} GROUP BY speaker_id")),
+    ((  # quotes per document: where a row stands in the document order, a document at a time
+        ("table", "queue_doc_counts", "CREATE TABLE IF NOT EXISTS queue_doc_counts (doc_id TEXT NOT NULL PRIMARY KEY,"
+         " n INTEGER NOT NULL) WITHOUT ROWID"),
+        ("trigger", "queue_doc_counted_added", "CREATE TRIGGER IF NOT EXISTS queue_doc_counted_added AFTER INSERT ON quotes"
+         f" BEGIN {_doc_counted('NEW', 1)} END"),
+        ("trigger", "queue_doc_counted_removed", "CREATE TRIGGER IF NOT EXISTS queue_doc_counted_removed AFTER DELETE ON quotes"
+         f" BEGIN {_doc_counted('OLD', -1)} END"),
+        ("trigger", "queue_doc_counted_moved", "CREATE TRIGGER IF NOT EXISTS queue_doc_counted_moved AFTER UPDATE OF doc_id"
+         f" ON quotes WHEN OLD.doc_id IS NOT NEW.doc_id BEGIN {_doc_counted('OLD', -1)} {_doc_counted('NEW', 1)} END"),
+    ), ("DELETE FROM queue_doc_counts", "INSERT INTO queue_doc_counts(doc_id, n) SELECT doc_id, count(*) FROM quotes GROUP BY doc_id")),
 )
 EXTRA_TRIGGERS = tuple(name for objects, _ in QUEUE_EXTRAS for kind, name, _ in objects if kind == "trigger")
 

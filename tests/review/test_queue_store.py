@@ -241,6 +241,8 @@ def test_the_count_tables_and_queue_columns_follow_every_write(store):
     assert dict(db.conn.execute("SELECT speaker_id, n FROM speaker_counts")) == dict(db.conn.execute(
         "SELECT speaker_id, count(*) FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id"
         " WHERE speaker_id IS NOT NULL AND r.status IS NOT 'rejected' GROUP BY speaker_id"))
+    assert dict(db.conn.execute("SELECT doc_id, n FROM queue_doc_counts")) == dict(db.conn.execute(
+        "SELECT doc_id, count(*) FROM quotes GROUP BY doc_id"))
     assert sorted(r[0] for r in db.conn.execute("SELECT name FROM queue_names_fts")) == sorted(
         r[0] for r in db.conn.execute("SELECT name FROM queue_speakers"))
     for table, fts, column, part in (("documents", "documents_fts", "id", "budget"), ("aliases", "aliases_fts", "alias", "lee")):

@@ -79,7 +79,7 @@ def test_a_store_made_before_the_lookups_gets_them_filled_on_opening(store):
     path = store.path
     want = _counts(review.picker_choices(store))
     for drop in ("TABLE speaker_counts", "TABLE aliases_fts", "TABLE documents_fts", "TABLE queue_names_fts",
-                 "TRIGGER speaker_counted_added", "TRIGGER aliases_fts_added"):
+                 "TABLE queue_doc_counts", "TRIGGER speaker_counted_added", "TRIGGER aliases_fts_added"):
         store.conn.execute(f"DROP {drop}")
     store.close()
     db = Store(path)
@@ -90,5 +90,7 @@ def test_a_store_made_before_the_lookups_gets_them_filled_on_opening(store):
         queue = review.Queue(db)
         assert len(queue.select(review.QueueFilter(document="doc-00"))) == 10
         assert len(queue.select(review.QueueFilter(search="ann lee"))) == 6
+        assert dict(db.conn.execute("SELECT doc_id, n FROM queue_doc_counts")) == dict(db.conn.execute(
+            "SELECT doc_id, count(*) FROM quotes GROUP BY doc_id"))
     finally:
         db.close()
