@@ -166,9 +166,10 @@ class QueueCounts:
     def _queue_edge(self, statuses: set[int] | None, kinds: set[str] | None, lo: float, hi: float, bucket: int,
                     below: Key | None) -> int:
         """The quotes of one confidence bucket that the bounds keep, counted row by row from an index."""
-        where = ["confidence BETWEEN ? AND ?", f"CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) = ?",
-                 "confidence BETWEEN ? AND ?"]
-        args: list = [(bucket - 1) / CONFIDENCE_BUCKETS, (bucket + 1) / CONFIDENCE_BUCKETS, bucket, lo, hi]
+        # One range, the bucket's and the bounds' together: given two, SQLite took the open bound
+        # (-inf) as the index's start and counted every row below (170 ms at 2.8 million quotes).
+        where = ["confidence BETWEEN ? AND ?", f"CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) = ?"]
+        args: list = [max(lo, (bucket - 1) / CONFIDENCE_BUCKETS), min(hi, (bucket + 1) / CONFIDENCE_BUCKETS), bucket]
         if statuses is not None:
             where.append(f"queue_status IN ({','.join('?' * len(statuses))})")
             args += sorted(statuses)
