@@ -26,6 +26,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from .blind import BlindRows, own_decided
 from .queue_counts import QueueCounts
@@ -215,7 +216,14 @@ class QueueReads(QueueCounts, BlindRows):
         for group in self._queue_groups(query, order, start_group, forward, after is not None):
             self._queue_check()
             tail = after[1:] if after is not None and group == start_group else None
-            out += self._queue_group_page(order, group, clauses, params, tail, limit - len(out), forward)
+            where, args = clauses, params
+            if tail is not None and query.confidence is not None and order.ties[0] == "confidence":
+                # The filter's confidence range starts at the key: given the whole range and the key
+                # as two bounds, SQLite walked the index from the range's far end to the key.
+                lo, hi = query.confidence
+                narrowed = (max(lo, tail[0]), hi) if forward != order.ties_desc else (lo, min(hi, tail[0]))
+                where, args = self._queue_where(replace(query, confidence=narrowed))
+            out += self._queue_group_page(order, group, where, args, tail, limit - len(out), forward)
             if len(out) >= limit:
                 break
         return out
