@@ -11,8 +11,8 @@ measures, with the app running headless and driven by Textual's Pilot:
   first layout) to the first frame showing the table, and the same within an
   already running interpreter;
 - key presses: from the key being sent to the last frame it caused, for
-  moving, next pending, confirm, reject, undo, change speaker (the final
-  Enter of the picker), sort, search, and the status (``f`` in the queue, ``→``
+  moving, next pending, confirm, reject, undo, a character typed in the
+  speaker picker, change speaker (the final Enter of the picker), sort, search, and the status (``f`` in the queue, ``→``
   in the status box), document and speaker filters.
 
 A "frame" is Textual handing a screen update to its driver (``App._display``),
@@ -156,6 +156,13 @@ async def measure_keys(db: Path, repeat: int, blind: bool = False) -> dict[str, 
         await run("confirm a", "a")
         await run("reject x", "x")
         await run("undo u", "u")
+        for name in ["Ann Lee", "Sergey Lavrov", "Uma Khan"]:  # each character finds the picker's speakers anew
+            await pilot.press("s", *name[:-1])
+            await _settle(pilot)
+            for key in (name[-1], "backspace"):
+                results.setdefault("speaker picker: a character typed", []).append(await _latency(pilot, frames, key))
+            await pilot.press("escape")
+            await _settle(pilot)
         await run("change speaker s (Enter in picker)", "s", *"Ann Lee", "enter", times=max(3, repeat // 3))
         await run("change kind k", "k", "d", times=max(3, repeat // 3))
         await run("sort o (every row)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))

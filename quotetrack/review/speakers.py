@@ -38,6 +38,14 @@ def speaker_choices(db: Store) -> list[SpeakerChoice]:
             for s in db.speakers(documents=False, without_rejected=True)]
 
 
+def picker_choices(db: Store, typed: str = "") -> list[SpeakerChoice]:
+    """The speaker picker's speakers for what is typed so far: the most quoted, and those holding a
+    name with ``typed`` in it, most quoted first (a bounded read, whatever the store's size; see
+    :meth:`Store.speaker_picks`)."""
+    return [SpeakerChoice(s.name, tuple(a for a in s.aliases if a != s.name), s.quote_count)
+            for s in db.speaker_picks(typed)]
+
+
 def speaker_names(db: Store) -> list[str]:
     """Known speaker names, most quoted first: canonical names, then other aliases."""
     speakers = db.speakers(documents=False, without_rejected=True)  # most quoted first, then by name

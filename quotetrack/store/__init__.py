@@ -35,11 +35,12 @@ from .reviews import (
 )
 from .schema import StoreError, check_writable, explain
 from .selection import Selection
+from .speaker_picks import SpeakerPicks
 from .speakers import SpeakerSummary
 from .stats import Stats
 
 
-class Store(Documents, Export, Stats, QueueReads):
+class Store(Documents, Export, Stats, QueueReads, SpeakerPicks):
     """A quotetrack store: ``Store(path, *, create=True, check=False, timeout=None)``.
 
     ``.path`` and ``.conn`` (the SQLite connection) are public; close it with
@@ -48,7 +49,8 @@ class Store(Documents, Export, Stats, QueueReads):
     reviews across a re-extraction), speakers (:class:`.speakers.Speakers`),
     reviews (:class:`.reviews.Reviews`), export (:class:`.export.Export`),
     aggregates for reports (:class:`.stats.Stats`), the review queue's
-    pages and counts (:class:`.queue.QueueReads`).
+    pages and counts (:class:`.queue.QueueReads`), the speaker picker's speakers
+    (:class:`.speaker_picks.SpeakerPicks`).
     """
 
 

@@ -3,13 +3,16 @@
 The queue never reads the store whole. A view (a filter and an order) is read
 a page at a time by *keyset*: the rows after (or before) a known row's sort key,
 through the index kept for that order (see ``QUEUE_INDEXES`` in
-:mod:`.schema`). Each order is a sequence of *groups* (statuses, kinds,
+:mod:`.queue_schema`). Each order is a sequence of *groups* (statuses, kinds,
 speaker names, confidences of a reversed confidence sort) walked one at a time
 in the view's direction, with ties inside a group always least confident
 first, then in document order: the index answers each group in that order,
 whichever way the groups go. Counts come from ``queue_counts`` and
 ``queue_speakers`` (kept by triggers) where the filter allows, else from an
-index or the text index; a small view is read whole at once.
+index or the text index (:mod:`.queue_counts`); a small view is read whole at
+once. The documents and speaker names a filter or a search holds a part of are
+found through trigram indexes of document ids and names, not by looking
+through them all.
 
 Reads that may be slow on a large store can be run under :meth:`QueueReads.queue_budget`:
 they raise :class:`QueueTooSlow` instead of taking longer, and the caller
@@ -23,120 +26,33 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..domain import REVIEW_STATUSES
-from .blind import BlindRows, own_decided, own_status, own_statuses
-from .schema import CONFIDENCE_BUCKETS
-
-QUEUE_SORTS = ("document", "speaker", "kind", "confidence", "status")
-NAME_BATCH = 256  # speaker names read at a time while walking a speaker sort
-NAMES_LISTED = 1_000  # a filter matching more speaker names than this tests each quote's name instead
-NAMES_READ = 50_000  # with more names than this in the store, names are not looked through at all
-
-
-class QueueTooSlow(Exception):
-    """A queue read ran past its budget (see :meth:`QueueReads.queue_budget`) and was stopped."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueueQuery:
-    """Which quotes a view of the queue holds and their order, as plain values.
-
-    ``statuses``: status ranks (0 pending, then the review statuses in their
-    order); ``kind``: the shown kind; ``speaker``: a name matched whole
-    (case-insensitive) when some quote is shown under it, else as a part of the
-    name (case-folded); ``doc``: a document id when there is one, else a part of
-    one; ``confidence``: an inclusive range; ``search``: a case-folded part of the
-    quote text or of its speaker's name.
-    """
-
-    statuses: tuple[int, ...] | None = None
-    kind: str | None = None
-    speaker: str = ""
-    doc: str = ""
-    confidence: tuple[float, float] | None = None
-    search: str = ""
-    sort: str = "status"
-    reverse: bool = False
-    flagged: bool = False  # only quotes flagged for a second look (store/edits.py)
-    disputed: bool = False  # only the quotes in ``disputed_quotes`` (reviewers disagree on them)
-    blind: str | None = None  # a blind reviewer: statuses are their own decisions (reviewer_decisions)
-
-    def __post_init__(self) -> None:
-        if self.sort not in QUEUE_SORTS:
-            raise ValueError(f"unknown sort column {self.sort!r} (use {', '.join(QUEUE_SORTS)})")
+from .blind import BlindRows, own_decided
+from .queue_counts import QueueCounts
+from .queue_query import (  # noqa: F401 (QUEUE_SORTS, QueueQuery, QueueTooSlow, fold: the queue's names, imported from here)
+    _KIND,
+    DOCS_LISTED,
+    NAME_BATCH,
+    NAMES_LISTED,
+    NAMES_READ,
+    QUEUE_SORTS,
+    Key,
+    Page,
+    QueueQuery,
+    QueueTooSlow,
+    _contains,
+    _full_order,
+    _named,
+    _Order,
+    _order,
+    _phrase,
+    _status,
+    fold,
+)
 
 
-@dataclass(frozen=True, slots=True)
-class _Order:
-    """How one sort reads: the index, the group expression, the columns that order a group."""
-
-    index: str
-    group: str | None  # SQL for the group key; None: the whole view is one group
-    ties: tuple[str, ...]  # order inside a group (rowid last: every key is unique)
-    groups_desc: bool = False
-    ties_desc: bool = False
-    status: str = "queue_status"  # the status rank's SQL (see _status)
-    blind: str | None = None  # the blind reviewer whose statuses those are
-
-
-_TIES = ("confidence", "doc_id", "start", "rowid")
-_KIND = "coalesce(queue_kind, kind)"
-_STATUS = "queue_status"
-_DECIDED = tuple(range(1, len(REVIEW_STATUSES)))  # every status rank but pending
-
-
-def _status(query: QueueQuery) -> str:
-    """The status rank a view sorts, filters and counts by: the quote's review's, or a blind reviewer's own."""
-    return _STATUS if query.blind is None else own_status(query.blind)
-
-
-def _order(query: QueueQuery) -> _Order:
-    return replace(_order_of(query), status=_status(query), blind=query.blind)
-
-
-def _order_of(query: QueueQuery) -> _Order:
-    sort, rev = query.sort, query.reverse
-    if sort == "status":
-        if query.blind is not None:  # own statuses: groups read along the confidence index
-            return _Order("queue_by_confidence", _status(query), _TIES, groups_desc=rev)
-        return _Order("queue_by_status", "queue_status", _TIES, groups_desc=rev)
-    if sort == "kind":
-        return _Order("queue_by_kind", _KIND, _TIES, groups_desc=rev)
-    if sort == "speaker":
-        return _Order("queue_by_speaker", "queue_speaker", _TIES, groups_desc=rev)
-    if sort == "confidence":
-        if rev:  # most confident first, ties still in document order: one group per confidence
-            return _Order("queue_by_confidence", "confidence", _TIES[1:], groups_desc=True)
-        return _Order("queue_by_confidence", None, _TIES)
-    return _Order("quotes_by_doc", None, ("doc_id", "start", "rowid"), ties_desc=rev)
-
-
-def fold(text: str) -> str:
-    """How the queue ignores case: each character lower-cased, as SQLite's trigram index folds text."""
-    return text.lower()
-
-
-def _contains(hay: str | None, part: str) -> bool:
-    """The queue's substring match: ``part`` (already folded) in ``hay``, ignoring case."""
-    return hay is not None and part in hay.lower()
-
-
-def _phrase(search: str) -> str:
-    """A substring as an FTS5 query of the trigram index (3 characters or more)."""
-    return '"' + search.replace('"', '""') + '"'
-
-
-def _bucket(confidence: float) -> int:
-    return round(confidence * CONFIDENCE_BUCKETS)
-
-
-Key = tuple  # (group value, *tie values): where a row stands in its view's order
-Page = list[tuple[int, Key, int]]  # (rowid, key, status rank)
-
-
-class QueueReads(BlindRows):
+class QueueReads(QueueCounts, BlindRows):
     """The review queue's reads: pages, counts and rows of views (``QueueQuery``) of the quotes."""
 
     # -- budgets --
@@ -216,12 +132,9 @@ class QueueReads(BlindRows):
             clauses.append(clause)
             params += args
         if query.doc:
-            if self._queue_doc_exists(query.doc):
-                clauses.append("doc_id = ?")
-                params.append(query.doc)
-            else:
-                clauses.append("qt_contains(doc_id, ?)")
-                params.append(fold(query.doc))
+            clause, args = self._queue_doc_clause(query.doc)
+            clauses.append(clause)
+            params += args
         if query.search:
             clause, args = self._queue_search(fold(query.search), rows)
             clauses.append(clause)
@@ -232,15 +145,42 @@ class QueueReads(BlindRows):
             clauses.append("id IN (SELECT quote_id FROM disputed_quotes)")
         return clauses, params
 
+    def _queue_doc_clause(self, doc: str) -> tuple[str, list]:
+        """The document filter as one condition: the document of that id, else those whose id holds
+        ``doc``: listed when few, else found through the trigram index of ids (3 characters or more),
+        else (a shorter part) each quote's document id tested."""
+        if self._queue_doc_exists(doc):
+            return "doc_id = ?", [doc]
+        docs = self._queue_docs_holding(doc)
+        if docs is not None:
+            return (f"doc_id IN ({','.join('?' * len(docs))})", docs) if docs else ("0", [])
+        part = fold(doc)
+        if len(part) < 3:
+            return "qt_contains(doc_id, ?)", [part]
+        return ("doc_id IN (SELECT id FROM documents WHERE rowid IN (SELECT rowid FROM documents_fts"
+                " WHERE documents_fts MATCH ?)) AND qt_contains(doc_id, ?)", [_phrase(part), part])
+
+    def _queue_docs_holding(self, doc: str) -> list[str] | None:
+        """The ids of the documents whose id holds ``doc`` (found by the trigram index of ids); None when
+        more than ``DOCS_LISTED``, or ``doc`` is too short for the index."""
+        part = fold(doc)
+        if len(part) < 3:
+            return None
+        ids = [r[0] for r in self._queue_rows(
+            "SELECT id FROM documents WHERE rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+            " LIMIT ?)", (_phrase(part), DOCS_LISTED + 1))]
+        return [i for i in ids if part in i.lower()] if len(ids) <= DOCS_LISTED else None
+
     def _queue_search(self, search: str, rows: bool) -> tuple[str, list]:
         """A search in the quote text or the speaker's name, as one condition."""
         names = self._queue_names_holding(search)
         if rows or len(search) < 3:
             named, args = _named(names, search)
             return f"(qt_contains(text, ?) OR {named})", [search, *args]
-        if names is None:
-            return ("(rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) OR qt_contains(queue_speaker, ?))",
-                    [_phrase(search), search])
+        if names is None:  # many names hold it: those quotes through the index of names
+            return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
+                    " INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN"
+                    " (SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ?))", [_phrase(search)] * 2)
         return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
                 f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))",
                 [_phrase(search), *names])
@@ -249,6 +189,10 @@ class QueueReads(BlindRows):
         """The speaker names (as ``queue_speakers`` spells them) holding ``part``; None when too many
         to list (then each quote's name is tested)."""
         part = fold(part)
+        if len(part) >= 3:  # through the trigram index of names: as many read as they hold it
+            names = [r[0] for r in self._queue_rows(
+                "SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ? LIMIT ?", (_phrase(part), NAMES_LISTED + 1))]
+            return [n for n in names if part in n.lower()] if len(names) <= NAMES_LISTED else None
         if self._queue_rows("SELECT count(*) > ? FROM queue_speakers", (NAMES_READ,))[0][0]:
             return None
         names = [r[0] for r in self._queue_rows("SELECT name FROM queue_speakers") if part in r[0].lower()]
@@ -272,7 +216,14 @@ class QueueReads(BlindRows):
         for group in self._queue_groups(query, order, start_group, forward, after is not None):
             self._queue_check()
             tail = after[1:] if after is not None and group == start_group else None
-            out += self._queue_group_page(order, group, clauses, params, tail, limit - len(out), forward)
+            where, args = clauses, params
+            if tail is not None and query.confidence is not None and order.ties[0] == "confidence":
+                # The filter's confidence range starts at the key: given the whole range and the key
+                # as two bounds, SQLite walked the index from the range's far end to the key.
+                lo, hi = query.confidence
+                narrowed = (max(lo, tail[0]), hi) if forward != order.ties_desc else (lo, min(hi, tail[0]))
+                where, args = self._queue_where(replace(query, confidence=narrowed))
+            out += self._queue_group_page(order, group, where, args, tail, limit - len(out), forward)
             if len(out) >= limit:
                 break
         return out
@@ -381,155 +332,6 @@ class QueueReads(BlindRows):
                    "SELECT min(confidence) FROM quotes INDEXED BY queue_by_confidence WHERE confidence > ? AND confidence <= ?")
             value = self._queue_rows(sql, (value, lo if desc else hi))[0][0]
 
-    # -- counts --
-
-    def queue_count(self, query: QueueQuery, before: Key | None = None) -> int:
-        """How many rows the view holds (before the row with key ``before``, when given).
-
-        From the count tables when the filter is only status, kind and
-        confidence (or only a speaker's whole name), from an index otherwise:
-        the latter reads every counted row, and is what a budget stops.
-        """
-        if query.statuses == ():
-            return 0
-        if own_statuses(query):
-            return self._queue_blind_count(query, before)
-        order = _order(query)
-        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed
-                     or own_statuses(query))
-        unfiltered = plain and query.statuses is None and not query.kind and query.confidence is None
-        if plain and (before is None or query.sort in ("status", "kind", "confidence")):
-            return self._queue_count_tallied(query, order, before)
-        if unfiltered and query.sort == "speaker":
-            return self._queue_count_by_name(query, order, before)
-        only_speaker = not (query.doc or query.search or query.kind or query.flagged or query.disputed) and query.statuses is None and query.confidence is None
-        if before is None and only_speaker and not own_statuses(query) and self._queue_name_exists(query.speaker):
-            return self._queue_rows("SELECT n FROM queue_speakers WHERE name = ?", (query.speaker,))[0][0]
-        return self._queue_count_sql(query, order, before)
-
-    def _queue_count_of(self, query: QueueQuery, before: Key | None) -> int:
-        return self._queue_count_sql(query, _order(query), before)
-
-    def _queue_count_sql(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
-        clauses, params = self._queue_where(query, rows=False)
-        if before is None:
-            return self._queue_count_where(clauses, params)
-        group, tail = before[0], before[1:]
-        total = 0
-        if order.group is not None:
-            earlier = self._queue_groups_before(order, group)
-            if earlier is not None:
-                total += self._queue_count_where([*clauses, earlier[0]], [*params, *earlier[1]])
-            same = [*clauses, self._queue_group_is(order, group)]
-            params = [*params, group] if group is not None else params
-            clauses = same
-        tie = f"({', '.join(order.ties)}) {'>' if order.ties_desc else '<'} ({', '.join('?' * len(tail))})"
-        return total + self._queue_count_where([*clauses, tie], [*params, *tail])
-
-    def _queue_count_where(self, clauses: list[str], params: list) -> int:
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self._queue_rows(f"SELECT count(*) FROM quotes{where}", params)[0][0]
-
-    @staticmethod
-    def _queue_groups_before(order: _Order, group) -> tuple[str, list] | None:
-        """SQL for "in a group before ``group`` in the view's order" (None: no group is)."""
-        if order.group == "queue_speaker":
-            if group is None:  # the nameless group is last: every named row is before it
-                return "queue_speaker IS NOT NULL", []
-            return f"queue_speaker {'>' if order.groups_desc else '<'} ? COLLATE NOCASE", [group]
-        return f"{order.group} {'>' if order.groups_desc else '<'} ?", [group]
-
-    def _queue_count_by_name(self, query: QueueQuery, order: _Order, before: Key) -> int:
-        """Rows before ``before`` in an unfiltered speaker sort: whole names from ``queue_speakers``."""
-        group, tail = before[0], before[1:]
-        if group is None:
-            earlier = self._queue_rows("SELECT coalesce(sum(n), 0) FROM queue_speakers")[0][0]
-            same, args = "queue_speaker IS NULL", []
-        else:
-            compare = ">" if order.groups_desc else "<"
-            earlier = self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name {compare} ?",
-                                       (group,))[0][0]
-            same, args = "queue_speaker = ? COLLATE NOCASE", [group]
-        tie = f"({', '.join(order.ties)}) < ({', '.join('?' * len(tail))})"
-        return earlier + self._queue_rows(
-            f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE {same} AND {tie}", [*args, *tail])[0][0]
-
-    def _queue_count_tallied(self, query: QueueQuery, order: _Order, before: Key | None) -> int:
-        """Counts of a view filtered by status, kind and confidence only, from ``queue_counts``."""
-        statuses = set(query.statuses) if query.statuses is not None else None
-        kinds = {query.kind} if query.kind else None
-        lo, hi = query.confidence if query.confidence is not None else (-math.inf, math.inf)
-        if before is None:
-            return self._queue_tally(statuses, kinds, lo, hi)
-        group, tail = before[0], before[1:]
-        if order.group is None:  # confidence, ascending
-            return self._queue_tally(statuses, kinds, lo, hi, below=tail)
-        if order.group == "confidence":  # descending: the more confident, then this confidence's earlier rows
-            more = self._queue_tally(statuses, kinds, lo, hi) - self._queue_tally(statuses, kinds, lo, min(hi, group))
-            clauses, params = self._queue_where(query)
-            same = self._queue_count_where([*clauses, "confidence = ?", "(doc_id, start, rowid) < (?, ?, ?)"],
-                                           [*params, group, *tail])
-            return more + same
-        desc = order.groups_desc
-        if order.group == "queue_status":
-            every = statuses if statuses is not None else set(range(4))
-            earlier = {s for s in every if (s > group if desc else s < group)}
-            return (self._queue_tally(earlier, kinds, lo, hi) if earlier else 0) + self._queue_tally(
-                {group}, kinds, lo, hi, below=tail)
-        every = kinds if kinds is not None else {r[0] for r in self._queue_rows("SELECT DISTINCT kind FROM queue_counts")}
-        earlier = {k for k in every if (k > group if desc else k < group)}
-        return (self._queue_tally(statuses, earlier, lo, hi) if earlier else 0) + self._queue_tally(
-            statuses, {group}, lo, hi, below=tail)
-
-    def _queue_tally(self, statuses: set[int] | None, kinds: set[str] | None, lo: float, hi: float,
-                     below: Key | None = None) -> int:
-        """Quotes of these statuses and kinds with ``lo <= confidence <= hi`` (and sorted before
-        ``below``, a (confidence, doc_id, start, rowid) key): whole confidence buckets from
-        ``queue_counts``, the rows of the (at most two) buckets cut by a bound from an index."""
-        if below is not None:
-            hi = min(hi, below[0])
-        if lo > hi:
-            return 0
-        where, args = [], []
-        if statuses is not None:
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
-            args += sorted(statuses)
-        if kinds is not None:
-            where.append(f"kind IN ({','.join('?' * len(kinds))})")
-            args += sorted(kinds)
-        edges = []
-        if lo > -math.inf:
-            edges.append(_bucket(lo))
-            where.append("bucket > ?")
-            args.append(_bucket(lo))
-        if hi < math.inf:
-            edges.append(_bucket(hi))
-            where.append("bucket < ?")
-            args.append(_bucket(hi))
-        sql = "SELECT coalesce(sum(n), 0) FROM queue_counts" + (f" WHERE {' AND '.join(where)}" if where else "")
-        total = self._queue_rows(sql, args)[0][0]
-        for edge in sorted(set(edges)):
-            total += self._queue_edge(statuses, kinds, lo, hi, edge, below)
-        return total
-
-    def _queue_edge(self, statuses: set[int] | None, kinds: set[str] | None, lo: float, hi: float, bucket: int,
-                    below: Key | None) -> int:
-        """The quotes of one confidence bucket that the bounds keep, counted row by row from an index."""
-        where = ["confidence BETWEEN ? AND ?", f"CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) = ?",
-                 "confidence BETWEEN ? AND ?"]
-        args: list = [(bucket - 1) / CONFIDENCE_BUCKETS, (bucket + 1) / CONFIDENCE_BUCKETS, bucket, lo, hi]
-        if statuses is not None:
-            where.append(f"queue_status IN ({','.join('?' * len(statuses))})")
-            args += sorted(statuses)
-        if kinds is not None:
-            where.append(f"{_KIND} IN ({','.join('?' * len(kinds))})")
-            args += sorted(kinds)
-        if below is not None:
-            where.append("(confidence, doc_id, start, rowid) < (?, ?, ?, ?)")
-            args += below
-        return self._queue_count_where(where, args)
-
-    # -- small views, read whole --
 
     def queue_whole(self, query: QueueQuery, limit: int) -> list[tuple[int, int]] | None:
         """Every (rowid, status rank) of the view in order, when it surely holds at most ``limit`` rows;
@@ -570,8 +372,10 @@ class QueueReads(BlindRows):
             names = [query.speaker] if exists else self._queue_names_holding(query.speaker)
             if names is not None:
                 leads.append((self._queue_named_count(names), "queue_by_speaker"))
-        if query.doc and self._queue_doc_exists(query.doc):
-            leads.append((self._queue_count_where(["doc_id = ?"], [query.doc]), "quotes_by_doc"))
+        if query.doc:
+            docs = [query.doc] if self._queue_doc_exists(query.doc) else self._queue_docs_holding(query.doc)
+            if docs is not None:
+                leads.append((self._queue_count_where([f"doc_id IN ({','.join('?' * len(docs))})"], docs), "quotes_by_doc"))
         if query.flagged:  # few, as a rule: read by their own lookup
             leads.append((self._queue_rows("SELECT count(*) FROM quote_flags")[0][0], None))
         if query.disputed:  # few, and read by the quotes' own key
@@ -601,21 +405,6 @@ class QueueReads(BlindRows):
         names = self._queue_names_holding(search)
         return None if names is None else hits + self._queue_named_count(names)
 
-    def queue_numbers(self, query: QueueQuery) -> tuple[int, int]:
-        """(rows, pending rows) of the view: from the count tables when they tell, else in one pass."""
-        plain = not (query.speaker or query.doc or query.search or query.flagged or query.disputed)
-        if query.blind is not None and query.statuses is None:  # pending: the rows less those they decided
-            n = self.queue_count(query)
-            return n, n - self._queue_count_of(replace(query, statuses=_DECIDED), None)
-        if plain or query.blind is not None or query.statuses == ():  # (blind: see _queue_blind_count)
-            pending = replace(query, statuses=(0,) if query.statuses is None or 0 in query.statuses else ())
-            return self.queue_count(query), self.queue_count(pending)
-        clauses, params = self._queue_where(query, rows=False)
-        n, pending = self._queue_rows(
-            f"SELECT count(*), coalesce(sum(queue_status = 0), 0) FROM quotes WHERE {' AND '.join(clauses)}", params)[0]
-        return n, pending
-
-    # -- rows and what changed --
 
     def queue_row_data(self, rowids: Sequence[int], blind: str | None = None) -> list[tuple]:
         """(rowid, id, doc_id, speaker, kind, confidence, status rank, text, kind corrected, speaker
@@ -673,27 +462,3 @@ class QueueReads(BlindRows):
         """Read the text index for a search being typed, so that applying it finds it in memory."""
         if len(search) >= 3:
             self._queue_text_bound(fold(search), limit)
-
-
-def _full_order(query: QueueQuery) -> str:
-    """The view's order as one ORDER BY (for views read whole)."""
-    desc = " DESC" if query.reverse else ""
-    ties = "confidence, doc_id, start, rowid"
-    if query.sort == "status":
-        return f"{_status(query)}{desc}, {ties}"
-    if query.sort == "kind":
-        return f"{_KIND}{desc}, {ties}"
-    if query.sort == "speaker":
-        return f"queue_speaker IS NULL, queue_speaker COLLATE NOCASE{desc}, {ties}"
-    if query.sort == "confidence":
-        return f"confidence{desc}, doc_id, start, rowid"
-    return f"doc_id{desc}, start{desc}, rowid{desc}"
-
-
-def _named(names: list[str] | None, part: str) -> tuple[str, list]:
-    """Quotes shown under one of ``names`` (None: under a name holding ``part``), as a condition."""
-    if names is None:
-        return "qt_contains(queue_speaker, ?)", [fold(part)]
-    if not names:
-        return "0", []
-    return f"queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))})", list(names)

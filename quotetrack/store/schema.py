@@ -1,8 +1,8 @@
 """The store's tables, and opening a file as a store: checks, creation, migrations.
 
 Everything that decides whether a file may be used, and how an older store
-is brought up to date, is here; nothing else in the package creates or
-alters a table.
+is brought up to date, is here (the review queue's part in :mod:`.queue_schema`); nothing else
+in the package creates or alters a table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..domain import REVIEW_STATUSES
+from .queue_schema import (  # noqa: F401 (CONFIDENCE_BUCKETS: imported from here too)
+    CONFIDENCE_BUCKETS,
+    EXTRA_TRIGGERS,
+    QUEUE_INDEXES,
+    QUEUE_TRIGGERS,
+    _install_queue,
+    _queue_objects,
+)
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x51544B31  # "QTK1": marks a file as a quotetrack store
@@ -529,99 +536,6 @@ def _statements(script: str) -> list[str]:
 
 
 
-# --- the review queue: indexes, counts and text search kept by triggers ---------------------
-#
-# The review queue (store/queue.py) sorts, filters, counts and searches a store of any size
-# without reading its quotes. What it sorts and filters by sits on each quote row (the
-# ``queue_*`` columns: the review's status rank, a corrected kind, the name the speaker is
-# shown under), indexed once per sort; how many quotes there are of each status, kind and
-# confidence, and of each speaker name, is kept in two small tables; the quote text is
-# indexed for substring search (FTS5 trigrams). Triggers keep all of it current whoever
-# writes (extraction, decisions, undo, speaker refreshes, a raw SQLite shell), using SQLite's
-# own functions only, so any connection may write. Deleting a speaker row does not re-name
-# its quotes: every writer re-points them in the same transaction (see store/speakers.py).
-
-_STATUS_RANK = "CASE r.status " + " ".join(
-    f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(REVIEW_STATUSES) if rank) + " ELSE 0 END"
-_QUEUE_STATE = (
-    f"queue_status = coalesce((SELECT {_STATUS_RANK} FROM reviews r WHERE r.quote_id = quotes.id), 0),"
-    " queue_kind = (SELECT r.kind FROM reviews r WHERE r.quote_id = quotes.id),"
-    " queue_speaker = coalesce((SELECT s.name FROM speakers s WHERE s.id = quotes.speaker_id),"
-    " (SELECT r.speaker_name FROM reviews r WHERE r.quote_id = quotes.id), quotes.speaker_name)"
-)
-CONFIDENCE_BUCKETS = 10_000  # stored confidences have four decimals: one bucket per value
-
-
-def _counted(row: str, delta: int) -> str:
-    """Count the quote ``row`` (NEW or OLD) in or out of ``queue_counts``."""
-    kind = f"coalesce({row}.queue_kind, {row}.kind)"
-    bucket = f"CAST(round({row}.confidence * {CONFIDENCE_BUCKETS}) AS INTEGER)"
-    if delta > 0:
-        return (f"INSERT INTO queue_counts(status, kind, bucket, n) VALUES ({row}.queue_status, {kind}, {bucket}, 1)"
-                " ON CONFLICT(status, kind, bucket) DO UPDATE SET n = n + 1;")
-    return f"UPDATE queue_counts SET n = n - 1 WHERE status = {row}.queue_status AND kind = {kind} AND bucket = {bucket};"
-
-
-def _named(row: str, delta: int) -> str:
-    """Count the name the quote ``row`` is shown under in or out of ``queue_speakers``."""
-    if delta > 0:
-        return (f"INSERT INTO queue_speakers(name, n) SELECT {row}.queue_speaker, 1 WHERE {row}.queue_speaker IS NOT NULL"
-                " ON CONFLICT(name) DO UPDATE SET n = n + 1;")
-    return (f"UPDATE queue_speakers SET n = n - 1 WHERE name = {row}.queue_speaker;"
-            f" DELETE FROM queue_speakers WHERE name = {row}.queue_speaker AND n <= 0;")
-
-
-_FTS_ADD = "INSERT INTO quotes_fts(rowid, text) VALUES (NEW.rowid, NEW.text);"
-_FTS_DROP = "INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);"
-
-# (type, name, SQL) in the order they are created; the tables first, the triggers last.
-QUEUE_TABLES: tuple[tuple[str, str, str], ...] = (
-    ("table", "queue_counts", "CREATE TABLE IF NOT EXISTS queue_counts (status INTEGER NOT NULL, kind TEXT NOT NULL,"
-     " bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (status, kind, bucket)) WITHOUT ROWID"),
-    ("table", "queue_speakers", "CREATE TABLE IF NOT EXISTS queue_speakers (name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,"
-     " n INTEGER NOT NULL) WITHOUT ROWID"),
-    ("table", "quotes_fts", "CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, content='quotes',"
-     " content_rowid='rowid', tokenize='trigram')"),
-)
-QUEUE_INDEXES: tuple[tuple[str, str, str], ...] = (
-    ("index", "queue_by_status", "CREATE INDEX IF NOT EXISTS queue_by_status ON quotes(queue_status, confidence, doc_id, start)"),
-    ("index", "queue_by_kind",
-     "CREATE INDEX IF NOT EXISTS queue_by_kind ON quotes(coalesce(queue_kind, kind), confidence, doc_id, start)"),
-    ("index", "queue_by_speaker",
-     "CREATE INDEX IF NOT EXISTS queue_by_speaker ON quotes(queue_speaker COLLATE NOCASE, confidence, doc_id, start)"),
-    ("index", "queue_by_confidence", "CREATE INDEX IF NOT EXISTS queue_by_confidence ON quotes(confidence, doc_id, start)"),
-)
-QUEUE_TRIGGERS: tuple[tuple[str, str, str], ...] = tuple(
-    ("trigger", name, f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {body} END") for name, when, body in (
-        ("queue_quote_added", "AFTER INSERT ON quotes",
-         f"{_counted('NEW', 1)} {_named('NEW', 1)} {_FTS_ADD} UPDATE quotes SET {_QUEUE_STATE} WHERE rowid = NEW.rowid;"),
-        ("queue_quote_removed", "AFTER DELETE ON quotes", f"{_counted('OLD', -1)} {_named('OLD', -1)} {_FTS_DROP}"),
-        ("queue_quote_counted", "AFTER UPDATE OF queue_status, queue_kind, kind, confidence ON quotes"
-         " WHEN OLD.queue_status IS NOT NEW.queue_status OR OLD.confidence IS NOT NEW.confidence"
-         " OR coalesce(OLD.queue_kind, OLD.kind) IS NOT coalesce(NEW.queue_kind, NEW.kind)",
-         f"{_counted('OLD', -1)} {_counted('NEW', 1)}"),
-        ("queue_quote_named", "AFTER UPDATE OF queue_speaker ON quotes WHEN OLD.queue_speaker IS NOT NEW.queue_speaker",
-         f"{_named('OLD', -1)} {_named('NEW', 1)}"),
-        ("queue_quote_text", "AFTER UPDATE OF text ON quotes WHEN OLD.text IS NOT NEW.text", f"{_FTS_DROP} {_FTS_ADD}"),
-        ("queue_quote_speaker", "AFTER UPDATE OF speaker_id, speaker_name ON quotes"
-         " WHEN OLD.speaker_id IS NOT NEW.speaker_id OR OLD.speaker_name IS NOT NEW.speaker_name",
-         f"UPDATE quotes SET {_QUEUE_STATE} WHERE rowid = NEW.rowid;"),
-        ("queue_review_added", "AFTER INSERT ON reviews", f"UPDATE quotes SET {_QUEUE_STATE} WHERE id = NEW.quote_id;"),
-        ("queue_review_changed", "AFTER UPDATE ON reviews",
-         f"UPDATE quotes SET {_QUEUE_STATE} WHERE id IN (OLD.quote_id, NEW.quote_id);"),
-        ("queue_review_removed", "AFTER DELETE ON reviews", f"UPDATE quotes SET {_QUEUE_STATE} WHERE id = OLD.quote_id;"),
-        ("queue_speaker_added", "AFTER INSERT ON speakers",
-         "UPDATE quotes SET queue_speaker = NEW.name WHERE speaker_id = NEW.id AND queue_speaker IS NOT NEW.name;"),
-        ("queue_speaker_renamed", "AFTER UPDATE OF id, name ON speakers",
-         f"UPDATE quotes SET {_QUEUE_STATE} WHERE speaker_id IN (OLD.id, NEW.id);"),
-    )
-)
-
-
-def _queue_objects() -> set[tuple[str, str]]:
-    return {(kind, name) for kind, name, _ in QUEUE_TABLES + QUEUE_INDEXES + QUEUE_TRIGGERS}
-
-
 # Kept row by row, these cost more than a bulk load's rows themselves; the store marks the
 # documents it writes itself (Documents._save), so this trigger only catches other writers.
 _BULK_DROPPED_TRIGGERS = ("speaker_dirty_quote_added",)
@@ -642,7 +556,7 @@ def pause_for_bulk_load(conn: sqlite3.Connection) -> int:
     """
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    for name in (*(t[1] for t in QUEUE_TRIGGERS), *_BULK_DROPPED_TRIGGERS):
+    for name in (*(t[1] for t in QUEUE_TRIGGERS), *EXTRA_TRIGGERS, *_BULK_DROPPED_TRIGGERS):
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for _, name, _ in QUEUE_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -656,32 +570,3 @@ def resume_after_bulk_load(conn: sqlite3.Connection, cache: int) -> None:
             conn.execute(statement)
     _install_queue(conn)
     conn.execute(f"PRAGMA cache_size = {int(cache)}")
-
-
-def _install_queue(conn: sqlite3.Connection) -> None:
-    """Create the queue's objects; in a store that has quotes but lacks some of them, fill them first.
-
-    Filling runs with no queue trigger in place (they would count the fill
-    itself): the ``queue_*`` columns of every quote, both count tables from
-    scratch, the text index rebuilt. On 10 million quotes this takes minutes
-    (docs/review.md), once.
-    """
-    have = {(r[0], r[1]) for r in conn.execute("SELECT type, name FROM sqlite_master")}
-    if _queue_objects() <= have:
-        return
-    for _, name, _ in QUEUE_TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    for _, _, sql in QUEUE_TABLES:
-        conn.execute(sql)
-    conn.execute(f"UPDATE quotes SET {_QUEUE_STATE}")
-    conn.execute("DELETE FROM queue_counts")
-    conn.execute(
-        "INSERT INTO queue_counts(status, kind, bucket, n) SELECT queue_status, coalesce(queue_kind, kind),"
-        f" CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) AS bucket, count(*) FROM quotes GROUP BY 1, 2, 3"
-    )
-    conn.execute("DELETE FROM queue_speakers")
-    conn.execute("INSERT INTO queue_speakers(name, n) SELECT queue_speaker, count(*) FROM quotes"
-                 " WHERE queue_speaker IS NOT NULL GROUP BY queue_speaker COLLATE NOCASE")
-    conn.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
-    for _, _, sql in QUEUE_INDEXES + QUEUE_TRIGGERS:
-        conn.execute(sql)

@@ -89,8 +89,6 @@ class EditActions:
                              picked)
 
     def _add_speaker(self, doc_id: str, span: tuple[int, int]) -> None:
-        names = self._names if self._names is not None else review.speaker_names(self.session.store)
-
         def named(name: str | None) -> None:
             if name is None:
                 self.notify("Not added.")
@@ -99,7 +97,7 @@ class EditActions:
             guess = "direct" if words.lstrip()[:1] in OPENING_MARKS else "indirect"
             self.app.push_screen(KindPicker(guess), lambda kind: self._add(doc_id, span, name, kind))
 
-        self.app.push_screen(SpeakerPicker(names, None), named)
+        self.app.push_screen(SpeakerPicker(self._speaker_choices, None), named)
 
     def _add(self, doc_id: str, span: tuple[int, int], speaker: str, kind: str | None) -> None:
         if not kind:
@@ -112,8 +110,7 @@ class EditActions:
             self.notify(str(exc), severity="error")
             return
         self.last_decision = decision
-        self._reload_queue(decision.quote_id)
-        self._read_names()  # the cursor on the new quote, confirmed, says it is added
+        self._reload_queue(decision.quote_id)  # the cursor on the new quote, confirmed, says it is added
 
     def _reload_queue(self, quote_id: str | None = None) -> None:
         """The quotes themselves changed (one added or taken back): read the queue again, the cursor

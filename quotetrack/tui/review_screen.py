@@ -124,7 +124,6 @@ class ReviewScreen(EditActions, Screen):
         self._debounce: Timer | None = None
         self._search_warming = False
         self.background = Background(session)
-        self._names: list[review.SpeakerChoice] | None = None  # the speaker picker's speakers, read ahead
 
     # -- layout --
 
@@ -155,7 +154,6 @@ class ReviewScreen(EditActions, Screen):
         self._apply(keep=None)
         self.table.focus()
         self.set_interval(POLL_SECONDS, self.poll)
-        self._read_names()
         unplaced = self.session.store.unplaced_count()
         if unplaced:
             what = "1 review" if unplaced == 1 else f"{unplaced:,} reviews"
@@ -425,22 +423,18 @@ class ReviewScreen(EditActions, Screen):
         row = self.current
         if row is None:
             return
-        names = self._names if self._names is not None else review.speaker_choices(self.session.store)
         quote_id = self.queue.ids[row]
 
         def chosen(name: str | None) -> None:
-            if name and self._decide(lambda c, q, by: review.set_speaker(c, quote_id, name, by)):
-                self._read_names()  # its counts changed
+            if name:
+                self._decide(lambda c, q, by: review.set_speaker(c, quote_id, name, by))
 
-        self.app.push_screen(SpeakerPicker(names, self.queue.speakers[row]), chosen)
+        self.app.push_screen(SpeakerPicker(self._speaker_choices, self.queue.speakers[row]), chosen)
 
-    @work(thread=True, exclusive=True, group="names")
-    def _read_names(self) -> None:
-        """The picker's names (every speaker, most quoted first), read ahead: on millions of quotes,
-        counting them takes seconds. Read again after every change of speaker."""
-        names = self.background.run("names", review.speaker_choices)
-        if names is not None:
-            self.app.call_from_thread(setattr, self, "_names", names)
+    def _speaker_choices(self, typed: str) -> list[review.SpeakerChoice]:
+        """The picker's speakers for what is typed, read from the store at each change (a bounded
+        read: every speaker with its count, read ahead, took seconds of CPU on millions of quotes)."""
+        return review.picker_choices(self.session.store, typed)
 
     def action_kind(self) -> None:
         row = self.current
@@ -591,7 +585,6 @@ class ReviewScreen(EditActions, Screen):
         if changed is None:  # the quotes changed: the queue was read again
             self._queue_loaded()
             self._apply()
-            self._read_names()
         elif changed:
             if isinstance(self.view, View):
                 if self.view.whole:
@@ -622,7 +615,6 @@ class ReviewScreen(EditActions, Screen):
         self.queue.load()
         self._queue_loaded()
         self._apply()
-        self._read_names()
 
     def action_export(self) -> None:
         def chosen(choice: ExportChoice | None) -> None:

@@ -182,6 +182,24 @@ def test_every_view_has_the_reference_rows_counts_and_order(store, reading):
             assert [backwards[p] for p in range(len(want) - 1, -1, -1)] == want[::-1], (flt, sort)
 
 
+def test_views_match_the_reference_when_many_documents_and_names_hold_the_filter(store, monkeypatch):
+    """Past DOCS_LISTED ids (NAMES_LISTED names) holding a document filter (a search), their quotes are
+    found through the trigram index of ids (of names) instead of a list: the same rows and counts."""
+    from quotetrack.store import queue as store_queue
+
+    monkeypatch.setattr(store_queue, "DOCS_LISTED", 1)
+    monkeypatch.setattr(store_queue, "NAMES_LISTED", 1)
+    db, rng = store
+    queue = review.Queue(db)
+    for flt in [QueueFilter(document="budget"), QueueFilter(document="vote-1"), QueueFilter(search="ann"),
+                QueueFilter(search="lee"), QueueFilter(document="nato", status="pending"), QueueFilter(search="door")]:
+        for sort in (QueueSort(), QueueSort("speaker", True), QueueSort("document")):
+            want, ranks = reference(db, flt, sort)
+            view = queue.select(flt, sort)
+            assert (len(view), view.pending) == (len(want), sum(1 for r in want if ranks[r] == 0)), (flt, sort)
+            assert list(view) == want, (flt, sort)
+
+
 def test_positions_and_next_pending_match_the_reference(store, reading):
     db, rng = store
     queue = review.Queue(db)
@@ -219,3 +237,14 @@ def test_the_count_tables_and_queue_columns_follow_every_write(store):
     assert names == shown
     hits = {r[0] for r in db.conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH '\"door\"'")}
     assert hits == {r[0] for r in db.conn.execute("SELECT rowid FROM quotes WHERE text LIKE '%door%'")}
+    # the picker's counts (quotes not rejected, per speaker) and the trigram indexes of names, ids, aliases
+    assert dict(db.conn.execute("SELECT speaker_id, n FROM speaker_counts")) == dict(db.conn.execute(
+        "SELECT speaker_id, count(*) FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id"
+        " WHERE speaker_id IS NOT NULL AND r.status IS NOT 'rejected' GROUP BY speaker_id"))
+    assert dict(db.conn.execute("SELECT doc_id, n FROM queue_doc_counts")) == dict(db.conn.execute(
+        "SELECT doc_id, count(*) FROM quotes GROUP BY doc_id"))
+    assert sorted(r[0] for r in db.conn.execute("SELECT name FROM queue_names_fts")) == sorted(
+        r[0] for r in db.conn.execute("SELECT name FROM queue_speakers"))
+    for table, fts, column, part in (("documents", "documents_fts", "id", "budget"), ("aliases", "aliases_fts", "alias", "lee")):
+        found = {r[0] for r in db.conn.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH '\"{part}\"'")}
+        assert found == {r[0] for r in db.conn.execute(f"SELECT rowid FROM {table} WHERE {column} LIKE '%{part}%'")}

@@ -116,3 +116,33 @@ def test_the_picker_lists_a_speaker_once_with_its_aliases_under_it(newsroom):
     name = db.conn.execute("SELECT speaker_name FROM reviews WHERE quote_id = ?", (ids["fantasy"],)).fetchone()[0]
     db.close()
     assert name == "Tom Reed"
+
+
+def test_the_picker_lists_the_most_quoted_and_finds_any_other_speaker_by_typing(newsroom, monkeypatch):
+    """On a large store the picker lists only the most quoted speakers (here: one) and reads the others
+    from the store as the reviewer types: a rarely quoted speaker is found by any part of a name."""
+    from quotetrack.store.speaker_picks import SpeakerPicks
+
+    monkeypatch.setattr(SpeakerPicks.speaker_picks, "__defaults__", ("", 1))
+    path, ids = newsroom
+
+    def prompts(picker) -> list[str]:
+        options = picker.query_one("#speaker-options")
+        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    async def test(app, pilot):
+        await pilot.press("s")
+        picker = app.screen
+        assert isinstance(picker, SpeakerPicker)
+        listed = prompts(picker)
+        assert len(listed) == 1 and "Tom Reed" not in listed[0]
+        await pilot.press(*"mayor t")
+        assert any(p.startswith("Tom Reed") and "also Mayor Tom Reed" in p for p in prompts(picker))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+
+    session(path, test)
+    db = Store(path, create=False)
+    name = db.conn.execute("SELECT speaker_name FROM reviews WHERE quote_id = ?", (ids["fantasy"],)).fetchone()[0]
+    db.close()
+    assert name == "Tom Reed"

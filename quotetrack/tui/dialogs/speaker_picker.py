@@ -1,12 +1,15 @@
 """Pick the speaker of a quote: a known one by any part of any of its names, or a new name.
 
 Each speaker is listed once, under the name it is shown by, with its other
-names (aliases) beneath; typing finds it by any of them.
+names (aliases) beneath; typing finds it by any of them. Given a function
+of the typed text rather than a list, the picker asks it for its speakers at
+each change (the review: the most quoted and those holding what is typed,
+read from the store), so it never holds every speaker of a large store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -33,8 +36,14 @@ class SpeakerPicker(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous", show=False),
     ]
 
-    def __init__(self, speakers: Sequence[SpeakerChoice], current: str | None) -> None:
+    def __init__(self, speakers: Sequence[SpeakerChoice] | Callable[[str], Sequence[SpeakerChoice]],
+                 current: str | None) -> None:
         super().__init__()
+        self.source = speakers if callable(speakers) else None
+        self._take([] if callable(speakers) else speakers)  # (a source is asked when the list is filled)
+        self.current = current
+
+    def _take(self, speakers: Sequence[SpeakerChoice]) -> None:
         self.speakers = list(speakers)
         # every name once, with the speaker it belongs to (a name two speakers hold: the more quoted)
         self.owner: dict[str, int] = {}
@@ -42,7 +51,6 @@ class SpeakerPicker(ModalScreen[str | None]):
             for name in speaker.names:
                 self.owner.setdefault(name, i)
         self.names = list(self.owner)
-        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="speaker-dialog"):
@@ -63,6 +71,8 @@ class SpeakerPicker(ModalScreen[str | None]):
         options = self.query_one("#speaker-options", OptionList)
         options.clear_options()
         typed = " ".join(query.split())
+        if self.source is not None:
+            self._take(self.source(typed))
         matches = self._best_per_speaker(fuzzy_match(typed, self.names, limit=200))[:40]
         # Speakers with a name containing what was typed come first (Enter takes the best), then
         # the typed text as a new name, then those that only have its letters in order.
