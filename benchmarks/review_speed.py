@@ -55,6 +55,7 @@ class Frames:
 
     def __init__(self, app) -> None:
         self.times: list[float] = []
+        self.started = 0.0  # when the key being timed was sent
         original = app._display
 
         def display(screen, update):
@@ -80,13 +81,33 @@ async def _latency(pilot, frames: Frames, *keys: str, name: str = "") -> float |
         await pilot.press(*keys[:-1])
         await _settle(pilot)
     frames.times.clear()
-    start = time.perf_counter()
+    start = frames.started = time.perf_counter()
     await pilot.press(keys[-1])
     own = (frames.times[-1] - start) * 1000 if frames.times else None
     if name:
         await _settle(pilot)
         SETTLED.setdefault(name, []).append((frames.times[-1] - start) * 1000 if frames.times else None)
     return own
+
+
+def _stamp_views(screen) -> list[float]:
+    """Times at which the screen shows a new view (its rows; counts may follow)."""
+    shown: list[float] = []
+    original = screen._show_view
+
+    def show(view, position):
+        original(view, position)
+        shown.append(time.perf_counter())
+
+    screen._show_view = show
+    return shown
+
+
+def _results_frame(frames: Frames, shown: list[float]) -> float | None:
+    """Milliseconds from the last key to the first frame after the view was shown (``frames``'
+    ``started``, set by :func:`_latency`)."""
+    first = next((f for f in frames.times if shown and f >= shown[0]), None)
+    return (first - frames.started) * 1000 if first is not None else None
 
 
 async def _settle(pilot) -> None:
@@ -168,12 +189,18 @@ async def measure_keys(db: Path, repeat: int, blind: bool = False) -> dict[str, 
         await run("sort o (every row)", "o", times=max(5, len(("document", "speaker", "kind", "confidence", "status"))))
         # search: typing shows the character at once and filters after a 0.15 s pause; Enter filters
         # at once (the worst case: Enter right after the last character) and goes back to the queue
+        shown = _stamp_views(screen)
         for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word[:-1])
             results.setdefault("search: a character typed (echo)", []).append(
                 await _latency(pilot, frames, word[-1]))
+            shown.clear()
             results.setdefault("search: Enter right after typing", []).append(
                 await _latency(pilot, frames, "enter", name="search: Enter right after typing"))
+            # the same key, to the first frame showing its results (its count may come later, in the
+            # background: the row above waits for that too, as Pilot waits for the process to go idle)
+            results.setdefault("search: Enter right after typing, results on screen", []).append(
+                _results_frame(frames, shown))
         await pilot.press("slash", *["backspace"] * 12, "enter")
         for word in WORDS:
             await pilot.press("slash", *["backspace"] * 12, *word)

@@ -258,11 +258,14 @@ class ReviewScreen(EditActions, Screen):
         self.working = ""
         self.table.sort_column, self.table.sort_reverse = self.sort.column, self.sort.reverse
         if view.count is None or view.pending is None:
-            try:
-                with self.session.store.queue_budget(KEY_BUDGET / 2):
-                    view.try_counts()
-            except QueueTooSlow:
-                pass
+            # A search too large to read whole is counted with its hits (hundreds of ms for a
+            # word in millions of quotes): straight to the background, not first tried here.
+            if not (view.query.search and not view.whole):
+                try:
+                    with self.session.store.queue_budget(KEY_BUDGET / 2):
+                        view.try_counts()
+                except QueueTooSlow:
+                    pass
             if view.count is None or view.pending is None:
                 self._count_later(view)
         self.table.set_rows(len(view), position)
