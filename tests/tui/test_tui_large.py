@@ -128,3 +128,32 @@ def test_a_newer_view_wins_over_an_older_one_still_being_read(newsroom, too_larg
         assert shown(app) == {ids["door"]}
 
     run(path, test)
+
+
+def test_a_search_read_by_pages_is_counted_in_the_background_at_once(newsroom, monkeypatch):
+    """On a store of millions a search is read by pages and counted with its hits (up to a second):
+    its rows show at once, its numbers when counted, and the count is not tried under the key's budget."""
+    from quotetrack.review import view as view_module
+
+    path, ids = newsroom
+    monkeypatch.setattr(view_module, "WHOLE", 0)  # every view read by pages, as on a store of millions
+    tried: list[str] = []
+    original = view_module.View.try_counts
+
+    def spy(self):
+        tried.append(self.query.search)
+        return original(self)
+
+    monkeypatch.setattr(view_module.View, "try_counts", spy)
+
+    async def test(app, pilot):
+        screen = app.screen
+        await pilot.press("slash", *"family", "enter")
+        await settle(app, pilot)
+        assert shown(app) == {ids["fair"]} and "showing 1 (filtered), 1 pending" in widget_text(screen.progress)
+        assert "family" not in tried
+        await pilot.press("slash", *["backspace"] * 6, "enter")  # no search: counted at once, as before
+        await settle(app, pilot)
+        assert "showing 8, 8 pending" in widget_text(screen.progress) and "" in tried
+
+    run(path, test)
