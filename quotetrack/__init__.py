@@ -7,7 +7,7 @@ component.
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["Corpus", "__version__", "load"]
 
