@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ..domain import Document
 from . import schema
+
+CHUNK = 500  # values per IN (...) list: well under SQLite's limit on a statement's parameters
 
 
 def utc_now() -> str:
@@ -110,3 +112,9 @@ class ReviewState:
     @property
     def corrected(self) -> bool:
         return self.kind is not None or self.speaker_name is not None
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    """``items`` in runs of at most ``size``, for one ``IN (...)`` list each."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..domain import REVIEW_STATUSES
-from .base import StoreBase
+from .base import StoreBase, chunks
 
 _RANKS = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(REVIEW_STATUSES) if i)
 
@@ -48,8 +48,7 @@ class BlindRows(StoreBase):
         # a speaker a review corrected is the extractor's again here (the review may be another's)
         status = own_status(blind)
         out: list[tuple] = []
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start:start + 500])
+        for chunk in chunks(list(rowids)):
             out += self._queue_rows(
                 "SELECT quotes.rowid, quotes.id, quotes.doc_id,"
                 " coalesce(d.speaker_name, CASE WHEN r.speaker_name IS NULL THEN quotes.queue_speaker"

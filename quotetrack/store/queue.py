@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
+from .base import chunks
 from .blind import BlindRows, own_decided
 from .queue_counts import QueueCounts
 from .queue_query import (  # noqa: F401 (QUEUE_SORTS, QueueQuery, QueueTooSlow, fold: the queue's names, imported from here)
@@ -413,8 +414,7 @@ class QueueReads(QueueCounts, BlindRows):
         if blind is not None:
             return self._queue_own_rows(rowids, blind)
         out: list[tuple] = []
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start:start + 500])
+        for chunk in chunks(list(rowids)):
             out += self._queue_rows(
                 "SELECT q.rowid, q.id, q.doc_id, q.queue_speaker, coalesce(q.queue_kind, q.kind), q.confidence,"
                 " q.queue_status, q.text, r.kind IS NOT NULL, r.speaker_name IS NOT NULL, r.note IS NOT NULL,"

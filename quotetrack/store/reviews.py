@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from .base import ReviewState, utc_now
+from .base import ReviewState, chunks, utc_now
 from .carryover import Mapper, Placed, place
 from .judgements import Judgements
 from .speakers import Speakers
@@ -345,8 +345,7 @@ class Reviews(Judgements, Speakers):
         return Carried(carried=len(placed), unplaced=len(lost) - sum(1 for r in lost if r["id"] in placed))
 
     def _reviewed_among(self, quote_ids: Sequence[str]) -> Iterator[str]:
-        for start in range(0, len(quote_ids), 500):
-            chunk = quote_ids[start:start + 500]
+        for chunk in chunks(quote_ids):
             yield from (r[0] for r in self.conn.execute(
                 f"SELECT quote_id FROM reviews WHERE quote_id IN ({','.join('?' * len(chunk))})", chunk))
 
@@ -427,8 +426,7 @@ class Reviews(Judgements, Speakers):
 
     def current_reviews(self, quote_ids: Sequence[str]) -> Iterator[tuple[str, str | None, ReviewState]]:
         """(quote id, speaker id, review) of each of these quotes that exists."""
-        for start in range(0, len(quote_ids), 500):
-            chunk = quote_ids[start:start + 500]
+        for chunk in chunks(quote_ids):
             for qid, sid, status, kind, speaker, note, by, at in self.conn.execute(
                 "SELECT q.id, q.speaker_id, r.status, r.kind, r.speaker_name, r.note, r.by, r.at FROM quotes q"
                 f" LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.id IN ({','.join('?' * len(chunk))})",

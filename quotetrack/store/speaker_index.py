@@ -32,11 +32,11 @@ import orjson
 from ..names.cluster import Bucket, Placement, Unit, UnitKey, unit_bucket
 from ..names.org import OrgName
 from ..names.person import PersonName
+from .base import chunks
 
 # A quote names its speaker in these ways by words that are the speaker's too ("Lavrov" for
 # Sergey Lavrov): those words become aliases of the speaker.
 MENTION_METHODS = ("syntax", "apposition", "according")
-CHUNK = 500  # documents (or units) per IN (...) list
 
 _NAMES_SQL = (
     "SELECT q.doc_id, coalesce(r.speaker_name, q.speaker_name), q.speaker_kind, q.speaker_name, q.mention_text, q.method"
@@ -136,11 +136,6 @@ def document_names(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, Do
         rows = cursor.execute(_NAMES_SQL + f" AND q.doc_id IN ({_marks(chunk)}) ORDER BY q.doc_id", chunk)
         out.update(_rows_to_docs(rows))
     return out
-
-
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _marks(items: list) -> str:

@@ -39,6 +39,7 @@ from ..names.cluster import (
     placement_names,
     speaker_id,
 )
+from .base import chunks
 from .refresh_report import RefreshReport
 from .speaker_index import (
     DocNames,
@@ -46,7 +47,6 @@ from .speaker_index import (
     Row,
     all_document_names,
     bucket_text,
-    chunks,
     document_names,
     encode_profile,
     placement_row,
