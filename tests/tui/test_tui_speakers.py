@@ -7,7 +7,7 @@ from quotetrack.tui.dialogs.confirm_prompt import ConfirmPrompt
 from quotetrack.tui.dialogs.speaker_picker import SpeakerPicker
 from quotetrack.tui.review_screen import ReviewScreen
 from quotetrack.tui.speakers_screen import SpeakersScreen
-from tests.tui.test_tui import session, widget_text
+from tests.tui.test_tui import review_row, session, widget_text
 
 
 async def _speakers(app, pilot) -> SpeakersScreen:
@@ -104,18 +104,13 @@ def test_the_picker_lists_a_speaker_once_with_its_aliases_under_it(newsroom):
         await pilot.press("s", *"reed")
         picker = app.screen
         assert isinstance(picker, SpeakerPicker)
-        options = picker.query_one("#speaker-options")
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        tom = [p for p in prompts if "Tom Reed" in p]
+        tom = [p for p in prompts(picker) if "Tom Reed" in p]
         assert len(tom) == 1 and tom[0].startswith("Tom Reed") and "also Mayor Tom Reed" in tom[0]
         await pilot.press("enter")
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
-    db = Store(path, create=False)
-    name = db.conn.execute("SELECT speaker_name FROM reviews WHERE quote_id = ?", (ids["fantasy"],)).fetchone()[0]
-    db.close()
-    assert name == "Tom Reed"
+    assert review_row(path, ids["fantasy"])[3] == "Tom Reed"
 
 
 def test_the_picker_lists_the_most_quoted_and_finds_any_other_speaker_by_typing(newsroom, monkeypatch):
@@ -125,10 +120,6 @@ def test_the_picker_lists_the_most_quoted_and_finds_any_other_speaker_by_typing(
 
     monkeypatch.setattr(SpeakerPicks.speaker_picks, "__defaults__", ("", 1))
     path, ids = newsroom
-
-    def prompts(picker) -> list[str]:
-        options = picker.query_one("#speaker-options")
-        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
     async def test(app, pilot):
         await pilot.press("s")
@@ -142,7 +133,10 @@ def test_the_picker_lists_the_most_quoted_and_finds_any_other_speaker_by_typing(
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
-    db = Store(path, create=False)
-    name = db.conn.execute("SELECT speaker_name FROM reviews WHERE quote_id = ?", (ids["fantasy"],)).fetchone()[0]
-    db.close()
-    assert name == "Tom Reed"
+    assert review_row(path, ids["fantasy"])[3] == "Tom Reed"
+
+
+def prompts(picker) -> list[str]:
+    """The picker's options as shown."""
+    options = picker.query_one("#speaker-options")
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
