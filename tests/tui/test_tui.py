@@ -43,6 +43,12 @@ def review_row(path, qid):
     return tuple(row) if row else None
 
 
+async def settle(app, pilot) -> None:
+    """Wait for the review's background reads and the frames they cause."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def current_id(app) -> str:
     screen = app.screen
     assert isinstance(screen, ReviewScreen)

@@ -7,12 +7,7 @@ import orjson
 from quotetrack.tui.dialogs.confirm_prompt import ConfirmPrompt
 from quotetrack.tui.dialogs.export_dialog import ExportDialog
 from quotetrack.tui.review_screen import ReviewScreen
-from tests.tui.test_tui import session
-
-
-async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.test_tui import session, settle
 
 
 def test_confirmed_quotes_go_to_their_own_file_and_the_full_export_stays(newsroom):
@@ -27,7 +22,7 @@ def test_confirmed_quotes_go_to_their_own_file_and_the_full_export_stays(newsroo
         assert isinstance(app.screen, ExportDialog)
         assert app.screen.query_one("#export-path").value == str(exports / "reviewed.json")
         await pilot.press("tab", "tab", "enter")  # to the path box; Enter exports
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
@@ -48,13 +43,13 @@ def test_overwriting_a_file_asks_first(newsroom):
         await pilot.press("tab", "tab", "enter")
         assert isinstance(app.screen, ConfirmPrompt)
         await pilot.press("n")  # no: back in the dialog, nothing written
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ExportDialog)
         assert (exports / "quotes.json").read_bytes() == b"the full export"
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmPrompt)
         await pilot.press("y")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
 
     session(path, test)
@@ -71,7 +66,7 @@ def test_json_lines_export_from_the_review(newsroom):
         await pilot.press("e", "tab", "down", "enter")  # the format: JSON Lines
         assert app.screen.query_one("#export-path").value == str(exports / "reviewed.jsonl")
         await pilot.press("tab", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
 
     session(path, test)
     lines = (exports / "reviewed.jsonl").read_bytes().splitlines()

@@ -19,7 +19,7 @@ from quotetrack.store.queue import QueueReads
 from quotetrack.tui.app import ReviewApp
 from quotetrack.tui.background import Background
 from quotetrack.tui.review_screen import ReviewScreen
-from tests.tui.test_tui import SIZE, current_id, review_row, widget_text
+from tests.tui.test_tui import SIZE, current_id, review_row, settle, widget_text
 
 
 @pytest.fixture()
@@ -45,11 +45,6 @@ def run(path, test):
         db.close()
 
     asyncio.run(main())
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(app) -> set[str]:

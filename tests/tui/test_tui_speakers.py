@@ -7,7 +7,7 @@ from quotetrack.tui.dialogs.confirm_prompt import ConfirmPrompt
 from quotetrack.tui.dialogs.speaker_picker import SpeakerPicker
 from quotetrack.tui.review_screen import ReviewScreen
 from quotetrack.tui.speakers_screen import SpeakersScreen
-from tests.tui.test_tui import review_row, session, widget_text
+from tests.tui.test_tui import review_row, session, settle, widget_text
 
 
 async def _speakers(app, pilot) -> SpeakersScreen:
@@ -16,11 +16,6 @@ async def _speakers(app, pilot) -> SpeakersScreen:
     await pilot.pause()
     assert isinstance(app.screen, SpeakersScreen)
     return app.screen
-
-
-async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _overrides(path) -> list[tuple]:
@@ -42,11 +37,11 @@ def test_a_merge_asks_first_naming_both_speakers_and_their_counts(newsroom):
         text = " ".join(widget_text(label) for label in app.screen.query("Label"))
         assert "Jens Stoltenberg — 2 quotes in 1 document" in text and "Ann Lee — 2 quotes in 1 document" in text
         await pilot.press("n")  # no: nothing merged
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.screen is screen and _overrides(path) == []
         assert len([s for s in screen.shown if s.name in ("Jens Stoltenberg", "Ann Lee")]) == 2
         await pilot.press("m", "home", *["down"] * names.index("Jens Stoltenberg"), "m", "enter")  # Enter: yes
-        await _settle(app, pilot)
+        await settle(app, pilot)
         merged = [s for s in screen.shown if "Ann Lee" in s.aliases]
         assert len(merged) == 1 and "Jens Stoltenberg" in merged[0].aliases and merged[0].quote_count == 4
 
@@ -61,21 +56,21 @@ def test_u_undoes_merge_rename_and_split_on_the_speakers_screen(newsroom):
         screen = await _speakers(app, pilot)
         names = [s.name for s in screen.shown]
         await pilot.press(*["down"] * names.index("Tom Reed"), "m", "home", *["down"] * names.index("Ann Lee"), "m", "y")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert any({"Tom Reed", "Ann Lee"} <= set(s.aliases) for s in screen.shown)
         names = [s.name for s in screen.shown]
         await pilot.press("home", *["down"] * names.index("Sergey Lavrov"), "r", *["backspace"] * 13, *"S. Lavrov", "enter")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "S. Lavrov" in [s.name for s in screen.shown]
         await pilot.press("u")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert "Sergey Lavrov" in [s.name for s in screen.shown] and "S. Lavrov" not in [s.name for s in screen.shown]
         await pilot.press("u")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert not any({"Tom Reed", "Ann Lee"} <= set(s.aliases) for s in screen.shown)
         assert {s.name: s.quote_count for s in screen.shown}["Tom Reed"] == 1
         await pilot.press("u")  # nothing left: says so, changes nothing
-        await _settle(app, pilot)
+        await settle(app, pilot)
 
     session(path, test)
     assert [(a, undone) for a, _, _, undone in _overrides(path)] == [("merge", 1), ("rename", 1)]
