@@ -34,6 +34,9 @@ from quotetrack import Corpus, review
 from quotetrack.domain import Document
 from quotetrack.store import Store
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.speaker_snapshot import snapshot  # noqa: E402  (shared with the incremental-refresh tests)
+
 
 def _copy(src: Path, folder: Path, name: str) -> Path:
     """A consistent copy of a store (its WAL included), so the original is never written."""
@@ -66,15 +69,6 @@ def check(db: Path) -> int:
         for line in examples[:20]:
             print("  ", line)
         return 1 if without else 0
-
-
-def _snapshot(db: Store) -> tuple:
-    c = db.conn
-    return (
-        sorted(tuple(r) for r in c.execute("SELECT id, name, kind, flags FROM speakers")),
-        sorted(tuple(r) for r in c.execute("SELECT alias, speaker_id FROM aliases")),
-        sorted(tuple(r) for r in c.execute("SELECT id, speaker_id FROM quotes")),
-    )
 
 
 def _documents(src: Store) -> list[tuple[Document, list]]:
@@ -114,13 +108,13 @@ def replay(db: Path, seed: int, corrections: float, max_batch: int) -> int:
             inc_seconds.append(time.perf_counter() - started)
             steps += 1
             if steps % 5 == 1 or done >= len(docs):
-                got = _snapshot(target)
+                got = snapshot(target)
                 copy = _copy(folder / "replay.db", folder, "full.db")
                 with Store(copy) as full:
                     started = time.perf_counter()
                     full.rebuild_speakers()
                     full_seconds.append(time.perf_counter() - started)
-                    same = got == _snapshot(full)
+                    same = got == snapshot(full)
                 copy.unlink()
                 mismatches += not same
                 print(f"{min(done, len(docs)):4d} documents (+{size:3d}, {report.mode}): incremental {inc_seconds[-1]:.2f} s,"

@@ -20,6 +20,7 @@ from quotetrack import review
 from quotetrack.domain import Document, Quote, TextSpan
 from quotetrack.names import Overrides
 from quotetrack.store import Store
+from tests.support.speaker_snapshot import snapshot
 
 # Names chosen to reach every step of the normaliser: spelling variants, lone surnames and
 # given names, relatives, generational suffixes, typographic apostrophes, descriptions,
@@ -77,15 +78,6 @@ def _make(doc_id: str, spec: list[tuple[int, str, bool]], version: int = 0) -> t
         parts.append(para)
         pos += len(para) + 1
     return Document(doc_id, "\n".join(parts), f"{doc_id}.txt"), quotes
-
-
-def snapshot(db: Store) -> tuple:
-    c = db.conn
-    return (
-        sorted(tuple(r) for r in c.execute("SELECT id, name, kind, flags FROM speakers")),
-        sorted(tuple(r) for r in c.execute("SELECT alias, speaker_id FROM aliases")),
-        sorted(tuple(r) for r in c.execute("SELECT id, speaker_id FROM quotes")),
-    )
 
 
 def rebuilt_copy(db: Store, path: Path, base: Overrides | None) -> tuple:
