@@ -73,14 +73,16 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
         return not skip.contains(f.cue.start_char) and not (QUOTED_CUES_OFF and mask[f.cue.start_char])
 
     limits = Thresholds.of(tables, model is not None)
+    rule_frames = find_frames(ix, tables, min_prior=-1.0)  # all of them: the model's features, as trained
     if model is None:
-        frames = [f for f in find_frames(ix, tables, min_prior=min(limits.host, limits.indirect)) if usable(f)]
+        floor = min(limits.host, limits.indirect)
+        frames = [f for f in rule_frames if f.prior >= floor and usable(f)]
     else:
         # every rule frame is a candidate and a feature of the model, whatever its prior
-        rule_frames = find_frames(ix, tables, min_prior=-1.0)  # all of them: the model's features, as trained
         frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f) and not scare_quote(f, text, mask)]
-        rule_frames = [f for f in rule_frames if usable(f)]
-        frames = layouts.drop_channel_frames(with_nested_reports(frames, rule_frames), rule_frames)  # 'X said, according to Y, that …'
+        frames = with_nested_reports(frames, [f for f in rule_frames if usable(f)])
+    # 'X said, according to Y, that …', '“…,” X said, according to Y': the phrase is a channel
+    frames = layouts.drop_channel_frames(frames, [f for f in rule_frames if usable(f)])
     direct, hosted, mixed_hosts = _direct_quotes(ix, tables, marked, frames, skip, limits)
     # A cue reports one thing: a verb that is a direct quote's cue gives no other quote.
     used_cues = {c.cue.start for c in direct if c.cue is not None}

@@ -229,7 +229,27 @@ def test_according_to_after_said_is_the_channel_not_the_speaker(quotes_of):
     assert all(q.speaker != "Associated Press" for q in quotes)
 
 
-def test_according_to_after_a_quote_and_its_speaker_is_the_channel(quotes_of):
+@pytest.fixture(scope="module")
+def quotes_by_rules(nlp):
+    """The finder on the rule frames alone, as with a pipeline whose tensor the span model does not fit."""
+    import dataclasses
+
+    from quotetrack.extract.component import QuoteTracker
+
+    shipped = nlp.get_pipe("quotetrack")
+    tracker = QuoteTracker(nlp, "qt", "window", dataclasses.replace(shipped.tables, span_model=None))
+
+    def run(text: str):
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(text)
+        return tracker(doc)._.quotes
+
+    return run
+
+
+@pytest.mark.parametrize("finder", ["shipped", "rules only"])
+def test_according_to_after_a_quote_and_its_speaker_is_the_channel(request, finder):
+    quotes_of = request.getfixturevalue("quotes_of" if finder == "shipped" else "quotes_by_rules")
     for text in ("“We are ready,” Stoltenberg said, according to Reuters.",
                  "“We are ready,” Stoltenberg said on Monday, according to Reuters."):
         quotes = quotes_of(text)
