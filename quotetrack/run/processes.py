@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 from spacy.language import Language
 
 from ..domain import Document
+from . import collector
 from .work import TASK_SIZE, TIMEOUT_CHARS, PipelineSpec, Result, extract_documents, timeout_reason
 
 PREFETCH = 2  # tasks a worker may hold at once
@@ -321,6 +322,8 @@ class WorkerPool:
         args = (self.spec, self.extract, task_reader, result_writer, self.nlp, others) if FORKS else (
             self.spec, self.extract, task_reader, result_writer)
         process = self.ctx.Process(target=_worker_main, args=args, name=f"quotetrack-{self.next_wid}", daemon=True)
+        if FORKS:
+            collector.freeze_before_fork()
         process.start()
         task_reader.close()
         result_writer.close()  # so that the worker's death is an EOF here
@@ -445,3 +448,5 @@ class WorkerPool:
                 worker.process.kill()
                 worker.process.join()
             worker.close()
+        if FORKS and workers:
+            collector.unfreeze()

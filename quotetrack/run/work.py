@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from ..domain import Document, Quote
 from .chunks import chunk_limit, shift, split_pieces
+from .collector import extraction_collector
 
 log = logging.getLogger("quotetrack")
 TASK_SIZE = 8  # documents per task an engine (worker processes, Dask) sends to a worker
@@ -112,7 +113,8 @@ def extract_documents(
     released once its quotes are taken, and its quotes moved back to document
     offsets; so the memory a document takes does not grow with its length.
     A document that makes the pipeline raise, or that has more than
-    :data:`MAX_QUOTES` quotes, is a failed result; the others go on.
+    :data:`MAX_QUOTES` quotes, is a failed result; the others go on. The
+    garbage collector runs less often meanwhile (:mod:`.collector`).
 
     ``time_limit``: seconds a document (per 50,000 characters) may take
     before it is abandoned as a failed result (coreferee is quadratic on
@@ -124,17 +126,18 @@ def extract_documents(
     time_limit = check_time_limit(time_limit)
     batch: list[_Piece] = []
     tokens_in_batch = 0
-    for doc in docs:
-        result = Result(doc, extractor=extractor)
-        pieces = split_pieces(doc.text, limit)
-        for n, (start, end, tokens) in enumerate(pieces, 1):
-            if batch and (len(batch) >= batch_size or tokens_in_batch + tokens > BATCH_TOKENS):
-                yield from _run_batch(nlp, batch, time_limit)
-                batch, tokens_in_batch = [], 0
-            batch.append((result, start, end, n == len(pieces)))
-            tokens_in_batch += tokens
-    if batch:
-        yield from _run_batch(nlp, batch, time_limit)
+    with extraction_collector():
+        for doc in docs:
+            result = Result(doc, extractor=extractor)
+            pieces = split_pieces(doc.text, limit)
+            for n, (start, end, tokens) in enumerate(pieces, 1):
+                if batch and (len(batch) >= batch_size or tokens_in_batch + tokens > BATCH_TOKENS):
+                    yield from _run_batch(nlp, batch, time_limit)
+                    batch, tokens_in_batch = [], 0
+                batch.append((result, start, end, n == len(pieces)))
+                tokens_in_batch += tokens
+        if batch:
+            yield from _run_batch(nlp, batch, time_limit)
 
 
 class DocTimeout(BaseException):
