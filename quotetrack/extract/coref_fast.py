@@ -107,7 +107,8 @@ class RuleCache:
             name: getattr(rules_analyzer, name)
             for name in (
                 "is_independent_noun", "is_potential_anaphor", "get_propn_subtree",
-                "is_potential_coreferring_noun_pair", "has_morph",
+                "is_potential_coreferring_noun_pair", "has_morph", "is_involved_in_non_or_conjunction",
+                "is_potential_reflexive_pair",
             )
         }
 
@@ -116,6 +117,8 @@ class RuleCache:
         rules.is_independent_noun = self._per_token("is_independent_noun")
         rules.is_potential_anaphor = self._per_token("is_potential_anaphor")
         rules.get_propn_subtree = self._per_token("get_propn_subtree")
+        rules.is_involved_in_non_or_conjunction = self._per_token("is_involved_in_non_or_conjunction")
+        rules.is_potential_reflexive_pair = self.reflexive_pair
         rules.is_potential_coreferring_noun_pair = self.noun_pair
         rules.has_morph = self.has_morph
         rules.language_independent_is_potential_anaphoric_pair = self.anaphoric_pair
@@ -154,6 +157,16 @@ class RuleCache:
         answer = table.get(memo_key)
         if answer is None:
             answer = table[memo_key] = self.original["has_morph"](token, key, value)
+        return answer
+
+    def reflexive_pair(self, referred, referring: Token) -> bool:
+        """coreferee's ``is_potential_reflexive_pair``, remembered: its English anaphoric-pair test asks
+        it twice for every pair it lets through (and chain building again)."""
+        table = self.tables(referring.doc)["is_potential_reflexive_pair"]
+        key = (tuple(referred.token_indexes), referring.i)
+        answer = table.get(key)
+        if answer is None:
+            answer = table[key] = self.original["is_potential_reflexive_pair"](referred, referring)
         return answer
 
     def _keys(self, token: Token, table: dict) -> tuple:
