@@ -108,7 +108,7 @@ class RuleCache:
             for name in (
                 "is_independent_noun", "is_potential_anaphor", "get_propn_subtree",
                 "is_potential_coreferring_noun_pair", "has_morph", "is_involved_in_non_or_conjunction",
-                "is_potential_reflexive_pair",
+                "is_potential_reflexive_pair", "is_reflexive_anaphor", "has_list_member_in_propn_subtree",
             )
         }
 
@@ -119,6 +119,8 @@ class RuleCache:
         rules.get_propn_subtree = self._per_token("get_propn_subtree")
         rules.is_involved_in_non_or_conjunction = self._per_token("is_involved_in_non_or_conjunction")
         rules.is_potential_reflexive_pair = self.reflexive_pair
+        rules.is_reflexive_anaphor = self._per_token("is_reflexive_anaphor")
+        rules.has_list_member_in_propn_subtree = self.list_member_in_name
         rules.is_potential_coreferring_noun_pair = self.noun_pair
         rules.has_morph = self.has_morph
         rules.language_independent_is_potential_anaphoric_pair = self.anaphoric_pair
@@ -167,6 +169,15 @@ class RuleCache:
         answer = table.get(key)
         if answer is None:
             answer = table[key] = self.original["is_potential_reflexive_pair"](referred, referring)
+        return answer
+
+    def list_member_in_name(self, token: Token, word_list) -> bool:
+        """coreferee's ``has_list_member_in_propn_subtree`` (a name and one of its fixed word lists), remembered."""
+        table = self.tables(token.doc)["has_list_member_in_propn_subtree"]
+        key = (token.i, id(word_list))
+        answer = table.get(key)
+        if answer is None:
+            answer = table[key] = self.original["has_list_member_in_propn_subtree"](token, word_list)
         return answer
 
     def _keys(self, token: Token, table: dict) -> tuple:
@@ -232,13 +243,14 @@ class RuleCache:
             found = subtrees[i] = frozenset(t.i for t in doc[i].subtree)
         return found
 
-    def _may_pair_with(self, doc: Doc, tables: dict, i: int) -> list:
-        """Tokens ``j`` for which :meth:`noun_pair` (doc[i], doc[j]) may be True: its filter, indexed."""
+    def _pair_index(self, doc: Doc, tables: dict) -> tuple:
+        """(tokens by lemma, names, entity words, names by entity type, two memos) of ``doc``: :meth:`noun_pair`'s filter, indexed."""
         index = tables.get("pair_index")
-        keys = tables["keys"]
         if index is None:
+            keys = tables["keys"]
             by_lemma: dict[str, list] = {}
             names, entity_words = [], []
+            names_by_entity: dict[str, list] = {}
             entity_nouns = self.rules.reverse_entity_noun_dictionary
             for token in doc:
                 k = self._keys(token, keys)
@@ -247,17 +259,38 @@ class RuleCache:
                     names.append(token.i)
                 if k[5] in entity_nouns:
                     entity_words.append(token.i)
-            index = tables["pair_index"] = (by_lemma, names, entity_words, {})
-        by_lemma, names, entity_words, memo = index
+                if k[6]:
+                    names_by_entity.setdefault(k[7], []).append(token.i)
+            index = tables["pair_index"] = (by_lemma, names, entity_words, names_by_entity, {}, {})
+        return index
+
+    def _may_pair_with(self, doc: Doc, tables: dict, i: int) -> list:
+        """Tokens ``j`` for which :meth:`noun_pair` (doc[i], doc[j]) may be True."""
+        by_lemma, names, entity_words, _, memo, _ = self._pair_index(doc, tables)
         found = memo.get(i)
         if found is None:
-            k = self._keys(doc[i], keys)
+            k = self._keys(doc[i], tables["keys"])
             found = set(by_lemma.get(k[4], ()))
             if k[2] is not None:
                 found.update(names)
             if k[6]:
                 found.update(entity_words)
             found = memo[i] = sorted(found)
+        return found
+
+    def _may_be_paired_by(self, doc: Doc, tables: dict, j: int) -> frozenset:
+        """Tokens ``i`` for which :meth:`noun_pair` (doc[i], doc[j]) may be True."""
+        by_lemma, names, _, names_by_entity, _, memo = self._pair_index(doc, tables)
+        found = memo.get(j)
+        if found is None:
+            k = self._keys(doc[j], tables["keys"])
+            found = set(by_lemma.get(k[4], ()))
+            if k[2] is not None:
+                found.update(names)
+            entity = self.rules.reverse_entity_noun_dictionary.get(k[5])
+            if entity is not None:
+                found.update(names_by_entity.get(entity, ()))
+            found = memo[j] = frozenset(found)
         return found
 
     def anaphoric_pair(self, referred, referring: Token) -> int:
@@ -326,11 +359,13 @@ class RuleCache:
             flags = referring_flags(doc)
             if not flags[token.i]:
                 return
+            # the preceding nouns noun_pair may accept: the others are passed over without asking it
+            maybe = self._may_be_paired_by(doc, self.tables(doc), token.i)
             for sent in sentence_deque:
                 for index in range(sent.end, sent.start - 1, -1):
                     if index >= token.i:
                         continue
-                    if flags[index] and pair(doc[index], token):
+                    if flags[index] and index in maybe and pair(doc[index], token):
                         record(Mention(doc[index], False), token, without_coordination, with_coordination)
                         return
                     if index in without_coordination:
