@@ -60,6 +60,14 @@ def _key(q) -> tuple:
 
 
 def agreement(limit: int | None) -> None:
+    from quotetrack.run.collector import extraction_collector
+
+    # The garbage collector as an extraction runs it (quotetrack.run.collector), the parse's too.
+    with extraction_collector():
+        _agreement(limit)
+
+
+def _agreement(limit: int | None) -> None:
     from quotetrack import load
     from quotetrack.run.work import count_words
 
