@@ -5,7 +5,7 @@ Python objects, nearly all gone once the article is done, some only through the 
 (a window's chain holders and its tokens refer to each other). CPython scans its youngest
 generation every 700 new objects and its oldest, which holds the loaded pipeline, every
 hundred scans of that. During extraction the youngest generation is scanned every 10,000
-new objects instead: 4-5 % less CPU for the same quotes on PolNeAR, a few MiB more at peak
+new objects instead: 4-5 % less CPU for the same quotes on PolNeAR, about 10 MiB more at peak
 (docs/performance.md). Before worker processes are forked, the parent's objects are frozen
 (``gc.freeze``, Python's own advice for fork): a worker's collections then never write to
 the memory pages it shares with its parent.
