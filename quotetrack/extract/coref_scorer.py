@@ -306,6 +306,14 @@ class Member:
         return self._squeeze(ref_vec, self.ref_a, self.ref_b), self._squeeze(ante_vec, self.ante_a, self.ante_b)
 
 
+def _active_product(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``x @ w`` over the columns of ``x`` holding a non-zero: of the 319 feature and position
+    columns of a window's anaphors or candidates, about 40 and 80 are ever set, so this is the same
+    sum of products for a quarter of the work (the ensemble's products were half the scorer's time)."""
+    cols = np.flatnonzero(x.any(axis=0))
+    return x[:, cols] @ w[cols]
+
+
 class Ensemble:
     """The five members side by side: one matrix product per block for all of them."""
 
@@ -324,9 +332,9 @@ class Ensemble:
     def logits(self, ref_vec, ref_static, ante_vec, ante_static, pair, ref_of_pair, ante_of_pair) -> np.ndarray:
         """Each member's logit for each pair (pairs × members): the first layer as the sum of its parts."""
         squeezed = [m.squeezed(ref_vec, ante_vec) for m in self.members]
-        ref_part = ref_static @ self.W_ref_static
+        ref_part = _active_product(ref_static, self.W_ref_static)
         ref_part += np.concatenate([r @ m.W_ref_vec.T for m, (r, _) in zip(self.members, squeezed)], axis=1)
-        ante_part = ante_static @ self.W_ante_static
+        ante_part = _active_product(ante_static, self.W_ante_static)
         ante_part += np.concatenate([a @ m.W_ante_vec.T for m, (_, a) in zip(self.members, squeezed)], axis=1)
         hidden = ref_part[ref_of_pair]
         hidden += ante_part[ante_of_pair]
