@@ -109,6 +109,7 @@ class RuleCache:
                 "is_independent_noun", "is_potential_anaphor", "get_propn_subtree",
                 "is_potential_coreferring_noun_pair", "has_morph", "is_involved_in_non_or_conjunction",
                 "is_potential_reflexive_pair", "is_reflexive_anaphor", "has_list_member_in_propn_subtree",
+                "is_potential_anaphoric_pair",
             )
         }
 
@@ -121,6 +122,8 @@ class RuleCache:
         rules.is_potential_reflexive_pair = self.reflexive_pair
         rules.is_reflexive_anaphor = self._per_token("is_reflexive_anaphor")
         rules.has_list_member_in_propn_subtree = self.list_member_in_name
+        if type(rules).__module__ == ENGLISH_RULES:
+            rules.is_potential_anaphoric_pair = self.english_pair
         rules.is_potential_coreferring_noun_pair = self.noun_pair
         rules.has_morph = self.has_morph
         rules.language_independent_is_potential_anaphoric_pair = self.anaphoric_pair
@@ -179,6 +182,110 @@ class RuleCache:
         if answer is None:
             answer = table[key] = self.original["has_list_member_in_propn_subtree"](token, word_list)
         return answer
+
+    def english_pair(self, referred, referring: Token, directly: bool) -> int:
+        """coreferee's English ``is_potential_anaphoric_pair``, test for test and in its order, reading
+        what it asks of each token (morphology, lemma in its word lists, tag, entity type,
+        coordination, governing verb) from per-document tables instead of asking it again for
+        every pair: half the anaphoric-pair tests of a window, asked tens of thousands of times."""
+        rules = self.rules
+        doc = referring.doc
+        tables = self.tables(doc)
+        root = referred.root_index
+        single = len(referred.token_indexes) == 1
+        (conj, is_anaphor, numbers, genders, plural_noun, singular_noun, lemma_person, nnp, nnps, person,
+         male_word, female_word, person_word, animal, given_name, pobj) = self._referred_facts(doc, tables, root)
+        r_numbers, r_genders, plural, singular, masc, fem, neut, reflexive = self._referring_facts(doc, tables, referring.i)
+        uncertain = False
+        if single and plural and conj:  # 'the men and the women' ... 'they'
+            return 0
+        if single and is_anaphor and (numbers != r_numbers or genders != r_genders):
+            return 0
+        if singular and (not single or plural_noun):
+            return 0
+        if not is_anaphor:
+            if plural and single and singular_noun:  # 'they' and a singular noun
+                if not lemma_person:
+                    if not nnp and not person:
+                        return 0
+                    uncertain = True
+                if male_word or female_word:
+                    uncertain = True
+            if (masc or fem) and not person_word and not animal and not given_name and not person:
+                if not nnp and not lemma_person:
+                    return 0
+                uncertain = True
+            if neut and (person_word or person):
+                return 0
+            if neut and nnps:
+                uncertain = True
+            if masc and female_word and not animal:
+                return 0
+            if fem and male_word and not animal:
+                return 0
+            if neut and nnp and given_name:
+                return 0
+            if masc and nnp and rules.has_list_member_in_propn_subtree(doc[root], rules.exclusively_female_names):
+                uncertain = True
+            if fem and nnp and rules.has_list_member_in_propn_subtree(doc[root], rules.exclusively_male_names):
+                uncertain = True
+        if directly:
+            if rules.is_potential_reflexive_pair(referred, referring) and reflexive == 0:
+                return 0
+            if not uncertain and not rules.is_potential_reflexive_pair(referred, referring) and reflexive == 1:
+                uncertain = True
+            if pobj and reflexive == 0:
+                verb = self._governing_verb(doc, tables, root)
+                if verb is not None and verb == self._governing_verb(doc, tables, referring.i):
+                    return 0  # 'In which room is it?'
+        return 1 if uncertain else 2
+
+    def _referred_facts(self, doc: Doc, tables: dict, i: int) -> tuple:
+        facts = tables.setdefault("referred_facts", {})
+        found = facts.get(i)
+        if found is None:
+            rules, token = self.rules, doc[i]
+            numbers, genders = tuple(token.morph.get("Number")), tuple(token.morph.get("Gender"))
+            lemma, tag = token.lemma_, token.tag_
+            found = facts[i] = (
+                rules.is_involved_in_non_or_conjunction(token),
+                rules.is_potential_anaphor(token),
+                numbers,
+                genders,
+                "Plur" in numbers,
+                "Sing" in numbers,
+                lemma in rules.person_words,
+                tag == "NNP",
+                tag == "NNPS",
+                token.ent_type_ == "PERSON",
+                lemma in rules.exclusively_male_words,
+                lemma in rules.exclusively_female_words,
+                lemma in rules.exclusively_person_words,
+                lemma in rules.animal_words,
+                lemma in rules.male_names or lemma in rules.female_names,
+                token.dep_ in ("pobj", "pcomp"),
+            )
+        return found
+
+    def _referring_facts(self, doc: Doc, tables: dict, i: int) -> tuple:
+        facts = tables.setdefault("referring_facts", {})
+        found = facts.get(i)
+        if found is None:
+            token = doc[i]
+            numbers, genders = tuple(token.morph.get("Number")), tuple(token.morph.get("Gender"))
+            found = facts[i] = (
+                numbers, genders, "Plur" in numbers, "Sing" in numbers,
+                "Masc" in genders, "Fem" in genders, "Neut" in genders,
+                self.rules.is_reflexive_anaphor(token),
+            )
+        return found
+
+    def _governing_verb(self, doc: Doc, tables: dict, i: int) -> int | None:
+        """Index of the token's first verb or auxiliary ancestor (coreferee's ``get_governing_verb``)."""
+        verbs = tables.setdefault("governing_verbs", {})
+        if i not in verbs:
+            verbs[i] = next((a.i for a in doc[i].ancestors if a.pos_ in ("VERB", "AUX")), None)
+        return verbs[i]
 
     def _keys(self, token: Token, table: dict) -> tuple:
         """What a noun pair test needs to know of ``token`` before coreferee's own test."""

@@ -127,3 +127,31 @@ def test_the_rules_analyzer_built_faster_is_coreferees_own(monkeypatch):
     monkeypatch.setattr(rules, "language_to_rules", {})
     coref_fast.register_rules_analyzer("en")
     assert vars(rules.language_to_rules["en"]) == vars(stock)
+
+
+def test_the_english_pair_test_answers_as_coreferees_own(nlp, annotators, seeds_dir):
+    """Every anaphor against every mention of its window, both ways coreferee asks (directly or as
+    a chain member), simple and coordinated: the table-reading test gives coreferee's answer."""
+    from coreferee.data_model import Mention
+
+    stock, fast = annotators
+    ours, theirs = fast.rules_analyzer, stock.rules_analyzer
+    texts = [normalise_text(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))[:2]]
+    answers: dict[int, int] = {}
+    for text in [*texts, *HARD_CASES]:
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(text)
+        coref_fast.initialize(ours, doc)
+        anaphors = [t for t in doc if ours.is_potential_anaphor(t)]
+        mentions = [Mention(t, sibling) for t in doc for sibling in (False, True)
+                    if ours.is_independent_noun(t) or ours.is_potential_anaphor(t)]
+        for anaphor in anaphors:
+            for mention in mentions:
+                if mention.root_index == anaphor.i:
+                    continue
+                for directly in (True, False):
+                    expected = type(theirs).is_potential_anaphoric_pair(ours, mention, anaphor, directly)
+                    assert ours.is_potential_anaphoric_pair(mention, anaphor, directly) == expected, (
+                        text[:40], mention.token_indexes, anaphor.i, directly)
+                    answers[expected] = answers.get(expected, 0) + 1
+    assert all(answers.get(k, 0) > 50 for k in (0, 1, 2)), answers  # every answer was exercised
