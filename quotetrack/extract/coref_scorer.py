@@ -402,12 +402,21 @@ class FactorisedScorer:
 
         Sorts each anaphor's candidates by position, as coreferee does before scoring.
         """
-        from coreferee.tendencies import _set_vectors
-        from thinc.api import get_current_ops
-
         analyzer = self.analyzer
-        ops = get_current_ops()
-        vectors_nlp = analyzer.vectors_nlp
+        vocab = analyzer.vectors_nlp.vocab
+        vectors: dict[int, np.ndarray] = {}
+
+        def vector(i: int) -> np.ndarray:
+            # coreferee's _set_vectors, its temp_vector only (the ensemble reads no head vector,
+            # see Member), kept here instead of on the token through spaCy's extension attributes
+            found = vectors.get(i)
+            if found is None:
+                token = doc[i]
+                own = token.vector
+                lexeme = vocab[token.lemma_]
+                found = vectors[i] = own if not lexeme.has_vector and len(own) > 0 else lexeme.vector
+            return found
+
         pairs = PairFacts(analyzer, doc)
         positions = Positions(analyzer.rules_analyzer, doc)
         ref_vec, ref_static = [], []
@@ -415,8 +424,7 @@ class FactorisedScorer:
         ante_vec, ante_static = [], []
         pair_rows, ref_of_pair, ante_of_pair = [], [], []
         for r, (token, candidates) in enumerate(referrers):
-            _set_vectors(vectors_nlp, ops, token)
-            ref_vec.append(token._.coref_chains.temp_vector)
+            ref_vec.append(vector(token.i))
             ref_static.append(self.features.of(doc, token.i) + positions.map(token.i, False))
             candidates.sort(key=lambda m: m.root_index)
             for mention in candidates:
@@ -424,12 +432,10 @@ class FactorisedScorer:
                 k = ante_index.get(key)
                 if k is None:
                     k = ante_index[key] = len(ante_vec)
-                    for i in key:
-                        _set_vectors(vectors_nlp, ops, doc[i])
                     if len(key) == 1:
-                        ante_vec.append(doc[key[0]]._.coref_chains.temp_vector)
+                        ante_vec.append(vector(key[0]))
                     else:
-                        ante_vec.append(np.asarray([doc[i]._.coref_chains.temp_vector for i in key], dtype=np.float32).mean(axis=0))
+                        ante_vec.append(np.asarray([vector(i) for i in key], dtype=np.float32).mean(axis=0))
                     feature_map = self.features.of(doc, key[0], key[1:])
                     position_map = positions.map(mention.root_index, len(key) > 1)
                     ante_static.append(feature_map + position_map)
