@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 
 class OneBlasThread:
@@ -80,14 +80,20 @@ class FeatureMaps:
                 if k is not None:
                     found[k] = 1
 
+        def mark_children(t: Token, left: dict, right: dict) -> None:
+            # each child once, on its side (coreferee walks the children once per side)
+            i = t.i
+            for c in t.children:
+                k = (left if c.i < i else right).get(c.dep_)
+                if k is not None:
+                    found[k] = 1
+
         mark(tags, (token.tag_,))
         for t in tokens:
             mark(morphs, t.morph)
         mark(ents, (token.ent_type_,))
         for t in tokens:
-            mark(left_children, [c.dep_ for c in t.children if c.i < t.i])
-        for t in tokens:
-            mark(right_children, [c.dep_ for c in t.children if c.i > t.i])
+            mark_children(t, left_children, right_children)
         if token.dep_ != self.root_dep:
             head = token.head
             if token.i < head.i:
@@ -96,8 +102,7 @@ class FeatureMaps:
                 mark(right_parent, (token.dep_,))
             mark(parent_tags, (head.tag_,))
             mark(parent_morphs, head.morph)
-            mark(parent_left, [c.dep_ for c in head.children if c.i < head.i])
-            mark(parent_right, [c.dep_ for c in head.children if c.i > head.i])
+            mark_children(head, parent_left, parent_right)
         return found
 
 
