@@ -18,15 +18,6 @@ MARKS = "“a”\n"  # four tokens in four characters: the densest text a parse 
 SAID = "“We will win this vote tonight, no doubt,” Ann Lee said.\n"
 
 
-@pytest.fixture(scope="module")
-def light():
-    """A real spaCy pipeline without the statistical model: the same pieces, batches and quote component."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("quotetrack", config={"coref": "off"})
-    return nlp
-
-
 def test_pieces_hold_a_bounded_number_of_tokens_whatever_the_text():
     from quotetrack.run.chunks import PIECE_TOKENS, estimate_tokens, split_pieces
 

@@ -7,7 +7,6 @@ import gc
 import threading
 
 import pytest
-import spacy
 
 from quotetrack.domain import Document
 from quotetrack.run import collector
@@ -15,14 +14,6 @@ from quotetrack.run.processes import FORKS, run_in_processes
 from quotetrack.run.work import PipelineSpec, Result, extract_documents
 
 SAID = "“We will win this vote tonight,” Ann Lee said.\n"
-
-
-@pytest.fixture(scope="module")
-def light():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("quotetrack", config={"coref": "off"})
-    return nlp
 
 
 @pytest.fixture()
