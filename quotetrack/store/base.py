@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -112,6 +112,11 @@ class ReviewState:
     @property
     def corrected(self) -> bool:
         return self.kind is not None or self.speaker_name is not None
+
+
+def marks(values: Sized) -> str:
+    """The placeholders of an ``IN (...)`` list for ``values``: ``?,?,?``."""
+    return ",".join("?" * len(values))
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:

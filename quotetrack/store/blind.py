@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..domain import REVIEW_STATUSES
-from .base import StoreBase, chunks
+from .base import StoreBase, chunks, marks
 
 _RANKS = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(REVIEW_STATUSES) if i)
 
@@ -56,7 +56,7 @@ class BlindRows(StoreBase):
                 f" {status}, quotes.text, d.kind IS NOT NULL, d.speaker_name IS NOT NULL, d.note IS NOT NULL, 0"
                 " FROM quotes LEFT JOIN reviewer_decisions d ON d.quote_id = quotes.id AND d.by = ?"
                 " LEFT JOIN reviews r ON r.quote_id = quotes.id"
-                f" WHERE quotes.rowid IN ({','.join('?' * len(chunk))})", [blind, *chunk])
+                f" WHERE quotes.rowid IN ({marks(chunk)})", [blind, *chunk])
         return out
 
     def _queue_blind_count(self, query, before) -> int:

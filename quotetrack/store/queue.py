@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
-from .base import chunks
+from .base import chunks, marks
 from .blind import BlindRows, own_decided
 from .queue_counts import QueueCounts
 from .queue_query import (  # noqa: F401 (QUEUE_SORTS, QueueQuery, QueueTooSlow, fold: the queue's names, imported from here)
@@ -117,7 +117,7 @@ class QueueReads(QueueCounts, BlindRows):
         clauses: list[str] = []
         params: list = []
         if query.statuses is not None:
-            clauses.append(f"{_status(query)} IN ({','.join('?' * len(query.statuses))})")
+            clauses.append(f"{_status(query)} IN ({marks(query.statuses)})")
             params += query.statuses
             if query.blind is not None and 0 not in query.statuses:  # only quotes they decided: found by those
                 clauses.append(own_decided(query.blind))
@@ -154,7 +154,7 @@ class QueueReads(QueueCounts, BlindRows):
             return "doc_id = ?", [doc]
         docs = self._queue_docs_holding(doc)
         if docs is not None:
-            return (f"doc_id IN ({','.join('?' * len(docs))})", docs) if docs else ("0", [])
+            return (f"doc_id IN ({marks(docs)})", docs) if docs else ("0", [])
         part = fold(doc)
         if len(part) < 3:
             return "qt_contains(doc_id, ?)", [part]
@@ -183,7 +183,7 @@ class QueueReads(QueueCounts, BlindRows):
                     " INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN"
                     " (SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ?))", [_phrase(search)] * 2)
         return ("rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? UNION ALL SELECT rowid FROM quotes"
-                f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))}))",
+                f" INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE IN ({marks(names)}))",
                 [_phrase(search), *names])
 
     def _queue_names_holding(self, part: str) -> list[str] | None:
@@ -376,7 +376,7 @@ class QueueReads(QueueCounts, BlindRows):
         if query.doc:
             docs = [query.doc] if self._queue_doc_exists(query.doc) else self._queue_docs_holding(query.doc)
             if docs is not None:
-                leads.append((self._queue_count_where([f"doc_id IN ({','.join('?' * len(docs))})"], docs), "quotes_by_doc"))
+                leads.append((self._queue_count_where([f"doc_id IN ({marks(docs)})"], docs), "quotes_by_doc"))
         if query.flagged:  # few, as a rule: read by their own lookup
             leads.append((self._queue_rows("SELECT count(*) FROM quote_flags")[0][0], None))
         if query.disputed:  # few, and read by the quotes' own key
@@ -393,7 +393,7 @@ class QueueReads(QueueCounts, BlindRows):
     def _queue_named_count(self, names: list[str]) -> int:
         if not names:
             return 0
-        return self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name IN ({','.join('?' * len(names))})",
+        return self._queue_rows(f"SELECT coalesce(sum(n), 0) FROM queue_speakers WHERE name IN ({marks(names)})",
                                 names)[0][0]
 
     def _queue_text_bound(self, search: str, limit: int) -> int | None:
@@ -419,7 +419,7 @@ class QueueReads(QueueCounts, BlindRows):
                 "SELECT q.rowid, q.id, q.doc_id, q.queue_speaker, coalesce(q.queue_kind, q.kind), q.confidence,"
                 " q.queue_status, q.text, r.kind IS NOT NULL, r.speaker_name IS NOT NULL, r.note IS NOT NULL,"
                 " q.id IN (SELECT quote_id FROM quote_flags)"
-                f" FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.rowid IN ({','.join('?' * len(chunk))})",
+                f" FROM quotes q LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.rowid IN ({marks(chunk)})",
                 chunk)
         return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from .base import marks
 from .blind import own_statuses
 from .queue_query import _DECIDED, _KIND, CONFIDENCE_BUCKETS, Key, QueueQuery, _bucket, _Order, _order, _phrase, fold
 
@@ -141,13 +142,7 @@ class QueueCounts:
             hi = min(hi, below[0])
         if lo > hi:
             return 0
-        where, args = [], []
-        if statuses is not None:
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
-            args += sorted(statuses)
-        if kinds is not None:
-            where.append(f"kind IN ({','.join('?' * len(kinds))})")
-            args += sorted(kinds)
+        where, args = _status_kind_filter(statuses, kinds, "status", "kind")
         edges = []
         if lo > -math.inf:
             edges.append(_bucket(lo))
@@ -170,12 +165,9 @@ class QueueCounts:
         # (-inf) as the index's start and counted every row below (170 ms at 2.8 million quotes).
         where = ["confidence BETWEEN ? AND ?", f"CAST(round(confidence * {CONFIDENCE_BUCKETS}) AS INTEGER) = ?"]
         args: list = [max(lo, (bucket - 1) / CONFIDENCE_BUCKETS), min(hi, (bucket + 1) / CONFIDENCE_BUCKETS), bucket]
-        if statuses is not None:
-            where.append(f"queue_status IN ({','.join('?' * len(statuses))})")
-            args += sorted(statuses)
-        if kinds is not None:
-            where.append(f"{_KIND} IN ({','.join('?' * len(kinds))})")
-            args += sorted(kinds)
+        more_where, more_args = _status_kind_filter(statuses, kinds, "queue_status", _KIND)
+        where += more_where
+        args += more_args
         if below is not None:
             where.append("(confidence, doc_id, start, rowid) < (?, ?, ?, ?)")
             args += below
@@ -210,7 +202,7 @@ class QueueCounts:
         if names is None:
             named, args = "IN (SELECT name FROM queue_names_fts WHERE queue_names_fts MATCH ?)", [phrase]
         else:
-            named, args = f"IN ({','.join('?' * len(names))})", names
+            named, args = f"IN ({marks(names)})", names
         if names != []:
             n += self._queue_rows(
                 f"SELECT count(*) FROM quotes INDEXED BY queue_by_speaker WHERE queue_speaker COLLATE NOCASE {named}"
@@ -221,3 +213,16 @@ class QueueCounts:
         return n, n - decided
 
     # -- rows and what changed --
+
+
+def _status_kind_filter(statuses: set[int] | None, kinds: set[str] | None, status: str, kind: str) -> tuple[list, list]:
+    """Conditions (and their values) keeping ``statuses`` and ``kinds`` (None: any), on the columns
+    that hold them: ``queue_counts``' own, or the quotes' (``queue_status``, the shown kind)."""
+    where, args = [], []
+    if statuses is not None:
+        where.append(f"{status} IN ({marks(statuses)})")
+        args += sorted(statuses)
+    if kinds is not None:
+        where.append(f"{kind} IN ({marks(kinds)})")
+        args += sorted(kinds)
+    return where, args

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..domain import REVIEW_STATUSES
+from .base import marks
 from .blind import own_status
 from .queue_schema import CONFIDENCE_BUCKETS
 
@@ -138,4 +139,4 @@ def _named(names: list[str] | None, part: str) -> tuple[str, list]:
         return "qt_contains(queue_speaker, ?)", [fold(part)]
     if not names:
         return "0", []
-    return f"queue_speaker COLLATE NOCASE IN ({','.join('?' * len(names))})", list(names)
+    return f"queue_speaker COLLATE NOCASE IN ({marks(names)})", list(names)

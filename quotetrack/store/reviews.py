@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from .base import ReviewState, chunks, utc_now
+from .base import ReviewState, chunks, marks, utc_now
 from .carryover import Mapper, Placed, place
 from .judgements import Judgements
 from .speakers import Speakers
@@ -347,7 +347,7 @@ class Reviews(Judgements, Speakers):
     def _reviewed_among(self, quote_ids: Sequence[str]) -> Iterator[str]:
         for chunk in chunks(quote_ids):
             yield from (r[0] for r in self.conn.execute(
-                f"SELECT quote_id FROM reviews WHERE quote_id IN ({','.join('?' * len(chunk))})", chunk))
+                f"SELECT quote_id FROM reviews WHERE quote_id IN ({marks(chunk)})", chunk))
 
     def _unplace(self, doc_id: str, quote: sqlite3.Row, now: str) -> None:
         state = self.review_state(quote["id"])
@@ -429,7 +429,7 @@ class Reviews(Judgements, Speakers):
         for chunk in chunks(quote_ids):
             for qid, sid, status, kind, speaker, note, by, at in self.conn.execute(
                 "SELECT q.id, q.speaker_id, r.status, r.kind, r.speaker_name, r.note, r.by, r.at FROM quotes q"
-                f" LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.id IN ({','.join('?' * len(chunk))})",
+                f" LEFT JOIN reviews r ON r.quote_id = q.id WHERE q.id IN ({marks(chunk)})",
                 chunk,
             ):
                 yield qid, sid, ReviewState(status or "pending", kind, speaker, note, by, at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import QUOTE_KINDS
+from .base import marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Selection:
         """The SQL condition over quotes ``q`` and their review ``r``, with its parameters."""
         clauses, params = [], []
         if self.statuses:
-            clauses.append(f"coalesce(r.status, 'pending') IN ({','.join('?' * len(self.statuses))})")
+            clauses.append(f"coalesce(r.status, 'pending') IN ({marks(self.statuses)})")
             params += self.statuses
         if self.speaker:
             clauses.append("(q.speaker_id = ? OR q.speaker_id IN (SELECT speaker_id FROM aliases WHERE alias = ? COLLATE NOCASE))")

@@ -32,7 +32,7 @@ import orjson
 from ..names.cluster import Bucket, Placement, Unit, UnitKey, unit_bucket
 from ..names.org import OrgName
 from ..names.person import PersonName
-from .base import chunks
+from .base import chunks, marks
 
 # A quote names its speaker in these ways by words that are the speaker's too ("Lavrov" for
 # Sergey Lavrov): those words become aliases of the speaker.
@@ -133,13 +133,9 @@ def document_names(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, Do
     cursor = conn.cursor()
     cursor.row_factory = None
     for chunk in chunks(doc_ids):
-        rows = cursor.execute(_NAMES_SQL + f" AND q.doc_id IN ({_marks(chunk)}) ORDER BY q.doc_id", chunk)
+        rows = cursor.execute(_NAMES_SQL + f" AND q.doc_id IN ({marks(chunk)}) ORDER BY q.doc_id", chunk)
         out.update(_rows_to_docs(rows))
     return out
-
-
-def _marks(items: list) -> str:
-    return ",".join("?" * len(items))
 
 
 # -- units as stored ---------------------------------------------------------------------------
@@ -239,7 +235,7 @@ class Index:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self.rows]
         for chunk in chunks(missing):
-            self._select(f"WHERE id IN ({_marks(chunk)})", chunk)
+            self._select(f"WHERE id IN ({marks(chunk)})", chunk)
         return [self.rows[i] for i in ids if i in self.rows]
 
     def in_bucket(self, bucket: Bucket) -> list[Row]:
@@ -252,13 +248,13 @@ class Index:
     def of_speakers(self, speakers: Iterable[str]) -> list[Row]:
         out: list[Row] = []
         for chunk in chunks(sorted(set(speakers))):
-            out += self._select(f"WHERE speaker IN ({_marks(chunk)})", chunk)
+            out += self._select(f"WHERE speaker IN ({marks(chunk)})", chunk)
         return out
 
     def in_families(self, families: Iterable[str]) -> list[Row]:
         out: list[Row] = []
         for chunk in chunks(sorted(set(families))):
-            out += self._select(f"WHERE family IN ({_marks(chunk)})", chunk)
+            out += self._select(f"WHERE family IN ({marks(chunk)})", chunk)
         return out
 
     def with_names(self, names: Iterable[str]) -> list[Row]:
@@ -266,7 +262,7 @@ class Index:
         ids: list[int] = []
         for chunk in chunks(sorted(set(names))):
             ids += [r[0] for r in self.conn.execute(
-                f"SELECT DISTINCT unit FROM speaker_unit_names WHERE name IN ({_marks(chunk)})", chunk)]
+                f"SELECT DISTINCT unit FROM speaker_unit_names WHERE name IN ({marks(chunk)})", chunk)]
         return self.units(ids)
 
     def load_names(self, rows: Iterable[Row]) -> None:
@@ -274,7 +270,7 @@ class Index:
         todo = {r.id: r for r in rows if not r.names_loaded}
         for chunk in chunks(list(todo)):
             for unit, name in self.conn.execute(
-                f"SELECT unit, name FROM speaker_unit_names WHERE unit IN ({_marks(chunk)})", chunk
+                f"SELECT unit, name FROM speaker_unit_names WHERE unit IN ({marks(chunk)})", chunk
             ):
                 todo[unit].unit.names.add(name)
         for r in todo.values():
@@ -292,7 +288,7 @@ class Index:
         for chunk in chunks(doc_ids):
             for doc_id, name, unit, count, mentions in self.conn.execute(
                 "SELECT doc_id, name, unit, count, mentions FROM speaker_placements"
-                f" WHERE doc_id IN ({_marks(chunk)})", chunk
+                f" WHERE doc_id IN ({marks(chunk)})", chunk
             ):
                 out[doc_id].append((name, unit, count, orjson.loads(mentions) if mentions else []))
         return out
@@ -301,7 +297,7 @@ class Index:
         out: set[str] = set()
         for chunk in chunks(sorted(set(ids))):
             out.update(r[0] for r in self.conn.execute(
-                f"SELECT DISTINCT doc_id FROM speaker_placements WHERE unit IN ({_marks(chunk)})", chunk))
+                f"SELECT DISTINCT doc_id FROM speaker_placements WHERE unit IN ({marks(chunk)})", chunk))
         return out
 
     # -- writing units --
@@ -346,7 +342,7 @@ class Index:
     def write_placements(self, doc_ids: list[str], rows: list[tuple]) -> None:
         """Replace the placements of ``doc_ids`` by ``rows`` (doc_id, name, unit, count, mentions)."""
         for chunk in chunks(doc_ids):
-            self.conn.execute(f"DELETE FROM speaker_placements WHERE doc_id IN ({_marks(chunk)})", chunk)
+            self.conn.execute(f"DELETE FROM speaker_placements WHERE doc_id IN ({marks(chunk)})", chunk)
         self.conn.executemany(
             "INSERT INTO speaker_placements(doc_id, name, unit, count, mentions) VALUES (?, ?, ?, ?, ?)", rows
         )

@@ -39,7 +39,7 @@ from ..names.cluster import (
     placement_names,
     speaker_id,
 )
-from .base import chunks
+from .base import chunks, marks
 from .refresh_report import RefreshReport
 from .speaker_index import (
     DocNames,
@@ -145,7 +145,7 @@ def _stored_names(conn, rows) -> dict[UnitKey, set[str]]:
     out: dict[UnitKey, set[str]] = defaultdict(set)
     for chunk in chunks(sorted(by_id)):
         for unit, name in conn.execute(
-            f"SELECT DISTINCT unit, name FROM speaker_placements WHERE unit IN ({','.join('?' * len(chunk))})", chunk
+            f"SELECT DISTINCT unit, name FROM speaker_placements WHERE unit IN ({marks(chunk)})", chunk
         ):
             out[by_id[unit]].add(name)
     return out
@@ -463,7 +463,7 @@ class _Update:
     def _keys_of(self, speakers: set[str]) -> list[_Stored]:
         out: list[_Stored] = []
         for chunk in chunks(sorted(speakers)):
-            out += self._keys_where(f"speaker IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            out += self._keys_where(f"speaker IN ({marks(chunk)})", tuple(chunk))
         return out
 
     def _replace_speakers(self, clusters, drafts: list[Draft], ids: list[str], key1s: list[str],
@@ -483,10 +483,9 @@ class _Update:
         names = {sid: row[0] for sid in staying
                  if (row := conn.execute("SELECT name FROM speakers WHERE id = ?", (sid,)).fetchone()) is not None}
         for chunk in chunks(gone):
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM speaker_keys WHERE speaker IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM speaker_keys WHERE speaker IN ({marks(chunk)})", chunk)
         for chunk in chunks([sid for sid in gone if sid not in names]):
-            conn.execute(f"DELETE FROM speakers WHERE id IN ({','.join('?' * len(chunk))})", chunk)  # and their aliases
+            conn.execute(f"DELETE FROM speakers WHERE id IN ({marks(chunk)})", chunk)  # and their aliases
         mentions = {r.key: r.mentions for members, _ in clusters for r in members}
         raws = _stored_names(conn, [r for members, _ in clusters for r in members])
         for d, sid in zip(drafts, ids):
@@ -520,7 +519,7 @@ class _Update:
         out: list[tuple[int, str]] = []
         for chunk in chunks(sorted(speakers)):
             out += self.conn.execute(
-                f"SELECT rowid, speaker_id FROM quotes WHERE speaker_id IN ({','.join('?' * len(chunk))})", chunk
+                f"SELECT rowid, speaker_id FROM quotes WHERE speaker_id IN ({marks(chunk)})", chunk
             ).fetchall()
         return [tuple(r) for r in out]
 
