@@ -276,12 +276,17 @@ def _wait_for_documents(proc: subprocess.Popen, db: Path, at_least: int, timeout
     raise AssertionError("the run stored nothing in time")
 
 
+ARTICLES = 200
+
+
 def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     seeds = sorted(seeds_dir.glob("*.txt"))
-    for i in range(60):
-        shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:02d}.txt")
+    # Enough articles that the run cannot finish between its first stored ones and the interrupt
+    # (with 60, a faster extraction once ended before Ctrl-C arrived).
+    for i in range(ARTICLES):
+        shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:03d}.txt")
     reference = Store(tmp_path / "reference.db")
     Corpus(reference.path, nlp=nlp).extract([corpus], jobs=1)
     expected = _export_bytes(reference, tmp_path / "reference.json")
@@ -297,7 +302,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     assert proc.returncode == 130, err
     assert "interrupted" in out and "interrupted" in err, (out, err)
     first = _count(db)
-    assert 2 <= first < 60, (first, out, err)
+    assert 2 <= first < ARTICLES, (first, out, err)
 
     # kill -9 in the middle of the next run.
     proc = _start(corpus, work, jobs=1)
@@ -305,7 +310,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     second = _count(db)
-    assert first < second < 60, (first, second)
+    assert first < second < ARTICLES, (first, second)
 
     # The last run does only what is left, and the result is that of an uninterrupted run.
     final = subprocess.run(
@@ -315,7 +320,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     assert final.returncode == 0, final.stderr
     assert f"{second:,} unchanged" in final.stdout, (second, final.stdout)
     final_store = Store(db)
-    assert _stored(db) == 60
+    assert _stored(db) == ARTICLES
     ids = [r[0] for r in final_store.conn.execute("SELECT id FROM quotes")]
     assert len(ids) == len(set(ids))
     assert _export_bytes(final_store, work / "again.json") == expected
