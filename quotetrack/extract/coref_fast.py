@@ -82,13 +82,69 @@ def speed_up(annotator) -> None:
 
 def annotate(annotator, doc: Doc) -> None:
     """coreferee's ``Annotator.annotate`` on ``doc``, leaving its scratch attributes in place."""
-    referring = initialize(annotator.rules_analyzer, doc)
+    holders: list = []
+    referring = initialize(annotator.rules_analyzer, doc, holders)
     cache = getattr(annotator, "quotetrack_rule_cache", None)
-    if cache is not None:
-        cache.tables(doc)["potentially_referring"] = referring
-    # used_in_training=True skips only two things: initialize() (done just above) and
-    # the clean-up of temp_* attributes at the end, which a throw-away window does not need.
-    annotator.annotate(doc, used_in_training=True)
+    if cache is None:
+        # used_in_training=True skips only two things: initialize() (done just above) and
+        # the clean-up of temp_* attributes at the end, which a throw-away window does not need.
+        annotator.annotate(doc, used_in_training=True)
+        return
+    cache.tables(doc)["potentially_referring"] = referring
+    link_and_chain(annotator, doc, holders, referring)
+
+
+def link_and_chain(annotator, doc: Doc, holders: list, referring: list[bool]) -> None:
+    """The rest of coreferee's ``Annotator.annotate`` (``used_in_training=True``), step for step.
+
+    coreferee reads ``token._.coref_chains`` (a spaCy extension lookup) for every token
+    of the document, twice, and calls the noun link on every token only for it to return
+    at once unless the token may refer; here the holders noted by :func:`initialize` are
+    read instead, and only tokens that may refer or be an anaphor are looked at.
+    """
+    from collections import deque
+
+    from coreferee.data_model import Chain
+
+    annotator.tendencies_analyzer.score(doc, annotator.thinc_ensemble)
+    without: dict = {}
+    with_: dict = {}
+    sentence_deque: deque = deque(maxlen=annotator.rules_analyzer.maximum_coreferring_nouns_sentence_referential_distance + 1)
+    coreferring_deque: deque = deque(maxlen=annotator.RETRY_DEPTH)
+    noun_link = annotator.temp_annotate_any_coreferring_noun_link
+    anaphoric_link, retry = annotator.temp_annotate_any_anaphoric_link, annotator.attempt_retry
+    for sent in doc.sents:
+        sentence_deque.appendleft(sent)
+        for i in range(sent.start, sent.end):
+            anaphor = hasattr(holders[i], "temp_potential_referreds")
+            if not (anaphor or referring[i]):
+                continue
+            token = doc[i]
+            if referring[i]:
+                noun_link(token, sentence_deque, without, with_)
+            if anaphor and (
+                anaphoric_link(token, without, with_) or retry(token, coreferring_deque, sentence_deque, without, with_)
+            ):
+                coreferring_deque.appendleft(token)
+
+    visited: set = set()
+    chains = []
+    for token_index, mention_set in without.items():
+        if token_index in visited:
+            continue
+        mentions = sorted(mention_set, key=lambda mention: mention.root_index)
+        chain = Chain(mentions, mentions.index(annotator.get_most_specific_mention(mentions, doc)))
+        chains.append(chain)
+        for mention in chain.mentions:
+            if len(mention.token_indexes) == 1:
+                visited.add(mention.root_index)
+    chains.sort(key=lambda chain: chain.mentions[0].root_index)
+    for index, chain in enumerate(chains):
+        chain.index = index
+        for mention in chain.mentions:
+            for token_index in mention.token_indexes:
+                holders[token_index].chains.append(chain)
+    doc._.coref_chains.chains = chains
 
 
 class RuleCache:
@@ -484,9 +540,10 @@ class RuleCache:
         return noun_link
 
 
-def initialize(rules, doc: Doc) -> list[bool]:
+def initialize(rules, doc: Doc, holders: list | None = None) -> list[bool]:
     """coreferee's ``RulesAnalyzer.initialize``, step for step, holding each token's ``ChainHolder``;
-    returns each token's ``temp_potentially_referring`` (read again by every noun link).
+    returns each token's ``temp_potentially_referring`` (read again by every noun link), and
+    appends the holders, in token order, to ``holders`` when it is given.
 
     coreferee reaches a token's holder through ``token._.coref_chains`` (a
     spaCy extension lookup) several times per token and per candidate; here
@@ -496,7 +553,7 @@ def initialize(rules, doc: Doc) -> list[bool]:
     from coreferee.data_model import ChainHolder
 
     doc._.coref_chains = ChainHolder()
-    holders = []
+    holders = [] if holders is None else holders
     for token in doc:
         holder = ChainHolder()
         token._.coref_chains = holder
