@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from . import coref_fast
 
@@ -187,11 +188,7 @@ class WindowedCoref:
         ``arrays``: the document's ``(array_head, array)``, read once for all its windows (spaCy
         reads the whole document again for each window otherwise); not changed here.
         """
-        if arrays is None:
-            window = doc[start:end].as_doc()
-        else:
-            head, array = arrays
-            window = doc[start:end].as_doc(array_head=head, array=array.copy())  # as_doc changes it
+        window = window_doc(doc, start, end, arrays)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -200,6 +197,27 @@ class WindowedCoref:
             log.debug("coreferee failed on tokens %d-%d: %s", start, end, exc)
             return []
         return [[tuple(start + i for i in m.token_indexes) for m in chain] for chain in window._.coref_chains]
+
+
+def window_doc(doc: Doc, start: int, end: int, arrays: tuple | None = None) -> Doc:
+    """``doc[start:end].as_doc()``, made faster in two ways (the copy is the same).
+
+    as_doc gives the copy the span's vector, the mean of its tokens' vectors summed in
+    Python one token at a time (a tenth of a window's cost, and coreferee reads no
+    document vector); where the token vectors are the rows of the tensor (a pipeline
+    with no static vectors, as ``en_core_web_sm``), the same mean is taken in one numpy step.
+    With ``arrays`` given, only the window's rows are copied for as_doc to change.
+    """
+    span = doc[start:end]
+    if end > start and doc.vocab.vectors.size == 0 and doc.tensor.size and not (doc.user_span_hooks or doc.user_token_hooks):
+        vector = doc.tensor[start:end].mean(axis=0)
+        span = Span(doc, start, end, vector=vector, vector_norm=float(np.sqrt((vector * vector).sum())))
+    if arrays is None:
+        return span.as_doc()
+    head, array = arrays
+    rows = np.empty_like(array)  # as_doc reads (and changes) rows start:end only
+    rows[start:end] = array[start:end]
+    return span.as_doc(array_head=head, array=rows)
 
 
 @dataclass

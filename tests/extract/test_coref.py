@@ -98,3 +98,30 @@ def test_coreferee_word_lists_are_looked_up_as_sets(nlp):
     assert isinstance(rules.male_names, frozenset) and isinstance(rules.person_words, frozenset)
     assert isinstance(rules.blacklisted_phrases, list)  # iterated in order: stays a list
     assert Doc.has_extension("coref_chains")
+
+
+def test_a_window_is_the_span_as_its_own_doc(nlp, seeds_dir):
+    """window_doc (faster) copies what spaCy's as_doc copies: every token attribute, entities cut at
+    the edges, the tensor's rows, the vector; and leaves the document's arrays as they were."""
+    import numpy as np
+
+    text = normalise_text(sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8"))
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(text)
+    head = doc._get_array_attrs()
+    array = doc.to_array(head)
+    kept = array.copy()
+    ents = [(e.start, e.end) for e in doc.ents]
+    # windows cutting an entity at either edge, the whole document, one token
+    edges = [(ents[1][0] + 1, ents[4][1] - 1), (0, len(doc)), (ents[2][0], ents[2][0] + 1), (40, 180)]
+    for start, end in edges:
+        expected = doc[start:end].as_doc()
+        for arrays in (None, (head, array)):
+            window = coref.window_doc(doc, start, end, arrays)
+            assert window.to_bytes(exclude=["user_data"]) == expected.to_bytes(exclude=["user_data"])
+            assert window.text == expected.text and len(window) == end - start
+            assert [(e.start, e.end, e.label_) for e in window.ents] == [(e.start, e.end, e.label_) for e in expected.ents]
+            assert np.array_equal(window.tensor, expected.tensor)
+            assert np.allclose(window.vector, expected.vector, atol=1e-5) and window.vector.any()
+            assert window.vector_norm == pytest.approx(expected.vector_norm, rel=1e-5)
+    assert np.array_equal(array, kept)
