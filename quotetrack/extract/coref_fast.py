@@ -11,6 +11,7 @@ import threading
 from bisect import bisect_left
 from threading import get_ident
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from .coref_scorer import FactorisedScorer
@@ -554,14 +555,33 @@ def initialize(rules, doc: Doc, holders: list | None = None) -> list[bool]:
 
     doc._.coref_chains = ChainHolder()
     holders = [] if holders is None else holders
-    for token in doc:
-        holder = ChainHolder()
-        token._.coref_chains = holder
-        holders.append(holder)
+    holders.extend(ChainHolder() for _ in range(len(doc)))
+    _set_token_holders(doc, holders)
     sent_starts, sent_of = _note_sentences(doc, holders)
     _note_siblings(rules, doc, holders)
     _note_quotes(rules, doc, holders)
     return _note_referreds(rules, doc, holders, sent_starts, sent_of)
+
+
+def _set_token_holders(doc: Doc, holders: list) -> None:
+    """``token._.coref_chains = holders[token.i]`` for every token.
+
+    Setting an extension attribute builds an ``Underscore`` per token only to store the
+    value in ``doc.user_data`` under ``("._.", name, token.idx, None)``: stored there
+    directly, if the extension is a plain value (no getter or setter), and checked on the
+    first token, which would show another key layout (then set the slow way).
+    """
+    getter, setter = Token.get_extension("coref_chains")[2:]
+    if getter is None and setter is None and len(doc):
+        user_data = doc.user_data
+        keys = [("._.", "coref_chains", idx, None) for idx in doc.to_array(IDX).tolist()]
+        user_data.update(zip(keys, holders))
+        if doc[0]._.coref_chains is holders[0]:
+            return
+        for key in keys:
+            user_data.pop(key, None)
+    for token, holder in zip(doc, holders):
+        token._.coref_chains = holder
 
 
 def _note_sentences(doc: Doc, holders: list) -> tuple[list[int], list[int]]:

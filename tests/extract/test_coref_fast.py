@@ -155,3 +155,22 @@ def test_the_english_pair_test_answers_as_coreferees_own(nlp, annotators, seeds_
                         text[:40], mention.token_indexes, anaphor.i, directly)
                     answers[expected] = answers.get(expected, 0) + 1
     assert all(answers.get(k, 0) > 50 for k in (0, 1, 2)), answers  # every answer was exercised
+
+
+def test_each_token_holds_its_own_chain_holder_however_spacy_keys_it(nlp, monkeypatch):
+    """initialize stores the holders in doc.user_data itself; were spaCy to key extension values
+    another way, the holders are set through token._ instead, and nothing is left behind."""
+    from spacy.tokens.underscore import Underscore
+
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc, other = nlp(HARD_CASES[1]), nlp(HARD_CASES[1])
+    holders: list = []
+    coref_fast.initialize(coref_fast.rules_analyzer("en"), doc, holders)
+    assert len(holders) == len(doc) and len({id(h) for h in holders}) == len(doc)
+    assert all(t._.coref_chains is holders[t.i] for t in doc)
+
+    monkeypatch.setattr(Underscore, "_get_key", lambda self, name: ("moved", name, self._start, self._end))
+    holders = []
+    coref_fast.initialize(coref_fast.rules_analyzer("en"), other, holders)
+    assert all(t._.coref_chains is holders[t.i] for t in other)
+    assert not [k for k in other.user_data if k[0] == "._." and k[1] == "coref_chains"]
