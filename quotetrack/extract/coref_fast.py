@@ -11,7 +11,9 @@ import threading
 from bisect import bisect_left
 from threading import get_ident
 
-from spacy.attrs import IDX
+import numpy as np
+from spacy.attrs import DEP, HEAD, IDX
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from .coref_scorer import FactorisedScorer
@@ -600,8 +602,9 @@ def _note_siblings(rules, doc: Doc, holders: list) -> None:
     """Each token's coordinated (dependent) siblings, and on each sibling the token that governs it."""
     english = type(rules).__module__ == ENGLISH_RULES
     sibling_deps = tuple(rules.dependent_sibling_deps) + tuple(rules.conjunction_deps)
+    coordinated = _heads_of(doc, sibling_deps)
     for token in doc:
-        if english and (token.dep_ in sibling_deps or not any(c.dep_ in sibling_deps for c in token.children)):
+        if english and (token.dep_ in sibling_deps or token.i not in coordinated):
             # What coreferee's English get_dependent_siblings does without a coordination
             # below the token: nothing, bar noting an "or" (the recursion's first step).
             if token.dep_ not in sibling_deps and token.lemma_ in rules.or_lemmas:
@@ -613,6 +616,14 @@ def _note_siblings(rules, doc: Doc, holders: list) -> None:
         for sibling in siblings:
             if sibling.i != token.i and holders[token.i].temp_governing_sibling is None:
                 holders[sibling.i].temp_governing_sibling = token
+
+
+def _heads_of(doc: Doc, deps: tuple[str, ...]) -> set[int]:
+    """The tokens with a child attached by one of ``deps``, from the parse's arrays (no Token made)."""
+    ids = np.array([get_string_id(dep) for dep in deps], dtype=np.uint64)
+    heads = doc.to_array(HEAD).astype(np.int64)  # offsets to the head, stored unsigned
+    below = np.isin(doc.to_array(DEP), ids) & (heads != 0)  # a root is its own head, not its child
+    return set((np.flatnonzero(below) + heads[below]).tolist())
 
 
 def _note_quotes(rules, doc: Doc, holders: list) -> None:

@@ -174,3 +174,15 @@ def test_each_token_holds_its_own_chain_holder_however_spacy_keys_it(nlp, monkey
     coref_fast.initialize(coref_fast.rules_analyzer("en"), other, holders)
     assert all(t._.coref_chains is holders[t.i] for t in other)
     assert not [k for k in other.user_data if k[0] == "._." and k[1] == "coref_chains"]
+
+
+def test_the_heads_of_coordinations_are_those_found_by_walking_the_children(nlp, seeds_dir):
+    deps = ("conj", "appos", "cc", "nsubj")
+    found = 0
+    for path in sorted(seeds_dir.glob("*.txt")):
+        with nlp.select_pipes(disable=["quotetrack"]):
+            doc = nlp(normalise_text(path.read_text(encoding="utf-8")))
+        expected = {t.i for t in doc if any(c.dep_ in deps for c in t.children)}
+        assert coref_fast._heads_of(doc, deps) == expected, path.name
+        found += len(expected)
+    assert found > 100
