@@ -7,6 +7,7 @@ it on a throw-away window. What changed and how it is checked: ``docs/coreferenc
 
 from __future__ import annotations
 
+import functools
 import threading
 from bisect import bisect_left
 from threading import get_ident
@@ -620,9 +621,10 @@ def _note_siblings(rules, doc: Doc, holders: list) -> None:
 
 def _heads_of(doc: Doc, deps: tuple[str, ...]) -> set[int]:
     """The tokens with a child attached by one of ``deps``, from the parse's arrays (no Token made)."""
-    ids = np.array([get_string_id(dep) for dep in deps], dtype=np.uint64)
+    labels = doc.to_array(DEP)
     heads = doc.to_array(HEAD).astype(np.int64)  # offsets to the head, stored unsigned
-    below = np.isin(doc.to_array(DEP), ids) & (heads != 0)  # a root is its own head, not its child
+    below = heads != 0  # a root is its own head, not its child
+    below &= functools.reduce(np.logical_or, (labels == get_string_id(dep) for dep in deps))  # np.isin costs more
     return set((np.flatnonzero(below) + heads[below]).tolist())
 
 
