@@ -13,7 +13,7 @@ from bisect import bisect_left
 from threading import get_ident
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX
+from spacy.attrs import DEP, HEAD, IDX, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
@@ -589,13 +589,14 @@ def _set_token_holders(doc: Doc, holders: list) -> None:
 
 def _note_sentences(doc: Doc, holders: list) -> tuple[list[int], list[int]]:
     """The first token of each sentence (on the doc's holder) and each token's sentence (on its own)."""
-    sent_starts = [s[0].i for s in doc.sents]
-    doc._.coref_chains.temp_sent_starts = sent_starts
+    sent_starts = []
     sent_of = [0] * len(doc)
     for index, sent in enumerate(doc.sents):
+        sent_starts.append(sent.start)
         for i in range(sent.start, sent.end):
             sent_of[i] = index
             holders[i].temp_sent_index = index
+    doc._.coref_chains.temp_sent_starts = sent_starts
     return sent_starts, sent_of
 
 
@@ -635,18 +636,19 @@ def _note_quotes(rules, doc: Doc, holders: list) -> None:
     only compares these arrays, never changes them)."""
     tuples = rules.quote_tuples
     marks = {mark for pair in tuples for mark in pair}
+    mark_ids = {get_string_id(mark): mark for mark in marks}
     quote_state = [0 for _ in tuples]
     current = quote_state[:]
-    for token in doc:
-        text = token.text
-        if text in marks:
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):  # a token's text only at the marks
+        text = mark_ids.get(orth)
+        if text is not None:
             for index, (opening, closing) in enumerate(tuples):
                 if quote_state[index] == 0 and text == opening:
                     quote_state[index] = 1
                 elif quote_state[index] == 1 and text == closing:
                     quote_state[index] = 0
             current = quote_state[:]
-        holders[token.i].temp_quote_array = current
+        holders[i].temp_quote_array = current
 
 
 def _note_referreds(rules, doc: Doc, holders: list, sent_starts: list[int], sent_of: list[int]) -> list[bool]:
