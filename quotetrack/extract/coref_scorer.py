@@ -374,7 +374,7 @@ class FactorisedScorer:
         self.one_blas_thread = OneBlasThread()
 
     def score(self, doc: Doc, thinc_ensemble=None) -> None:
-        # Noted by coref_fast.initialize (coreferee's own initialize notes nothing: every token is looked at).
+        # Noted by coref_init.initialize (coreferee's own initialize notes nothing: every token is looked at).
         referrers = getattr(doc._.coref_chains, "temp_quotetrack_referrers", None)
         if referrers is None:
             referrers = []

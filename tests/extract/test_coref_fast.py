@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from quotetrack.extract import coref, coref_fast, coref_scorer
+from quotetrack.extract import coref, coref_fast, coref_init, coref_scorer
 from quotetrack.run.inputs import normalise_text
 from tests.support.invariants import check_coref_speed, coref_decisions
 from tests.support.strategies import news_text
@@ -141,7 +141,7 @@ def test_the_english_pair_test_answers_as_coreferees_own(nlp, annotators, seeds_
     for text in [*texts, *HARD_CASES]:
         with nlp.select_pipes(disable=["quotetrack"]):
             doc = nlp(text)
-        coref_fast.initialize(ours, doc)
+        coref_init.initialize(ours, doc)
         anaphors = [t for t in doc if ours.is_potential_anaphor(t)]
         mentions = [Mention(t, sibling) for t in doc for sibling in (False, True)
                     if ours.is_independent_noun(t) or ours.is_potential_anaphor(t)]
@@ -165,24 +165,37 @@ def test_each_token_holds_its_own_chain_holder_however_spacy_keys_it(nlp, monkey
     with nlp.select_pipes(disable=["quotetrack"]):
         doc, other = nlp(HARD_CASES[1]), nlp(HARD_CASES[1])
     holders: list = []
-    coref_fast.initialize(coref_fast.rules_analyzer("en"), doc, holders)
+    coref_init.initialize(coref_fast.rules_analyzer("en"), doc, holders)
     assert len(holders) == len(doc) and len({id(h) for h in holders}) == len(doc)
     assert all(t._.coref_chains is holders[t.i] for t in doc)
 
     monkeypatch.setattr(Underscore, "_get_key", lambda self, name: ("moved", name, self._start, self._end))
     holders = []
-    coref_fast.initialize(coref_fast.rules_analyzer("en"), other, holders)
+    coref_init.initialize(coref_fast.rules_analyzer("en"), other, holders)
     assert all(t._.coref_chains is holders[t.i] for t in other)
     assert not [k for k in other.user_data if k[0] == "._." and k[1] == "coref_chains"]
 
 
-def test_the_heads_of_coordinations_are_those_found_by_walking_the_children(nlp, seeds_dir):
-    deps = ("conj", "appos", "cc", "nsubj")
-    found = 0
-    for path in sorted(seeds_dir.glob("*.txt")):
+def test_the_english_siblings_are_coreferees_own(nlp, annotators, seeds_dir):
+    """Every token's dependent siblings and "or" mark, read from the arrays, as coreferee's English
+    get_dependent_siblings finds them walking the tokens."""
+    from coreferee.data_model import ChainHolder
+
+    stock, _ = annotators
+    rules = stock.rules_analyzer
+    texts = [normalise_text(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
+    coordinated = marked = 0
+    for text in [*texts, *HARD_CASES, "Tom or Mary and Sue, or else Bob and Ann, met Lee and Kim or Jo."]:
         with nlp.select_pipes(disable=["quotetrack"]):
-            doc = nlp(normalise_text(path.read_text(encoding="utf-8")))
-        expected = {t.i for t in doc if any(c.dep_ in deps for c in t.children)}
-        assert coref_fast._heads_of(doc, deps) == expected, path.name
-        found += len(expected)
-    assert found > 100
+            doc = nlp(text)
+        ours = [ChainHolder() for _ in doc]
+        found = coref_init._english_siblings(rules, doc, ours)
+        for token in doc:
+            token._.coref_chains = ChainHolder()
+        for (i, siblings), token in zip(found, doc):
+            assert i == token.i
+            assert [t.i for t in siblings] == [t.i for t in rules.get_dependent_siblings(token)], (text[:40], i)
+            assert ours[i].temp_has_or_coordination == token._.coref_chains.temp_has_or_coordination, (text[:40], i)
+            coordinated += bool(siblings)
+            marked += ours[i].temp_has_or_coordination
+    assert coordinated > 50 and marked > 3, (coordinated, marked)
