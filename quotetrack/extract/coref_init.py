@@ -99,8 +99,9 @@ def _english_siblings(rules, doc: Doc, holders: list) -> list[tuple[int, list]]:
     dependent = set(strings(rules.dependent_sibling_deps))
     coordinating = dependent | set(strings(rules.conjunction_deps))
     or_lemmas, cc = set(strings(rules.or_lemmas)), get_string_id("cc")
-    labels, lemmas = doc.to_array(DEP).tolist(), doc.to_array(LEMMA).tolist()
-    children = _coordinated_children(doc, coordinating)
+    deps = doc.to_array(DEP)
+    labels, lemmas = deps.tolist(), doc.to_array(LEMMA).tolist()
+    children = _coordinated_children(doc, deps, coordinating)
     found = []
     for i, label in enumerate(labels):
         if label in coordinating:
@@ -120,9 +121,9 @@ def _english_siblings(rules, doc: Doc, holders: list) -> list[tuple[int, list]]:
     return found
 
 
-def _coordinated_children(doc: Doc, labels: set[int]) -> dict[int, list[int]]:
-    """Each token's children attached by one of the dependency ``labels`` (string ids), from the arrays."""
-    deps = doc.to_array(DEP)
+def _coordinated_children(doc: Doc, deps: np.ndarray, labels: set[int]) -> dict[int, list[int]]:
+    """Each token's children attached by one of the dependency ``labels`` (string ids), from the arrays
+    (``deps``: the doc's DEP array, read once by the caller)."""
     heads = doc.to_array(HEAD).astype(np.int64)  # offsets to the head, stored unsigned
     below = heads != 0  # a root is its own head, not its child
     below &= functools.reduce(np.logical_or, (deps == label for label in labels))  # np.isin costs more
