@@ -128,6 +128,21 @@ def scare_quote(f: Frame, text: str, mask: bytearray) -> bool:
     return f.source is None and all(all(mask[a:b]) for a, b in f.pieces) and sum(len(text[a:b].split()) for a, b in f.pieces) < 4
 
 
+def passive_topic(f: Frame) -> bool:
+    """A frame that names nobody and whose content is the passive subject of its cue: 'the
+    plan and the "open door" were discussed at length' says what was talked about, not what
+    anybody said (a content of its own, 'it is expected that …', is kept)."""
+    if f.source is not None or len(f.pieces) != 1:
+        return False
+    head = f.cue.root
+    a, b = f.pieces[0]
+    for child in head.children:
+        if child.dep_ == "nsubjpass":
+            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+            return start <= a and b <= end
+    return False
+
+
 def _sound(ix: DocIndex, pieces: list[tuple[int, int]], source: Token | None, rule: Frame | None) -> list[tuple[int, int]]:
     """The model's pieces without the speaker's own name ('…, added Lavrov': not content); a
     content of one function word ('said [that]') is no content:

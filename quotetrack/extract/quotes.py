@@ -17,7 +17,7 @@ from .candidates import Candidate
 from .doc_index import Blocks, DocIndex, Intervals
 from .frames import Frame, find_frames, inverted_object, lemma, subject_of
 from .frames import cue_span as _cue_span
-from .learned import learned_frames, scare_quote, with_nested_reports
+from .learned import learned_frames, passive_topic, scare_quote, with_nested_reports
 from .marks import MarkedSpan, find_marked, kind_of, quoted_mask
 from .tables import Tables
 
@@ -79,7 +79,7 @@ def find_candidates(doc: Doc, tables: Tables, index: DocIndex | None = None) -> 
         frames = [f for f in rule_frames if f.prior >= floor and usable(f)]
     else:
         # every rule frame is a candidate and a feature of the model, whatever its prior
-        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f) and not scare_quote(f, text, mask)]
+        frames = [f for f in learned_frames(ix, model, mask, rule_frames) if usable(f) and not scare_quote(f, text, mask) and not passive_topic(f)]
         frames = with_nested_reports(frames, [f for f in rule_frames if usable(f)])
     # 'X said, according to Y, that …', '“…,” X said, according to Y': the phrase is a channel
     frames = layouts.drop_channel_frames(frames, [f for f in rule_frames if usable(f)])

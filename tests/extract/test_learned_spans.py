@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from quotetrack.extract.attribution import attribute
+from quotetrack.extract.frames import Frame
+from quotetrack.extract.learned import passive_topic
 from quotetrack.extract.quotes import find_candidates
 from quotetrack.extract.tables import Tables
 from tests.support.quotes import find
@@ -39,3 +41,23 @@ def test_an_adjective_cue_through_its_copula(both):
     q = find(learned, "the deal will fail")
     assert (q.kind, q.text, q.cue.text, q.speaker) == ("indirect", "that the deal will fail", "are worried", "Republicans")
     assert _absent(rules, "the deal will fail")
+
+
+def test_what_a_passive_verb_was_about_is_not_a_quote(both):
+    learned, _ = both("The tax plan and the “open door” policy were discussed at length on Monday.")
+    assert learned == []
+    # with its agent it is an attribution, and a content of its own is kept
+    learned, _ = both("The new rules were criticized by several senators.")
+    assert find(learned, "The new rules").cue.text == "criticized"
+    learned, _ = both("It is expected that the bill will pass.")
+    assert find(learned, "the bill will pass").text == "that the bill will pass"
+
+
+def test_a_passive_topic_is_the_subject_of_a_cue_that_names_nobody(nlp):
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp("The plan was discussed at length.")
+    cue = doc[3:4]
+    topic = Frame(cue, "discuss", "learned-verb", [(0, 8)], None, "implicit")
+    assert passive_topic(topic)
+    assert not passive_topic(Frame(cue, "discuss", "learned-verb", [(0, 8)], doc[5], "subject"))  # it names somebody
+    assert not passive_topic(Frame(cue, "discuss", "learned-verb", [(22, 31)], None, "implicit"))  # not its subject
