@@ -6,7 +6,9 @@ features of :mod:`quotetrack.extract.span_features`:
 * the **cue** network learns, for every token that could head a cue, whether an
   annotated attribution's cue is headed there;
 * the **pair** network learns, for each annotated cue and each token of its sentence,
-  whether the token is in that attribution's content and whether it heads its source.
+  whether the token is in that attribution's content, whether it heads its source, and
+  whether the content on its side of the cue starts or ends there (weighted into the cut
+  by ``--boundary-weight``, chosen on held-out articles by ``polnear_crossval.py``).
 
 Training examples come from the gold attributions and the cached parses of
 ``benchmarks/polnear_tune.py``; ``doc.tensor`` (the pipeline's own tok2vec output, which
@@ -66,6 +68,7 @@ class Settings:
     min_prior: float = 0.4  # an indirect quote's frame needs this (quotes.Thresholds)
     host_min_prior: float = 0.3  # a frame gives a direct quote its cue from this on
     mixed_min_prior: float = 0.3  # a frame holding quoted words is a mixed quote from this on
+    boundary_weight: float = 3.0  # weight of the start/end scores when a content is cut (span_model.decode; tuned held out)
 
 
 def fold_of(name: str, k: int) -> int:
@@ -131,13 +134,19 @@ def examples(gold_doc, doc, model_width: int, tables: Tables) -> Examples:
         w = span_features.window(arrays, h)
         cue_col.append(np.full(len(w), h, dtype=np.int64))
         tok_col.append(w)
-        ys.append(np.stack([np.isin(w, content), w == (src if src is not None else -1)], axis=1).astype(np.float32))
+        inside = np.isin(w, content)
+        first, last = np.zeros(len(w), bool), np.zeros(len(w), bool)
+        for side in (w < h, w > h):  # each side's content: where it starts and ends
+            on = np.flatnonzero(side & inside)
+            if len(on):
+                first[on[0]], last[on[-1]] = True, True
+        ys.append(np.stack([inside, w == (src if src is not None else -1), first, last], axis=1).astype(np.float32))
     if cue_col:
         pair = span_features.pair_rows(arrays, np.concatenate(cue_col), np.concatenate(tok_col), model_width)
         pair_y = np.concatenate(ys)
     else:
         pair = span_features.pair_rows(arrays, np.zeros(0, np.int64), np.zeros(0, np.int64), model_width)
-        pair_y = np.zeros((0, 2), np.float32)
+        pair_y = np.zeros((0, 4), np.float32)
     return Examples(cue, cue_y, pair, pair_y)
 
 
@@ -292,6 +301,7 @@ def train(gold, docs, settings: Settings | None = None, log=None, meta: dict | N
         "about": "quotetrack span model: cue and content/source networks, trained by benchmarks/train_spans.py",
         "tensor_width": width,
         "cue_floor": settings.cue_floor,
+        "boundary_weight": settings.boundary_weight,
         "min_prior": settings.min_prior,
         "host_min_prior": settings.host_min_prior,
         "mixed_min_prior": settings.mixed_min_prior,

@@ -340,6 +340,9 @@ def pair_rows(arrays: DocArrays, cues: np.ndarray, tokens: np.ndarray, width: in
         (46, x.lower[t], r),
         (47, x.lemma[c], in_frame, side),
         (48, dist, commas, side, _u(rel)),
+        # the neighbours, for where a content starts and ends ("…, which", "that …")
+        (51, x.shifted(x.lower, -1)[t], x.shifted(x.dep, -1)[t], side),
+        (52, x.shifted(x.lower, 1)[t], x.shifted(x.dep, 1)[t], side),
     ]
     fixed = np.concatenate([r[:, None], mix_all(n, feats)], axis=1)
     dense_rows = np.concatenate([dense(x, t, width), dense(x, c, width)], axis=1) if n else np.zeros((0, 2 * width), np.float32)

@@ -3,8 +3,10 @@
 Two small networks read the features of :mod:`quotetrack.extract.span_features` (hashed
 sparse features summed into a hidden layer, plus the pipeline's ``doc.tensor``): one
 scores every token as the head of a cue, the other scores, for a cue, each token of its
-sentence as content and as the head of the source. A cue's content is the best-scoring
-stretch of tokens on each side of it (a stretch is kept when its tokens' log-odds sum
+sentence as content, as the head of the source, and as where the content on its side of
+the cue starts and where it ends. A cue's content is the best-scoring stretch of tokens on
+each side of it (its tokens' content log-odds plus, weighted, its first token's start
+score and its last token's end score; a stretch is kept when its content log-odds sum
 above zero), so ``A, X said, B`` gives two pieces and a content can stop before a
 relative clause or a conjunct wherever the annotators' habits say.
 
@@ -188,6 +190,12 @@ class SpanModel:
         return int(self.meta["tensor_width"])
 
     @property
+    def boundary_weight(self) -> float:
+        """How much the pair network's start and end scores move a content's edges (0: the best
+        stretch by content scores alone; models trained without the two outputs always 0)."""
+        return float(self.meta.get("boundary_weight", 0.0)) if self.pair.out.shape[1] >= 4 else 0.0
+
+    @property
     def cue_floor(self) -> float:
         """Cues scored below this are not looked at further."""
         return float(self.meta.get("cue_floor", 0.05))
@@ -227,8 +235,9 @@ class SpanModel:
         k = 0
         for h, w, pr in zip(heads, wins, probs):
             zc, zs = z[k : k + len(w), 0], z[k : k + len(w), 1]
+            edges = (z[k : k + len(w), 2], z[k : k + len(w), 3]) if self.boundary_weight else None
             k += len(w)
-            pieces = decode(int(h), w, zc)
+            pieces = decode(int(h), w, zc, edges, self.boundary_weight)
             src, score = (int(w[np.argmax(zs)]), float(zs.max())) if len(w) else (None, -30.0)
             if score < 0:
                 src = None
@@ -263,14 +272,41 @@ def best_stretch(scores: np.ndarray) -> tuple[int, int, float]:
     return best_i, best_j, best
 
 
-def decode(head: int, tokens: np.ndarray, logits: np.ndarray) -> list[tuple[int, int]]:
-    """Content pieces as token ranges: the best stretch left of the cue and the best right of it."""
+def best_bounded(scores: np.ndarray, starts: np.ndarray, ends: np.ndarray, weight: float) -> tuple[int, int, float]:
+    """The stretch [i, j) maximising its scores' sum plus ``weight`` times the start score of
+    token i and the end score of token j - 1; returned with its scores' sum alone (whether
+    to keep it is still decided by that sum)."""
+    prefix = np.concatenate([[0.0], np.cumsum(scores)])
+    # best start for each end: argmax over i <= j of weight * starts[i] - prefix[i]
+    opening = weight * starts - prefix[:-1]
+    best_open = np.maximum.accumulate(opening)
+    where = _running_argmax(opening)
+    total = prefix[1:] + weight * ends + best_open
+    j = int(np.argmax(total))
+    i = int(where[j])
+    return i, j + 1, float(prefix[j + 1] - prefix[i])
+
+
+def _running_argmax(values: np.ndarray) -> np.ndarray:
+    """For each k, the index of the first maximum of values[: k + 1]."""
+    best = np.maximum.accumulate(values)
+    is_new = np.r_[True, values[1:] > best[:-1]]
+    return np.maximum.accumulate(np.where(is_new, np.arange(len(values)), 0))
+
+
+def decode(head: int, tokens: np.ndarray, logits: np.ndarray, edges: tuple[np.ndarray, np.ndarray] | None = None,
+           weight: float = 0.0) -> list[tuple[int, int]]:
+    """Content pieces as token ranges: the best stretch left of the cue and the best right of it
+    (with ``edges``, the pair network's start and end scores, weighted in)."""
     out = []
     for side in (tokens < head, tokens > head):
         idx = np.flatnonzero(side)
         if not len(idx):
             continue
-        i, j, total = best_stretch(logits[idx])
+        if edges is not None and weight:
+            i, j, total = best_bounded(logits[idx], edges[0][idx], edges[1][idx], weight)
+        else:
+            i, j, total = best_stretch(logits[idx])
         if total > 0.0 and j > i:
             out.append((int(tokens[idx[i]]), int(tokens[idx[j - 1]]) + 1))
     return out

@@ -7,6 +7,8 @@ fails if the model stops doing its part.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from quotetrack.extract.attribution import attribute
@@ -41,6 +43,20 @@ def test_an_adjective_cue_through_its_copula(both):
     q = find(learned, "the deal will fail")
     assert (q.kind, q.text, q.cue.text, q.speaker) == ("indirect", "that the deal will fail", "are worried", "Republicans")
     assert _absent(rules, "the deal will fail")
+
+
+def test_the_start_and_end_scores_stop_a_content_before_its_relative_clause(nlp, both):
+    text = "Lawmakers criticized the ruling, which had been expected for weeks."
+    learned, _ = both(text)
+    q = find(learned, "the ruling")
+    assert (q.text, q.cue.text, q.mention.text) == ("the ruling", "criticized", "Lawmakers")
+    # the same model cutting by its content scores alone runs on into the clause
+    shipped = nlp.get_pipe("quotetrack").tables
+    plain = dataclasses.replace(shipped.span_model, meta={**shipped.span_model.meta, "boundary_weight": 0.0})
+    tables = Tables(cue_frames=shipped.cue_frames, frame_model=shipped.frame_model, confidence=shipped.confidence, span_model=plain)
+    with nlp.select_pipes(disable=["quotetrack"]):
+        doc = nlp(text)
+    assert find(attribute(doc, find_candidates(doc, tables), tables), "the ruling").text == "the ruling, which had been expected for weeks"
 
 
 def test_what_a_passive_verb_was_about_is_not_a_quote(both):

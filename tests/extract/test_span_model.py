@@ -11,7 +11,7 @@ import pickle
 import numpy as np
 
 from quotetrack.extract.span_features import mix, mix_all
-from quotetrack.extract.span_model import KeyTable, Net, SpanModel, best_stretch, decode
+from quotetrack.extract.span_model import KeyTable, Net, SpanModel, best_bounded, best_stretch, decode
 from quotetrack.extract.tables import BINARY_FILES, FILES, SPAN_MODEL, Tables
 
 
@@ -65,6 +65,40 @@ def test_decode_cuts_one_piece_on_each_side_of_the_cue():
     logits = np.array([2.0, 2.0, -5.0, -3.0, 1.0, 1.0, -1.0])  # "A B , [said] X C D ."
     assert decode(3, tokens, logits) == [(0, 2), (5, 7)]
     assert decode(3, tokens, np.full(7, -1.0)) == []  # no content: no quote
+
+
+def test_the_bounded_stretch_is_the_best_of_every_stretch():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(1, 10))
+        z, starts, ends = rng.normal(0, 2, n), rng.normal(-2, 2, n), rng.normal(-2, 2, n)
+        weight = float(rng.choice([0.5, 1.0, 3.0]))
+        best = max(z[i:j].sum() + weight * (starts[i] + ends[j - 1]) for i in range(n) for j in range(i + 1, n + 1))
+        i, j, total = best_bounded(z, starts, ends, weight)
+        assert abs(z[i:j].sum() + weight * (starts[i] + ends[j - 1]) - best) < 1e-9
+        assert abs(total - z[i:j].sum()) < 1e-9  # what is returned is the content's own score
+
+
+def test_start_and_end_scores_move_where_a_content_stops():
+    # "[said] it was over on Monday at the hall ." : the content scores alone run on to "hall",
+    # the end scores say the content ends at "over"
+    tokens = np.arange(1, 10)
+    logits = np.array([3.0, 3.0, 3.0, 0.2, 0.2, 0.2, 0.2, 0.2, -4.0])
+    starts = np.array([4.0, -6, -6, -6, -6, -6, -6, -6, -6])
+    ends = np.array([-6.0, -6, 3.0, -6, -6, -6, -6, -4.0, -6])
+    assert decode(0, tokens, logits) == [(1, 9)]
+    assert decode(0, tokens, logits, (starts, ends), 3.0) == [(1, 4)]
+    # a side whose best-bounded stretch scores nothing as content is still no content
+    assert decode(0, tokens, np.full(9, -1.0), (starts, ends), 3.0) == []
+
+
+def test_a_model_without_start_and_end_outputs_cuts_by_content_alone():
+    model = tiny_model()
+    model.meta["boundary_weight"] = 3.0
+    assert model.boundary_weight == 0.0  # its pair network has two outputs: content and source
+    rng = np.random.default_rng(2)
+    model.pair = _net(rng, 40, 192, 4)
+    assert model.boundary_weight == 3.0
 
 
 def test_a_model_round_trips_through_bytes_and_pickle():

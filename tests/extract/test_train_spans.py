@@ -70,6 +70,8 @@ def test_training_on_three_articles_writes_a_model_that_loads_and_predicts(slice
     assert all(len(g.attributions) == 2 for g in gold)
     model = train_spans.train(gold, docs, SMALL)
     assert model.meta["articles"] == 3 and model.meta["tensor_width"] == docs[0].tensor.shape[1]
+    # the pair network scores content, source, and where each side's content starts and ends
+    assert model.pair.out.shape[1] == 4 and model.boundary_weight == SMALL.boundary_weight
     path = tmp_path / "span_model.npz"
     path.write_bytes(model.to_bytes())
     loaded = SpanModel.from_bytes(path.read_bytes())
@@ -98,3 +100,4 @@ def test_training_on_three_articles_writes_a_model_that_loads_and_predicts(slice
 def test_training_is_reproducible(slice_):
     gold, docs = slice_
     assert train_spans.train(gold, docs, SMALL).to_bytes() == train_spans.train(gold, docs, SMALL).to_bytes()
+
