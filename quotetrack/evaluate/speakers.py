@@ -37,6 +37,9 @@ _CUT = re.compile(r"[,;:()\[\]—–]| - ")
 _SPLIT_ENTITIES = re.compile(r"\s+(?:and|or|&)\s+|/")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _PREPOSITIONS = frozenset("for of at from with to by in on about".split())
+# "Ted Cruz of Texas", "David Autor at the Massachusetts Institute of Technology"
+_AFFILIATIONS = frozenset("of at from in".split())
+_HONORIFICS = frozenset("mr mrs ms miss mx dr".split())
 
 
 def _fold(token: str) -> str:
@@ -59,6 +62,27 @@ def name_key(text: str | None) -> tuple[str, ...] | None:
         return None
     chunk = _CUT.split(text.strip(), maxsplit=1)[0]
     tokens = _NAME_TOKEN.findall(chunk)
+    return _affiliated(tokens) or _end_run(tokens)
+
+
+def _affiliated(tokens: list[str]) -> tuple[str, ...] | None:
+    """The person in "Senator Ted Cruz of Texas", "Lee Wang of The Intercept", "Mr. Burman of
+    the Tax Policy Center": a name, then of/at/from/in and a place or an organisation (a
+    phrase opened by "the", or one or two capitalised words). The name must be a full name
+    or follow an honorific, so "Bank of America" and "Secretary of State John Kerry" are
+    read by their end run as before."""
+    at = next((k for k in range(1, len(tokens)) if tokens[k] in _AFFILIATIONS and _capitalised(tokens[k - 1])), None)
+    if at is None:
+        return None
+    after = tokens[at + 1 :]
+    if not after or not (after[0].lower() == "the" or (len(after) <= 2 and all(_capitalised(t) for t in after))):
+        return None
+    key = _end_run(tokens[:at])
+    honorific = any(_fold(t) in _HONORIFICS for t in tokens[:at])
+    return key if key and (len(key) >= 2 or honorific) else None
+
+
+def _end_run(tokens: list[str]) -> tuple[str, ...] | None:
     if not tokens or not _capitalised(tokens[-1]):
         return None
     k = len(tokens) - 1

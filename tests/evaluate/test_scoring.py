@@ -125,6 +125,18 @@ def test_mixed_kinds_under_one_cue_make_a_mixed_unit():
         ("Hillary Rodham Clinton", "Hillary Clinton", True),
         ("Secretary of State John Kerry", "John Kerry", True),
         ("Republican Party", "Democratic Party", False),
+        # a name, then where the person is from or works: the person
+        ("Senator Ted Cruz of Texas", "Ted Cruz", True),
+        ("Senator Ted Cruz of Texas", "Texas", False),
+        ("Lee Wang of The Intercept", "Lee Wang", True),
+        ("Paul Krugman of the New York Times", "Paul Krugman", True),
+        ("Mr. Burman of the Tax Policy Center", "Leonard Burman", True),
+        ("David Autor at the Massachusetts Institute of Technology", "David Autor", True),
+        # an office "of" something, before the name, is still read by the name at the end
+        ("Speaker of the House Paul Ryan", "Paul Ryan", True),
+        ("Secretary of State Kerry", "John Kerry", True),
+        ("Palm Beach County Supervisor of Elections Susan Bucher", "Susan Bucher", True),
+        ("Palm Beach County Supervisor of Elections Susan Bucher", "Palm Beach County Supervisor", False),
     ],
 )
 def test_names_match(a, b, same):
