@@ -275,23 +275,24 @@ def best_stretch(scores: np.ndarray) -> tuple[int, int, float]:
 def best_bounded(scores: np.ndarray, starts: np.ndarray, ends: np.ndarray, weight: float) -> tuple[int, int, float]:
     """The stretch [i, j) maximising its scores' sum plus ``weight`` times the start score of
     token i and the end score of token j - 1; returned with its scores' sum alone (whether
-    to keep it is still decided by that sum)."""
-    prefix = np.concatenate([[0.0], np.cumsum(scores)])
-    # best start for each end: argmax over i <= j of weight * starts[i] - prefix[i]
-    opening = weight * starts - prefix[:-1]
-    best_open = np.maximum.accumulate(opening)
-    where = _running_argmax(opening)
-    total = prefix[1:] + weight * ends + best_open
-    j = int(np.argmax(total))
-    i = int(where[j])
-    return i, j + 1, float(prefix[j + 1] - prefix[i])
+    to keep it is still decided by that sum).
 
-
-def _running_argmax(values: np.ndarray) -> np.ndarray:
-    """For each k, the index of the first maximum of values[: k + 1]."""
-    best = np.maximum.accumulate(values)
-    is_new = np.r_[True, values[1:] > best[:-1]]
-    return np.maximum.accumulate(np.where(is_new, np.arange(len(values)), 0))
+    One pass: for each end j, the best start is the best of weight * starts[i] - prefix[i]
+    over i <= j. Plain Python, as :func:`best_stretch`: a side of a sentence is a few dozen
+    tokens, where numpy's per-call cost is more than the work.
+    """
+    s, a, b = scores.tolist(), starts.tolist(), ends.tolist()
+    best, best_i, best_j = float("-inf"), 0, 0
+    prefix, opening, open_i = 0.0, float("-inf"), 0
+    for j, score in enumerate(s):
+        here = weight * a[j] - prefix
+        if here > opening:
+            opening, open_i = here, j
+        prefix += score
+        total = prefix + weight * b[j] + opening
+        if total > best:
+            best, best_i, best_j = total, open_i, j + 1
+    return best_i, best_j, float(sum(s[best_i:best_j]))
 
 
 def decode(head: int, tokens: np.ndarray, logits: np.ndarray, edges: tuple[np.ndarray, np.ndarray] | None = None,
