@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import pickle
 import sys
 import time
@@ -70,8 +71,10 @@ def fold_examples(gold, docs, train: list[int], path: Path, log):
     ex = [ts.examples(a, b, width, rules.cross_fitted(j)) for j, (a, b) in enumerate(zip(g, d))]
     out = (rules.table(), rules.model, width, ex)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two sweeps at once never read half a file
+    with partial.open("wb") as f:
         pickle.dump(out, f)
+    os.replace(partial, path)
     log(f"  examples of {len(train)} articles built in {time.perf_counter() - t0:.0f}s ({path.name})")
     return out
 
