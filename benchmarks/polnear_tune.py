@@ -37,6 +37,18 @@ def _key(texts: list[str], model: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _set_tensors(nlp, docs) -> None:
+    """``doc.tensor`` as the pipeline's ``tok2vec`` sets it: a DocBin does not keep it, and
+    without it the span model does not run (the rule frames alone would be scored)."""
+    if "tok2vec" not in nlp.pipe_names:
+        return
+    t0 = time.perf_counter()
+    missing = [d for d in docs if d.tensor is None or d.tensor.size == 0 or len(d.tensor) != len(d)]
+    for _ in nlp.get_pipe("tok2vec").pipe(missing, batch_size=32):
+        pass
+    print(f"tok2vec tensors of {len(missing)} cached docs in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
+
 def parsed_docs(gold, cache_dir: Path, reparse: bool = False):
     """The gold texts parsed by quotetrack's pipeline minus its own component (cached)."""
     import coreferee  # noqa: F401  (msgpack encoders for the chains)
@@ -51,6 +63,7 @@ def parsed_docs(gold, cache_dir: Path, reparse: bool = False):
         t0 = time.perf_counter()
         docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(nlp.vocab))
         print(f"loaded {len(docs)} parsed docs from {path} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        _set_tensors(nlp, docs)
         return nlp, docs
     print(f"parsing {len(texts)} documents (cached in {path})…", file=sys.stderr)
     t0 = time.perf_counter()
