@@ -78,16 +78,27 @@ def _cue_words(head: Token) -> Span:
     return cue_span(head)
 
 
-def _frame(ix: DocIndex, p: Prediction, rule: Frame | None) -> Frame | None:
+def _cut(ix: DocIndex, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges as character pieces, trimmed; a piece without a letter or digit is none."""
     doc, text = ix.doc, ix.text
-    head = doc[p.head]
     pieces = []
-    for i, j in p.pieces:
+    for i, j in ranges:
         a, b = trimmed(text, doc[i].idx, doc[j - 1].idx + len(doc[j - 1]))
         if b > a and any(ch.isalnum() for ch in text[a:b]):
             pieces.append((a, b))
+    return pieces
+
+
+def _frame(ix: DocIndex, p: Prediction, rule: Frame | None) -> Frame | None:
+    doc = ix.doc
+    head = doc[p.head]
+    pieces = _cut(ix, p.pieces)
     source = rule.source if rule is not None else (doc[p.source] if p.source is not None else None)
     pieces = _sound(ix, pieces, source, rule)
+    if not pieces and rule is not None and rule.pieces and set(rule.pieces) <= set(_cut(ix, p.doubtful)):
+        # the start and end scores and the parse agree on the content, the content scores
+        # only doubt it ('Lavrov said that in case of urgent matters NATO could liaise …')
+        pieces = list(rule.pieces)
     if not pieces:
         return None
     if rule is not None:

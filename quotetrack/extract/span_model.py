@@ -167,6 +167,9 @@ class Prediction:
     pieces: list[tuple[int, int]]  # token index ranges [i, j)
     source: int | None
     source_score: float
+    # stretches the start and end scores chose but the content scores did not carry (token
+    # ranges): a content only when the parse's rule frame cuts exactly there (learned._frame)
+    doubtful: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -237,11 +240,12 @@ class SpanModel:
             zc, zs = z[k : k + len(w), 0], z[k : k + len(w), 1]
             edges = (z[k : k + len(w), 2], z[k : k + len(w), 3]) if self.boundary_weight else None
             k += len(w)
-            pieces = decode(int(h), w, zc, edges, self.boundary_weight)
+            doubtful: list[tuple[int, int]] = []
+            pieces = decode(int(h), w, zc, edges, self.boundary_weight, doubtful)
             src, score = (int(w[np.argmax(zs)]), float(zs.max())) if len(w) else (None, -30.0)
             if score < 0:
                 src = None
-            out.append(Prediction(int(h), float(pr), pieces, src, score))
+            out.append(Prediction(int(h), float(pr), pieces, src, score, doubtful))
         return out
 
     # --- files -------------------------------------------------------------------
@@ -296,9 +300,10 @@ def best_bounded(scores: np.ndarray, starts: np.ndarray, ends: np.ndarray, weigh
 
 
 def decode(head: int, tokens: np.ndarray, logits: np.ndarray, edges: tuple[np.ndarray, np.ndarray] | None = None,
-           weight: float = 0.0) -> list[tuple[int, int]]:
+           weight: float = 0.0, doubtful: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Content pieces as token ranges: the best stretch left of the cue and the best right of it
-    (with ``edges``, the pair network's start and end scores, weighted in)."""
+    (with ``edges``, the pair network's start and end scores, weighted in; a stretch they
+    chose whose content scores sum to nothing goes to ``doubtful``)."""
     out = []
     for side in (tokens < head, tokens > head):
         idx = np.flatnonzero(side)
@@ -308,6 +313,8 @@ def decode(head: int, tokens: np.ndarray, logits: np.ndarray, edges: tuple[np.nd
             i, j, total = best_bounded(logits[idx], edges[0][idx], edges[1][idx], weight)
         else:
             i, j, total = best_stretch(logits[idx])
-        if total > 0.0 and j > i:
+        if j > i and total > 0.0:
             out.append((int(tokens[idx[i]]), int(tokens[idx[j - 1]]) + 1))
+        elif j > i and doubtful is not None and edges is not None and weight:
+            doubtful.append((int(tokens[idx[i]]), int(tokens[idx[j - 1]]) + 1))
     return out

@@ -88,8 +88,11 @@ def test_start_and_end_scores_move_where_a_content_stops():
     ends = np.array([-6.0, -6, 3.0, -6, -6, -6, -6, -4.0, -6])
     assert decode(0, tokens, logits) == [(1, 9)]
     assert decode(0, tokens, logits, (starts, ends), 3.0) == [(1, 4)]
-    # a side whose best-bounded stretch scores nothing as content is still no content
-    assert decode(0, tokens, np.full(9, -1.0), (starts, ends), 3.0) == []
+    # a side whose best-bounded stretch scores nothing as content is still no content, but
+    # the stretch is kept as doubtful (a content when the parse cuts exactly there)
+    doubtful = []
+    assert decode(0, tokens, np.full(9, -1.0), (starts, ends), 3.0, doubtful) == []
+    assert doubtful == [(1, 4)]
 
 
 def test_a_model_without_start_and_end_outputs_cuts_by_content_alone():
