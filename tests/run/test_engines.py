@@ -245,8 +245,10 @@ def test_a_worker_stuck_past_the_time_limit_is_stopped_and_the_rest_goes_on(monk
 
 
 def _stored(db: Path) -> int:
+    # mode=rw, not ro: never creates the file, and reads a WAL store like any other connection
+    # (a read-only one could keep failing while the run wrote, and the test then waited the run out)
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+        with sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=0.2) as conn:
             return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     except sqlite3.Error:
         return 0
@@ -276,7 +278,7 @@ def _wait_for_documents(proc: subprocess.Popen, db: Path, at_least: int, timeout
     raise AssertionError("the run stored nothing in time")
 
 
-ARTICLES = 200
+ARTICLES = 320
 
 
 def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
@@ -284,7 +286,7 @@ def test_interrupted_runs_carry_on_without_duplicates(tmp_path, seeds_dir, nlp):
     corpus.mkdir()
     seeds = sorted(seeds_dir.glob("*.txt"))
     # Enough articles that the run cannot finish between its first stored ones and the interrupt
-    # (with 60, a faster extraction once ended before Ctrl-C arrived).
+    # (with 60, a faster extraction once ended before Ctrl-C arrived; with 200, once again).
     for i in range(ARTICLES):
         shutil.copy(seeds[i % len(seeds)], corpus / f"article_{i:03d}.txt")
     reference = Store(tmp_path / "reference.db")
