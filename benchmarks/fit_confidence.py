@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs, unit_outcomes  # noqa: E402
-from train_spans import Settings, fold_of, learn_tables, tensors  # noqa: E402
+from train_spans import Settings, fold_of, learn_tables  # noqa: E402
 
 from quotetrack.evaluate import read_gold  # noqa: E402
 from quotetrack.extract import confidence, coref  # noqa: E402
@@ -182,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = read_gold(args.gold)[: args.limit]
     nlp, docs = parsed_docs(gold, args.cache)
-    tensors(docs, nlp)
     obs = cross_fitted(gold, docs, args.folds) if args.folds else both_passes(gold, docs, Tables.shipped())
     # how well does a table fitted on one half do on the other?
     held_out = []

@@ -59,7 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fit_confidence import cells, observations  # noqa: E402
 from learn_cues import learn  # noqa: E402
 from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
-from train_spans import Settings, fold_of, learn_tables, tensors  # noqa: E402
+from train_spans import Settings, fold_of, learn_tables  # noqa: E402
 
 from quotetrack.evaluate import Report, read_gold, score  # noqa: E402
 from quotetrack.extract import confidence  # noqa: E402
@@ -296,8 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     gold = read_gold(args.gold)[: args.limit]
-    nlp, docs = parsed_docs(gold, args.cache)
-    tensors(docs, nlp)  # doc.tensor, which the parse cache does not keep
+    nlp, docs = parsed_docs(gold, args.cache)  # doc.tensor set (the parse cache does not keep it)
     for k in args.folds:
         sizes = [sum(fold_of(g.name, k) == f for g in gold) for f in range(k)]
         log(f"K={k}: fold sizes {sizes}")

@@ -39,13 +39,17 @@ def _key(texts: list[str], model: str) -> str:
 
 def _set_tensors(nlp, docs) -> None:
     """``doc.tensor`` as the pipeline's ``tok2vec`` sets it: a DocBin does not keep it, and
-    without it the span model does not run (the rule frames alone would be scored)."""
+    without it the span model does not run (the rule frames alone would be scored). On one
+    BLAS thread, as the span model is trained, so a retrained model is the same file."""
+    from threadpoolctl import threadpool_limits
+
     if "tok2vec" not in nlp.pipe_names:
         return
     t0 = time.perf_counter()
     missing = [d for d in docs if d.tensor is None or d.tensor.size == 0 or len(d.tensor) != len(d)]
-    for _ in nlp.get_pipe("tok2vec").pipe(missing, batch_size=32):
-        pass
+    with threadpool_limits(1):
+        for _ in nlp.get_pipe("tok2vec").pipe(missing, batch_size=32):
+            pass
     print(f"tok2vec tensors of {len(missing)} cached docs in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
 

@@ -39,7 +39,6 @@ from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs  # noqa: E402
 from quotetrack.evaluate import read_gold, score  # noqa: E402
 from quotetrack.extract.attribution import attribute  # noqa: E402
 from quotetrack.extract.quotes import find_candidates  # noqa: E402
-from quotetrack.extract.span_model import SpanModel  # noqa: E402
 from quotetrack.extract.tables import Tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +67,7 @@ def fold_examples(gold, docs, train: list[int], path: Path, log):
     g, d = [gold[i] for i in train], [docs[i] for i in train]
     rules = learn(g, d)
     width = int(d[0].tensor.shape[1])
-    ex = [ts.examples(a, b, width, rules.cross_fitted(j)) for j, (a, b) in enumerate(zip(g, d))]
+    ex = ts.every_example(g, d, width, rules)
     out = (rules.table(), rules.model, width, ex)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two sweeps at once never read half a file
@@ -77,15 +76,6 @@ def fold_examples(gold, docs, train: list[int], path: Path, log):
     os.replace(partial, path)
     log(f"  examples of {len(train)} articles built in {time.perf_counter() - t0:.0f}s ({path.name})")
     return out
-
-
-def fit_model(ex, width: int, settings: ts.Settings) -> SpanModel:
-    cue_vocab = ts.vocabulary([e.cue for e in ex], settings.min_count)
-    pair_vocab = ts.vocabulary([e.pair for e in ex], settings.min_count)
-    cue = ts.fit(ts.stack([e.cue for e in ex], [e.cue_y for e in ex], cue_vocab), cue_vocab, settings, settings.seed)
-    pair = ts.fit(ts.stack([e.pair for e in ex], [e.pair_y for e in ex], pair_vocab), pair_vocab, settings, settings.seed + 1)
-    meta = {k: getattr(settings, k) for k in ("cue_floor", "min_prior", "host_min_prior", "mixed_min_prior", "boundary_weight")}
-    return SpanModel(cue, pair, {"tensor_width": width, **meta})
 
 
 def line(label: str, report) -> str:
@@ -126,13 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     shipped = Tables.shipped()
     models = []
     with threadpool_limits(1):
-        ts.tensors(docs, nlp)
         for part in parts:
             train = [i for i, g in enumerate(gold) if ts.fold_of(g.name, args.folds) != part]
             test = [i for i, g in enumerate(gold) if ts.fold_of(g.name, args.folds) == part]
             path = args.cache / f"span-examples-{key}-k{args.folds}-p{part}.pkl"
             cue_frames, frame_model, width, ex = fold_examples(gold, docs, train, path, log)
-            model = fit_model(ex, width, settings)
+            model = ts.networks(ex, width, settings)
             tables = Tables(cue_frames=cue_frames, frame_model=frame_model, confidence=shipped.confidence, span_model=model)
             models.append((tables, test))
             log(f"  fold {part}: fitted on {len(train)} articles  {time.perf_counter() - t0:.0f}s")

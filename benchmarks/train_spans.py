@@ -268,14 +268,6 @@ def fit(data: Data, vocab: np.ndarray, settings: Settings, seed: int, log=None, 
     return Net(vocab, embed, dense, bias, out, out_bias)
 
 
-def tensors(docs, nlp) -> None:
-    """Set ``doc.tensor`` on cached parses as the pipeline's tok2vec would (the cache does not keep it)."""
-    tok2vec = nlp.get_pipe("tok2vec")
-    missing = [d for d in docs if d.tensor is None or len(d.tensor) != len(d) or d.tensor.size == 0]
-    for _ in tok2vec.pipe(missing, batch_size=32):
-        pass
-
-
 def train(gold, docs, settings: Settings | None = None, log=None, meta: dict | None = None, rules=None) -> SpanModel:
     """A span model learned from these gold documents and their parses (tensors set, same order).
 
@@ -285,9 +277,21 @@ def train(gold, docs, settings: Settings | None = None, log=None, meta: dict | N
     width = int(docs[0].tensor.shape[1]) if docs else 96
     t0 = time.perf_counter()
     rules = rules if rules is not None else learn(gold, docs)
-    ex = [examples(g, d, width, rules.cross_fitted(i)) for i, (g, d) in enumerate(zip(gold, docs))]
+    ex = every_example(gold, docs, width, rules)
     if log:
         log(f"  rule tables and examples of {len(gold)} articles  {time.perf_counter() - t0:.0f}s")
+    return networks(ex, width, settings, log, meta, t0)
+
+
+def every_example(gold, docs, width: int, rules) -> list[Examples]:
+    """Each document's training rows, its rule frames found with tables learned without it."""
+    return [examples(g, d, width, rules.cross_fitted(i)) for i, (g, d) in enumerate(zip(gold, docs))]
+
+
+def networks(ex: list[Examples], width: int, settings: Settings, log=None, meta: dict | None = None,
+             t0: float | None = None) -> SpanModel:
+    """The two networks fitted on these examples, as a span model with its settings in ``meta``."""
+    t0 = time.perf_counter() if t0 is None else t0
     cue_vocab = vocabulary([e.cue for e in ex], settings.min_count)
     pair_vocab = vocabulary([e.pair for e in ex], settings.min_count)
     cue_data = stack([e.cue for e in ex], [e.cue_y for e in ex], cue_vocab)
@@ -305,7 +309,7 @@ def train(gold, docs, settings: Settings | None = None, log=None, meta: dict | N
         "min_prior": settings.min_prior,
         "host_min_prior": settings.host_min_prior,
         "mixed_min_prior": settings.mixed_min_prior,
-        "articles": len(gold),
+        "articles": len(ex),
         "cue_rows": cue_data.n,
         "pair_rows": pair_data.n,
         "settings": vars(settings),
@@ -344,10 +348,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     gold = read_gold(args.gold)[: args.limit]
-    nlp, docs = parsed_docs(gold, args.cache)
+    nlp, docs = parsed_docs(gold, args.cache)  # tensors set, as the pipeline's tok2vec sets them
     with threadpool_limits(1):
-        tensors(docs, nlp)
-        log(f"tensors: {time.perf_counter() - t0:.0f}s")
         model = train(gold, docs, settings, log, meta={"spacy_model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"})
     data = model.to_bytes()
     args.out.write_bytes(data)

@@ -110,8 +110,8 @@ def test_the_sweep_caches_a_folds_examples_and_refits_the_same_networks_from_the
     built = span_sweep.fold_examples(gold, docs, [0, 1, 2], path, lambda msg: None)
     assert path.exists()
     cached = span_sweep.fold_examples(gold, docs, [0, 1, 2], path, lambda msg: None)
-    model = span_sweep.fit_model(built[3], built[2], SMALL)
-    assert model.to_bytes() == span_sweep.fit_model(cached[3], cached[2], SMALL).to_bytes()
+    model = train_spans.networks(built[3], built[2], SMALL)
+    assert model.to_bytes() == train_spans.networks(cached[3], cached[2], SMALL).to_bytes()
     assert model.pair.out.shape[1] == 4 and model.boundary_weight == SMALL.boundary_weight
     # the cache is keyed by the articles (and the code that builds the examples)
     assert span_sweep.code_key(["a0", "a1"]) != span_sweep.code_key(["a0"])
