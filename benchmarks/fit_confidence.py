@@ -174,11 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"where to write the table (default: the shipped {OUT.name}, not allowed with --limit)")
     ap.add_argument("--folds", type=int, default=5,
                     help="label quotes found by tables learned without their article (K-fold); 0: the shipped tables, in-sample")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a smoke run)")
     args = ap.parse_args(argv)
+    if args.out is None and args.limit is not None:
+        # a smoke run on a slice would silently replace the shipped table
+        ap.error("--limit needs --out: a table fitted on a slice is not the one to ship")
+    args.out = args.out or OUT
 
     gold = read_gold(args.gold)[: args.limit]
     nlp, docs = parsed_docs(gold, args.cache)
