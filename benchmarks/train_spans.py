@@ -335,12 +335,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"where to write the model (default: the shipped {OUT.name}, not allowed with --limit)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
     defaults = Settings()
     for name, value in vars(defaults).items():
         ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = ap.parse_args(argv)
+    if args.out is None and args.limit is not None:
+        # a smoke run on a slice would silently replace the shipped model
+        ap.error("--limit needs --out: a model trained on a slice is not the one to ship")
+    args.out = args.out or OUT
     settings = Settings(**{k: getattr(args, k) for k in vars(defaults)})
 
     def log(msg: str) -> None:

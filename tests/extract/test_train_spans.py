@@ -117,12 +117,14 @@ def test_the_sweep_caches_a_folds_examples_and_refits_the_same_networks_from_the
     assert span_sweep.code_key(["a0", "a1"]) != span_sweep.code_key(["a0"])
 
 
-def test_fitting_confidence_on_a_slice_never_replaces_the_shipped_table(capsys):
-    import fit_confidence
+@pytest.mark.parametrize("script", ["fit_confidence", "train_spans"])
+def test_a_smoke_run_on_a_slice_never_replaces_the_shipped_file(script, capsys):
+    import importlib
 
-    before = fit_confidence.OUT.read_bytes()
+    module = importlib.import_module(script)
+    before = module.OUT.read_bytes()
     with pytest.raises(SystemExit) as stop:
-        fit_confidence.main(["--limit", "3"])
+        module.main(["--limit", "3"])
     assert stop.value.code == 2
     assert "--limit needs --out" in capsys.readouterr().err
-    assert fit_confidence.OUT.read_bytes() == before
+    assert module.OUT.read_bytes() == before
