@@ -46,7 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs, unit_outcomes  # noqa: E402
+from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, out_path, parsed_docs, unit_outcomes  # noqa: E402
 from train_spans import Settings, fold_of, learn_tables  # noqa: E402
 
 from quotetrack.evaluate import read_gold  # noqa: E402
@@ -180,10 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="label quotes found by tables learned without their article (K-fold); 0: the shipped tables, in-sample")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a smoke run)")
     args = ap.parse_args(argv)
-    if args.out is None and args.limit is not None:
-        # a smoke run on a slice would silently replace the shipped table
-        ap.error("--limit needs --out: a table fitted on a slice is not the one to ship")
-    args.out = args.out or OUT
+    args.out = out_path(ap, args, OUT)
 
     gold = read_gold(args.gold)[: args.limit]
     nlp, docs = parsed_docs(gold, args.cache)

@@ -84,6 +84,14 @@ def parsed_docs(gold, cache_dir: Path, reparse: bool = False):
     return nlp, docs
 
 
+def out_path(ap, args, shipped: Path) -> Path:
+    """Where a script that writes a shipped file writes: ``--out``, else the shipped file, but
+    a smoke run on a slice (``--limit``) must say where: it would silently replace what ships."""
+    if args.out is None and args.limit is not None:
+        ap.error(f"--limit needs --out: what a slice gives is not the {shipped.name} to ship")
+    return args.out or shipped
+
+
 def unit_outcomes(gold_doc, quotes):
     """Per quote: (matched, speaker right, best-matching gold index) of the unit it belongs to (overlap mode)."""
     from quotetrack.evaluate import Tokens, group_predictions, match_units, speaker_correct

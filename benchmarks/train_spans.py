@@ -327,7 +327,7 @@ def learn_tables(gold, docs, settings: Settings | None = None, log=None, confide
 
 
 def main(argv: list[str] | None = None) -> int:
-    from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, parsed_docs
+    from polnear_tune import DEFAULT_CACHE, DEFAULT_GOLD, out_path, parsed_docs
     from threadpoolctl import threadpool_limits
 
     from quotetrack.evaluate import read_gold
@@ -342,10 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in vars(defaults).items():
         ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = ap.parse_args(argv)
-    if args.out is None and args.limit is not None:
-        # a smoke run on a slice would silently replace the shipped model
-        ap.error("--limit needs --out: a model trained on a slice is not the one to ship")
-    args.out = args.out or OUT
+    args.out = out_path(ap, args, OUT)
     settings = Settings(**{k: getattr(args, k) for k in vars(defaults)})
 
     def log(msg: str) -> None:
